@@ -1,0 +1,18 @@
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+
+def clinician_required(view):
+    """Signed in, and a GP or therapist. Others get a clear 403 (the page itself is no secret)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_clinician:
+            raise PermissionDenied(_("This page is for GPs and therapists."))
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from clinician_app import views
+
+app_name = "clinician"
+
+urlpatterns = [
+    path("", views.caseload, name="caseload"),
+    path("invite/", views.invite, name="invite"),
+    path("patients/<uuid:workspace_id>/", views.patient_overview, name="patient_overview"),
+]

@@ -1,0 +1,27 @@
+from config.access import Audience, Rule
+
+_member = {"membership_id": "gp_membership"}
+
+ROUTES = {
+    "patient:dashboard": Rule(Audience.PATIENT),
+    "patient:care_team": Rule(Audience.PATIENT),
+    # The membership in the URL belongs to the owner's workspace: another patient gets 404.
+    "patient:care_team_accept": Rule(
+        Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}
+    ),
+    "patient:care_team_end": Rule(
+        Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}
+    ),
+    "patient:sharing": Rule(Audience.PATIENT),
+    "patient:sharing_update": Rule(
+        Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}
+    ),
+    "patient:access_log": Rule(Audience.PATIENT),
+    "patient:invitation": Rule(
+        Audience.PUBLIC,
+        methods=("GET", "POST"),
+        params={"token": "bad_token"},
+        ok={"GET": 400, "POST": 400},
+        note="a signed token is the credential",
+    ),
+}

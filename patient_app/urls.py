@@ -1,0 +1,16 @@
+from django.urls import path
+
+from patient_app import views
+
+app_name = "patient"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("care-team/", views.care_team, name="care_team"),
+    path("care-team/<uuid:membership_id>/accept/", views.care_team_accept, name="care_team_accept"),
+    path("care-team/<uuid:membership_id>/end/", views.care_team_end, name="care_team_end"),
+    path("sharing/", views.sharing, name="sharing"),
+    path("sharing/<uuid:membership_id>/", views.sharing_update, name="sharing_update"),
+    path("who-has-seen-my-data/", views.access_log, name="access_log"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
+]

@@ -1,0 +1,215 @@
+"""The patient's face: their workspace, care team, sharing and access log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import User
+from care import selectors, services
+from care.models import CareTeamMembership
+from care.sections import SECTION_DESCRIPTIONS, Section
+from patient_app.decorators import patient_required
+from patient_app.forms import InvitationSignupForm, SectionsForm
+
+
+def _workspace(request):
+    return services.workspace_get_or_create(patient=request.user)
+
+
+def _member_or_404(request, membership_id):
+    workspace = _workspace(request)
+    return selectors.membership_for_owner(
+        user=request.user, workspace_id=workspace.pk, membership_id=membership_id
+    )
+
+
+@patient_required
+def dashboard(request):
+    workspace = _workspace(request)
+    members = selectors.memberships_for_workspace(workspace=workspace)
+    return render(
+        request,
+        "patient_app/dashboard.html",
+        {
+            "workspace": workspace,
+            "active_members": [m for m in members if m.is_active],
+            "pending_members": [
+                m for m in members if m.status == CareTeamMembership.Status.INVITED
+            ],
+        },
+    )
+
+
+@patient_required
+def care_team(request):
+    workspace = _workspace(request)
+    members = selectors.memberships_for_workspace(workspace=workspace)
+    return render(
+        request,
+        "patient_app/care_team.html",
+        {"workspace": workspace, "members": members, "form": SectionsForm()},
+    )
+
+
+@patient_required
+@require_POST
+def care_team_accept(request, membership_id):
+    membership = _member_or_404(request, membership_id)
+    form = SectionsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose from the sections listed."))
+        return redirect("patient:care_team")
+    try:
+        services.membership_accept(
+            membership=membership, by=request.user, sections=form.cleaned_data["sections"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now in your care team.") % {"name": membership.clinician.full_name},
+        )
+    return redirect("patient:care_team")
+
+
+@patient_required
+@require_POST
+def care_team_end(request, membership_id):
+    membership = _member_or_404(request, membership_id)
+    services.membership_end(membership=membership, by=request.user)
+    messages.success(
+        request,
+        _("%(name)s is no longer in your care team and cannot see your workspace.")
+        % {"name": membership.clinician.full_name},
+    )
+    return redirect("patient:care_team")
+
+
+@patient_required
+def sharing(request):
+    workspace = _workspace(request)
+    members = [m for m in selectors.memberships_for_workspace(workspace=workspace) if m.is_active]
+    rows = [
+        {"member": m, "form": SectionsForm(initial={"sections": [s.value for s in m.shared]})}
+        for m in members
+    ]
+    return render(
+        request,
+        "patient_app/sharing.html",
+        {"rows": rows, "descriptions": SECTION_DESCRIPTIONS, "sections": list(Section)},
+    )
+
+
+@patient_required
+@require_POST
+def sharing_update(request, membership_id):
+    membership = _member_or_404(request, membership_id)
+    form = SectionsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose from the sections listed."))
+        return redirect("patient:sharing")
+    try:
+        services.sharing_update(
+            membership=membership, sections=form.cleaned_data["sections"], by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Saved. %(name)s now sees exactly what is ticked.")
+            % {"name": membership.clinician.full_name},
+        )
+    return redirect(reverse("patient:sharing") + f"#member-{membership.pk}")
+
+
+@patient_required
+def access_log(request):
+    workspace = _workspace(request)
+    page = Paginator(selectors.access_log_for_patient(workspace=workspace), 50).get_page(
+        request.GET.get("page")
+    )
+    labels = {
+        **dict(Section.choices),
+        "overview": _("Your overview page"),
+        "caseload": _("Your line in their patient list"),
+        "care_team": _("Your care team"),
+    }
+    for entry in page.object_list:
+        entry.section_label = labels.get(entry.section, entry.section)
+    return render(request, "patient_app/access_log.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    """Public: the link from the invitation e-mail. Sets a password and creates the workspace."""
+    try:
+        invite = services.invitation_from_token(token)
+    except services.InvitationInvalid as error:
+        return render(
+            request, "patient_app/invitation_invalid.html", {"error": str(error)}, status=400
+        )
+    user = request.user if request.user.is_authenticated else None
+    if user is not None and user.email.lower() != invite.email.lower():
+        return render(
+            request,
+            "patient_app/invitation_invalid.html",
+            {
+                "error": _(
+                    "You are signed in with another account. Sign out, then open the link again."
+                )
+            },
+            status=400,
+        )
+    existing_account = user is None and User.objects.filter(email__iexact=invite.email).exists()
+    form = None
+    if request.method == "POST" and not existing_account:
+        if user is None:
+            form = InvitationSignupForm(request.POST, email=invite.email)
+            if form.is_valid():
+                try:
+                    user, _membership = services.invitation_accept(
+                        invitation=invite,
+                        full_name=form.cleaned_data["full_name"],
+                        password=form.cleaned_data["password1"],
+                    )
+                except services.InvitationInvalid as error:
+                    return render(
+                        request,
+                        "patient_app/invitation_invalid.html",
+                        {"error": str(error)},
+                        status=400,
+                    )
+                login(request, user, backend="accounts.backends.EmailBackend")
+                return redirect("patient:care_team")
+        else:
+            try:
+                services.invitation_accept(invitation=invite, user=user)
+            except services.InvitationInvalid as error:
+                return render(
+                    request,
+                    "patient_app/invitation_invalid.html",
+                    {"error": str(error)},
+                    status=400,
+                )
+            return redirect("patient:care_team")
+    elif user is None and not existing_account:
+        form = InvitationSignupForm(email=invite.email)
+    return render(
+        request,
+        "patient_app/invitation.html",
+        {
+            "invite": invite,
+            "form": form,
+            "existing_account": existing_account,
+            "signed_in": user is not None,
+        },
+    )

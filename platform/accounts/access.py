@@ -1,0 +1,18 @@
+from config.access import Audience, Rule
+
+ROUTES = {
+    "accounts:login": Rule(
+        Audience.PUBLIC, methods=("GET", "POST"), signed_in_ok={"GET": 302, "POST": 302}
+    ),
+    "accounts:logout": Rule(Audience.PUBLIC, methods=("POST",), ok={"POST": 302}),
+    "accounts:profile": Rule(Audience.AUTHENTICATED, methods=("GET", "POST")),
+    "accounts:password_change": Rule(Audience.AUTHENTICATED, methods=("GET", "POST")),
+    "accounts:password_change_done": Rule(Audience.AUTHENTICATED),
+    "accounts:password_reset": Rule(Audience.PUBLIC, methods=("GET", "POST")),
+    "accounts:password_reset_done": Rule(Audience.PUBLIC),
+    "accounts:password_reset_confirm": Rule(
+        Audience.PUBLIC, params={"uidb64": "bad_uid", "token": "bad_token"}
+    ),
+    "accounts:password_reset_complete": Rule(Audience.PUBLIC),
+    "api:me": Rule(Audience.AUTHENTICATED, methods=("GET", "PATCH"), api=True, ok={"PATCH": 200}),
+}

@@ -1,0 +1,41 @@
+"""The admin site manages organisations and accounts only. Clinical data is never shown here:
+it would bypass consent and the access log."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from accounts.models import Organisation, User
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "duty_contact_email"]
+    search_fields = ["name"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "role", "organisation", "is_active"]
+    list_filter = ["role", "is_active", "organisation"]
+    search_fields = ["email", "full_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Profile", {"fields": ["full_name", "role", "organisation", "timezone", "language"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["email", "full_name", "role", "organisation", "password1", "password2"]})
+    ]
+
+
+from django.contrib.auth.forms import BaseUserCreationForm  # noqa: E402
+
+
+class UserAddForm(BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "full_name", "role", "organisation")
+
+
+UserAdmin.add_form = UserAddForm

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.backends import account_is_locked
+from accounts.models import User
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        "invalid_login": _("The e-mail address or the password is not right. Please try again."),
+        "inactive": _("This account is no longer active."),
+        "locked": _(
+            "Too many attempts. For your safety this account is paused for a few minutes; "
+            "please try again later or reset your password."
+        ),
+    }
+
+    def get_invalid_login_error(self):
+        email = self.cleaned_data.get("username") or ""
+        if email and account_is_locked(email):
+            return forms.ValidationError(self.error_messages["locked"], code="locked")
+        return super().get_invalid_login_error()
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "timezone", "language"]
+        widgets = {
+            "language": forms.Select(
+                choices=[("en", "English"), ("da", "Dansk"), ("nb", "Norsk bokmål")]
+            )
+        }

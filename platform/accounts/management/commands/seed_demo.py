@@ -1,0 +1,69 @@
+"""Demo data for a laptop: one organisation, two patients, a GP and a therapist. Idempotent.
+
+The password is for the local demo only; the command refuses to run unless DEBUG, DEMO_MODE or
+the test settings are on, so it can never plant a known password in production data.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import Organisation, User
+from care import services as care
+from care.models import CareTeamMembership
+from care.sections import Section
+
+DEMO_PASSWORD = "demo-pass-2026"
+ORGANISATION = "Demo Health Centre"
+PEOPLE = [
+    ("patient@example.org", "Alex Morgan", User.Role.PATIENT),
+    ("patient2@example.org", "Sam Larsen", User.Role.PATIENT),
+    ("gp@example.org", "Dr Kim Jensen", User.Role.GP),
+    ("therapist@example.org", "Robin Hansen", User.Role.THERAPIST),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo organisation, users, workspaces and care teams."
+
+    def handle(self, *args, **options):
+        if not settings.LOCAL:
+            raise CommandError(
+                "seed_demo runs only with DEBUG or DEMO_MODE on (it sets known passwords)."
+            )
+        with transaction.atomic():
+            org, _ = Organisation.objects.get_or_create(name=ORGANISATION)
+            users = {}
+            for email, name, role in PEOPLE:
+                user = User.objects.filter(email=email).first()
+                if user is None:
+                    user = User.objects.create_user(
+                        email=email,
+                        password=DEMO_PASSWORD,
+                        full_name=name,
+                        role=role,
+                        organisation=None if role == User.Role.PATIENT else org,
+                    )
+                users[email] = user
+            gp, therapist = users["gp@example.org"], users["therapist@example.org"]
+            plan = {
+                "patient@example.org": [
+                    (gp, [Section.PROGRESS, Section.MEASURES, Section.HABITS, Section.CHECKINS]),
+                    (therapist, [Section.PROGRESS, Section.GOALS, Section.HABITS, Section.JOURNAL]),
+                ],
+                "patient2@example.org": [(gp, [Section.PROGRESS])],
+            }
+            for email, members in plan.items():
+                patient = users[email]
+                workspace = care.workspace_get_or_create(patient=patient)
+                for clinician, sections in members:
+                    membership = care.membership_invite(
+                        workspace=workspace, clinician=clinician, invited_by=clinician
+                    )
+                    if membership.status == CareTeamMembership.Status.INVITED:
+                        care.membership_accept(membership=membership, by=patient, sections=sections)
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:")
+        )
+        for email, _name, role in PEOPLE:
+            self.stdout.write(f"  {role:<10} {email:<24} password: {DEMO_PASSWORD}")

@@ -1,0 +1,19 @@
+from config.access import Audience, Rule
+
+_ws = {"workspace_id": "workspace"}
+_member = {"workspace_id": "workspace", "membership_id": "gp_membership"}
+
+ROUTES = {
+    "api:workspace-list": Rule(
+        Audience.AUTHENTICATED, api=True, note="filtered through the policy"
+    ),
+    "api:workspace-detail": Rule(Audience.WORKSPACE, api=True, params=_ws),
+    "api:member-list": Rule(Audience.WORKSPACE, api=True, params=_ws),
+    "api:member-detail": Rule(
+        Audience.WORKSPACE_OWNER, methods=("PATCH", "DELETE"), api=True, params=_member
+    ),
+    "api:member-sharing": Rule(
+        Audience.WORKSPACE_OWNER, methods=("GET", "PUT"), api=True, params=_member
+    ),
+    "api:access-log": Rule(Audience.WORKSPACE_OWNER, api=True, params=_ws),
+}

@@ -1,0 +1,170 @@
+"""The patient-owned workspace, its care team, consent, the access log and the audit trail."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from care.sections import SHARE_PERMISSIONS, Section
+
+
+class Workspace(models.Model):
+    """One patient's programme workspace. The patient owns it and decides who sees what."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workspace"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        # Consent switches: held as object permissions, never as global ones.
+        permissions = SHARE_PERMISSIONS
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"Workspace {self.pk}"
+
+
+class WorkspaceUserObjectPermission(UserObjectPermissionBase):
+    """guardian's direct foreign-key table: one row per (member, section) that is shared."""
+
+    content_object = models.ForeignKey(Workspace, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        pass
+
+
+class WorkspaceGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Workspace, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        pass
+
+
+class CareTeamMembership(models.Model):
+    class Role(models.TextChoices):
+        GP = "gp", _("GP")
+        THERAPIST = "therapist", _("Therapist")
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Waiting for the patient's consent")
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVITED)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "clinician"],
+                condition=~models.Q(status="ended"),
+                name="one_open_membership_per_clinician",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["invited", "active", "ended"]),
+                name="membership_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["clinician", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} in {self.workspace_id} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class Invitation(models.Model):
+    """A clinician's invitation of a patient by e-mail: signed, expiring, single-use."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField()
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk}"
+
+
+class AccessLogEntry(models.Model):
+    """One read of a workspace's data by someone other than its owner."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="access_log")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150)
+    actor_role = models.CharField(max_length=20)
+    section = models.CharField(max_length=32)  # a Section value or "overview"
+    via = models.CharField(max_length=16, default="web")  # web, api, socket
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["workspace", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_role} read {self.section} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AuditEvent(models.Model):
+    """Every change of consent and membership, with a dotted action code (kept on erasure,
+    pseudonymised)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    action = models.CharField(max_length=64)  # e.g. care.sharing.granted
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)  # ids and codes only, never free text
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.action
+
+
+SECTION_OR_OVERVIEW = [*Section.values, "overview", "caseload"]

@@ -1,0 +1,133 @@
+"""The one authority on who may see what in a workspace.
+
+Every view, API view, consumer and selector that touches workspace data asks this module.
+Rules:
+
+* the patient who owns a workspace may see and change everything in it;
+* a clinician sees a workspace only while their care-team membership is *active*, and sees a
+  section of it only if the patient has shared that section with them (a guardian object
+  permission ``care.share_<section>`` on the workspace);
+* nobody else sees anything: not other patients, not clinicians outside the care team, not staff
+  or superusers, not deactivated accounts. To them a workspace does not exist (404).
+
+Permissions are read from guardian's direct foreign-key table with ``accept_global_perms=False``
+and without the superuser shortcut, so a global permission or a superuser flag never opens a
+workspace.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from guardian.shortcuts import get_objects_for_user
+
+from care.models import CareTeamMembership, Workspace, WorkspaceUserObjectPermission
+from care.sections import Section
+
+
+class SectionNotShared(PermissionDenied):
+    """The actor is in the care team, but the patient has not shared this section with them."""
+
+    def __init__(self, section: Section):
+        self.section = section
+        super().__init__(
+            _("The patient has not shared “%(section)s” with you.") % {"section": section.label}
+        )
+
+
+def _usable(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_owner(user, workspace: Workspace) -> bool:
+    return _usable(user) and workspace.patient_id == user.pk
+
+
+def active_membership(user, workspace: Workspace) -> CareTeamMembership | None:
+    if not _usable(user) or not user.is_clinician:
+        return None
+    return CareTeamMembership.objects.filter(
+        workspace=workspace, clinician=user, status=CareTeamMembership.Status.ACTIVE
+    ).first()
+
+
+def workspaces_for_user(user) -> QuerySet[Workspace]:
+    """Which workspaces may this user see at all (own, or active care-team membership)."""
+    if not _usable(user):
+        return Workspace.objects.none()
+    if user.is_patient:
+        return Workspace.objects.filter(patient=user)
+    if user.is_clinician:
+        active = CareTeamMembership.objects.filter(
+            workspace=OuterRef("pk"), clinician=user, status=CareTeamMembership.Status.ACTIVE
+        )
+        return Workspace.objects.filter(Exists(active))
+    return Workspace.objects.none()
+
+
+def workspaces_sharing(user, section: Section) -> QuerySet[Workspace]:
+    """Which workspaces have shared ``section`` with this user (the owner's own included)."""
+    if not _usable(user):
+        return Workspace.objects.none()
+    if user.is_patient:
+        return Workspace.objects.filter(patient=user)
+    return get_objects_for_user(
+        user,
+        section.perm,
+        klass=workspaces_for_user(user),
+        accept_global_perms=False,
+        with_superuser=False,
+        use_groups=False,
+    )
+
+
+def workspace_for_user(user, workspace_id: UUID | str) -> Workspace:
+    """Fetch-and-authorize: the workspace, or 404 for anyone who may not know it exists."""
+    try:
+        return workspaces_for_user(user).select_related("patient").get(pk=workspace_id)
+    except (Workspace.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+
+
+def workspace_owned_by(user, workspace_id: UUID | str) -> Workspace:
+    """Fetch-and-authorize for changes only the owner may make (sharing, membership)."""
+    workspace = workspace_for_user(user, workspace_id)
+    if not is_owner(user, workspace):
+        raise Http404
+    return workspace
+
+
+def shared_sections(user, workspace: Workspace) -> frozenset[Section]:
+    if is_owner(user, workspace):
+        return frozenset(Section)
+    if active_membership(user, workspace) is None:
+        return frozenset()
+    return shared_sections_by_workspace(user, [workspace.pk]).get(workspace.pk, frozenset())
+
+
+def shared_sections_by_workspace(user, workspace_ids: Iterable) -> dict[UUID, frozenset[Section]]:
+    """One query: for each workspace id, the sections shared with this clinician."""
+    rows = WorkspaceUserObjectPermission.objects.filter(
+        user=user, content_object_id__in=list(workspace_ids)
+    ).values_list("content_object_id", "permission__codename")
+    result: dict[UUID, set[Section]] = defaultdict(set)
+    for workspace_id, codename in rows:
+        if codename.startswith("share_"):
+            result[workspace_id].add(Section.from_codename(codename))
+    return {key: frozenset(value) for key, value in result.items()}
+
+
+def can_view_section(user, workspace: Workspace, section: Section) -> bool:
+    return section in shared_sections(user, workspace)
+
+
+def require_section(user, workspace: Workspace, section: Section) -> None:
+    """Raise SectionNotShared (403) when a care-team member asks for an unshared section."""
+    if not can_view_section(user, workspace, section):
+        raise SectionNotShared(section)

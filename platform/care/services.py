@@ -1,0 +1,377 @@
+"""Writes in the care core: workspaces, care-team membership, consent, invitations, access log.
+
+Every service is atomic and keyword-only, validates its input, writes an audit event for each
+change of consent or membership, and publishes ``access.changed`` after commit so that open
+sockets re-check what they may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from care.events import publish_access_changed
+from care.models import (
+    AccessLogEntry,
+    AuditEvent,
+    CareTeamMembership,
+    Invitation,
+    Workspace,
+    WorkspaceUserObjectPermission,
+)
+from care.sections import Section
+
+INVITATION_SALT = "care.invitation"
+
+
+def audit(
+    *, action: str, actor: User | None, workspace: Workspace | None = None, **data
+) -> AuditEvent:
+    """Record one meaningful change. Call inside the transaction that makes the change."""
+    return AuditEvent.objects.create(action=action, actor=actor, workspace=workspace, data=data)
+
+
+# --- workspaces ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def workspace_get_or_create(*, patient: User) -> Workspace:
+    if not patient.is_patient:
+        raise ValidationError(_("Only a patient can own a workspace."))
+    workspace, created = Workspace.objects.get_or_create(patient=patient)
+    if created:
+        audit(action="care.workspace.created", actor=patient, workspace=workspace)
+    return workspace
+
+
+def workspace_touch(*, workspace: Workspace) -> None:
+    """Mark patient activity (used for recency on the caseload)."""
+    now = timezone.now()
+    Workspace.objects.filter(pk=workspace.pk).update(last_activity_at=now)
+    workspace.last_activity_at = now
+
+
+# --- membership ------------------------------------------------------------------------------
+
+
+def _role_for(clinician: User) -> str:
+    if clinician.role == User.Role.GP:
+        return CareTeamMembership.Role.GP
+    if clinician.role == User.Role.THERAPIST:
+        return CareTeamMembership.Role.THERAPIST
+    raise ValidationError(_("Only a GP or a therapist can join a care team."))
+
+
+@transaction.atomic
+def membership_invite(
+    *, workspace: Workspace, clinician: User, invited_by: User
+) -> CareTeamMembership:
+    """Add a clinician to the care team, pending the patient's consent. Idempotent while open."""
+    if not clinician.is_active:
+        raise ValidationError(_("This clinician's account is not active."))
+    role = _role_for(clinician)
+    existing = (
+        CareTeamMembership.objects.select_for_update()
+        .filter(workspace=workspace, clinician=clinician)
+        .exclude(status=CareTeamMembership.Status.ENDED)
+        .first()
+    )
+    if existing:
+        return existing
+    membership = CareTeamMembership.objects.create(
+        workspace=workspace, clinician=clinician, role=role, invited_by=invited_by
+    )
+    audit(
+        action="care.membership.invited",
+        actor=invited_by,
+        workspace=workspace,
+        membership=str(membership.pk),
+        clinician=str(clinician.pk),
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_accept(
+    *, membership: CareTeamMembership, by: User, sections: Iterable[Section] = ()
+) -> CareTeamMembership:
+    """The patient agrees to a clinician joining their care team, choosing what to share."""
+    membership = CareTeamMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.workspace.patient_id != by.pk:
+        raise ValidationError(_("Only the patient can accept a member of their care team."))
+    if membership.status != CareTeamMembership.Status.INVITED:
+        raise ValidationError(_("This care-team invitation is no longer open."))
+    membership.status = CareTeamMembership.Status.ACTIVE
+    membership.started_at = timezone.now()
+    membership.save(update_fields=["status", "started_at", "updated_at"])
+    audit(
+        action="care.membership.accepted",
+        actor=by,
+        workspace=membership.workspace,
+        membership=str(membership.pk),
+    )
+    sharing_update(membership=membership, sections=sections, by=by)
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: CareTeamMembership, by: User) -> CareTeamMembership:
+    """End a membership (the patient, or the clinician leaving). Access stops at once: every
+    consent switch is removed and the clinician's sockets are told to re-check."""
+    membership = (
+        CareTeamMembership.objects.select_for_update()
+        .select_related("workspace")
+        .get(pk=membership.pk)
+    )
+    if by.pk not in (membership.workspace.patient_id, membership.clinician_id):
+        raise ValidationError(_("Only the patient or the clinician can end this membership."))
+    if membership.status == CareTeamMembership.Status.ENDED:
+        return membership
+    _set_sections(membership, set())
+    membership.status = CareTeamMembership.Status.ENDED
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["status", "ended_at", "updated_at"])
+    audit(
+        action="care.membership.ended",
+        actor=by,
+        workspace=membership.workspace,
+        membership=str(membership.pk),
+    )
+    publish_access_changed(user_ids=[membership.clinician_id], workspace_id=membership.workspace_id)
+    return membership
+
+
+# --- consent ---------------------------------------------------------------------------------
+
+
+def _share_permissions() -> dict[Section, Permission]:
+    perms = Permission.objects.filter(
+        content_type__app_label="care", codename__in=[s.codename for s in Section]
+    )
+    return {Section.from_codename(p.codename): p for p in perms}
+
+
+def _set_sections(membership: CareTeamMembership, wanted: set[Section]) -> tuple[set, set]:
+    current_rows = WorkspaceUserObjectPermission.objects.filter(
+        user_id=membership.clinician_id, content_object_id=membership.workspace_id
+    ).select_related("permission")
+    current = {Section.from_codename(row.permission.codename) for row in current_rows}
+    added, removed = wanted - current, current - wanted
+    if removed:
+        WorkspaceUserObjectPermission.objects.filter(
+            user_id=membership.clinician_id,
+            content_object_id=membership.workspace_id,
+            permission__codename__in=[s.codename for s in removed],
+        ).delete()
+    if added:
+        perms = _share_permissions()
+        WorkspaceUserObjectPermission.objects.bulk_create(
+            [
+                WorkspaceUserObjectPermission(
+                    user_id=membership.clinician_id,
+                    content_object_id=membership.workspace_id,
+                    permission=perms[section],
+                )
+                for section in sorted(added)
+            ]
+        )
+    return added, removed
+
+
+@transaction.atomic
+def sharing_update(
+    *, membership: CareTeamMembership, sections: Iterable[Section | str], by: User
+) -> CareTeamMembership:
+    """Set exactly which sections this care-team member sees. Effective on the next request."""
+    try:
+        wanted = {Section(s) for s in sections}
+    except ValueError:
+        raise ValidationError({"sections": _("Unknown section.")}) from None
+    membership = (
+        CareTeamMembership.objects.select_for_update()
+        .select_related("workspace")
+        .get(pk=membership.pk)
+    )
+    if membership.workspace.patient_id != by.pk:
+        raise ValidationError(_("Only the patient decides what is shared."))
+    if membership.status != CareTeamMembership.Status.ACTIVE:
+        raise ValidationError(_("Sharing can only be set for an active care-team member."))
+    added, removed = _set_sections(membership, wanted)
+    for action, changed in (("care.sharing.granted", added), ("care.sharing.revoked", removed)):
+        if changed:
+            audit(
+                action=action,
+                actor=by,
+                workspace=membership.workspace,
+                membership=str(membership.pk),
+                sections=sorted(changed),
+            )
+    if added or removed:
+        publish_access_changed(
+            user_ids=[membership.clinician_id], workspace_id=membership.workspace_id
+        )
+    return membership
+
+
+# --- access log ------------------------------------------------------------------------------
+
+
+def access_record(*, actor: User, workspace: Workspace, section: str, via: str = "web") -> None:
+    """Write one access-log entry for a read by anyone other than the owner. The owner's own
+    reads are not logged (it is their data)."""
+    if actor.pk == workspace.patient_id:
+        return
+    AccessLogEntry.objects.create(
+        workspace=workspace,
+        actor=actor,
+        actor_name=actor.full_name,
+        actor_role=actor.role,
+        section=section,
+        via=via,
+    )
+
+
+def access_record_many(
+    *, actor: User, workspaces: Iterable[Workspace], section: str, via: str
+) -> None:
+    """Log a list read (the caseload) in one INSERT."""
+    rows = [
+        AccessLogEntry(
+            workspace=w,
+            actor=actor,
+            actor_name=actor.full_name,
+            actor_role=actor.role,
+            section=section,
+            via=via,
+        )
+        for w in workspaces
+        if w.patient_id != actor.pk
+    ]
+    AccessLogEntry.objects.bulk_create(rows)
+
+
+# --- invitations -----------------------------------------------------------------------------
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(str(invitation.pk), salt=INVITATION_SALT)
+
+
+class InvitationInvalid(Exception):
+    """The link is malformed, tampered with, expired or already used."""
+
+
+def invitation_from_token(token: str) -> Invitation:
+    max_age = timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+    try:
+        invitation_id = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
+        invitation = Invitation.objects.select_related("invited_by").get(pk=invitation_id)
+    except (signing.BadSignature, Invitation.DoesNotExist, ValueError, ValidationError):
+        raise InvitationInvalid(_("This invitation link is not valid.")) from None
+    if invitation.accepted_at is not None:
+        raise InvitationInvalid(_("This invitation has already been used."))
+    if invitation.expires_at <= timezone.now():
+        raise InvitationInvalid(_("This invitation has expired. Please ask for a new one."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_create(*, clinician: User, email: str, base_url: str) -> Invitation:
+    """Invite a patient by e-mail. The e-mail carries a signed, expiring, single-use link."""
+    if not clinician.is_clinician:
+        raise ValidationError(_("Only a clinician can invite a patient."))
+    email = email.strip().lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and not existing.is_patient:
+        raise ValidationError(
+            {"email": _("This address belongs to a staff account, not a patient.")}
+        )
+    invitation = Invitation.objects.create(
+        email=email,
+        invited_by=clinician,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
+    )
+    invitation.full_clean()
+    audit(action="care.invitation.created", actor=clinician, invitation=str(invitation.pk))
+    link = base_url + reverse("patient:invitation", args=[invitation_token(invitation)])
+    context = {"clinician": clinician, "link": link, "days": settings.INVITATION_MAX_AGE_DAYS}
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=_("An invitation to your self-help programme"),
+            message=render_to_string("care/invitation_email.txt", context),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, user: User | None = None, full_name: str = "", password: str = ""
+) -> tuple[User, CareTeamMembership]:
+    """Use an invitation once: create the patient (or take the signed-in patient), their
+    workspace, and the inviting clinician's membership pending the patient's consent."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None or invitation.expires_at <= timezone.now():
+        raise InvitationInvalid(_("This invitation is no longer valid."))
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise InvitationInvalid(_("An account with this e-mail exists: please sign in first."))
+        user = User.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name, role=User.Role.PATIENT
+        )
+        audit(
+            action="accounts.user.created_from_invitation",
+            actor=user,
+            invitation=str(invitation.pk),
+        )
+    elif user.email.lower() != invitation.email.lower() or not user.is_patient:
+        raise InvitationInvalid(_("This invitation was sent to another e-mail address."))
+    workspace = workspace_get_or_create(patient=user)
+    membership = membership_invite(
+        workspace=workspace, clinician=invitation.invited_by, invited_by=invitation.invited_by
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit(
+        action="care.invitation.accepted",
+        actor=user,
+        workspace=workspace,
+        invitation=str(invitation.pk),
+    )
+    return user, membership
+
+
+def access_record_sections(
+    *, actor: User, workspace: Workspace, sections: Iterable[str], via: str
+) -> None:
+    """Log one read of several sections of one workspace (an overview page) in one INSERT."""
+    if actor.pk == workspace.patient_id:
+        return
+    AccessLogEntry.objects.bulk_create(
+        [
+            AccessLogEntry(
+                workspace=workspace,
+                actor=actor,
+                actor_name=actor.full_name,
+                actor_role=actor.role,
+                section=section,
+                via=via,
+            )
+            for section in sections
+        ]
+    )

@@ -1,0 +1,66 @@
+"""Site-wide views: the role-aware landing page and the health check."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+def home(request):
+    """Send each user to their own face: patients to their dashboard, clinicians to the caseload."""
+    if request.user.is_clinician:
+        return redirect("clinician:caseload")
+    if request.user.is_patient:
+        return redirect("patient:dashboard")
+    return redirect("accounts:profile")
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        logger.exception("health check: database unavailable")
+        return False
+
+
+async def _channel_layer_roundtrip() -> bool:
+    layer = get_channel_layer()
+    channel = await layer.new_channel("healthz.")
+    await layer.send(channel, {"type": "healthz.ping"})
+    message = await asyncio.wait_for(layer.receive(channel), timeout=2)
+    return message.get("type") == "healthz.ping"
+
+
+def _channel_layer_ok() -> bool:
+    try:
+        return async_to_sync(_channel_layer_roundtrip)()
+    except Exception:  # noqa: BLE001
+        logger.exception("health check: channel layer unavailable")
+        return False
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Public, content-free: says whether the database and the channel layer answer."""
+    checks = {"database": _database_ok(), "channel_layer": _channel_layer_ok()}
+    healthy = all(checks.values())
+    body = {
+        "status": "ok" if healthy else "degraded",
+        "checks": {name: ("ok" if ok else "failing") for name, ok in checks.items()},
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
