@@ -47,3 +47,22 @@ def publish_access_changed(*, user_ids: Iterable, workspace_id=None) -> None:
             user_group(user_id),
             {"type": "access.changed", "workspace": str(workspace_id) if workspace_id else None},
         )
+
+
+def publish_workspace_event(*, workspace_id, kind: str, section: str | None, data: dict) -> None:
+    """Tell every socket following a workspace that something changed.
+
+    ``kind`` is a dotted name (``goal.step_proposed``); ``section`` is the consent section the
+    event belongs to (the live consumer forwards it only to users who may see that section);
+    ``data`` carries ids and short codes only, never free text or names.
+    """
+    publish(
+        workspace_group(workspace_id),
+        {
+            "type": "live.event",
+            "kind": kind,
+            "workspace": str(workspace_id),
+            "section": section,
+            "data": data,
+        },
+    )

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from importlib import import_module
-
-from django.conf import settings
 
 
 class Audience(StrEnum):
@@ -54,18 +51,11 @@ NAMESPACE_RULES: dict[str, Rule] = {
 
 
 def _collect(attribute: str) -> dict:
-    table: dict = {}
-    for app in ["config", *settings.INSTALLED_APPS]:
-        if app == "config":
-            module = import_module("config.site_access")
-            table.update(getattr(module, attribute, {}))
-            continue
-        try:
-            module = import_module(f"{app}.access")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.access":
-                raise
-            continue
+    from config import site_access
+    from config.discovery import app_modules
+
+    table: dict = dict(getattr(site_access, attribute, {}))
+    for app, module in app_modules("access"):
         entries = getattr(module, attribute, {})
         overlap = set(table) & set(entries)
         if overlap:

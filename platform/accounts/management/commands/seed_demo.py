@@ -12,6 +12,7 @@ from accounts.models import Organisation, User
 from care import services as care
 from care.models import CareTeamMembership
 from care.sections import Section
+from config.discovery import app_modules
 
 DEMO_PASSWORD = "demo-pass-2026"
 ORGANISATION = "Demo Health Centre"
@@ -62,6 +63,9 @@ class Command(BaseCommand):
                     )
                     if membership.status == CareTeamMembership.Status.INVITED:
                         care.membership_accept(membership=membership, by=patient, sections=sections)
+            # Each capability adds its own demo content from <app>/demo.py: seed(users=...).
+            for _app, module in app_modules("demo"):
+                module.seed(users=users)
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:")
         )

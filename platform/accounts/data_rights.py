@@ -1,0 +1,6 @@
+PATIENT_DATA = {
+    "accounts.User": "workspace",  # the patient's own account (name, e-mail, time zone, language)
+}
+NOT_PATIENT_DATA = {
+    "accounts.Organisation": "a practice or clinic, not a person",
+}

@@ -1,0 +1,11 @@
+PATIENT_DATA = {
+    "care.Workspace": "",  # the workspace itself
+    "care.CareTeamMembership": "workspace",
+    "care.AccessLogEntry": "workspace",
+    "care.WorkspaceUserObjectPermission": "content_object",
+}
+NOT_PATIENT_DATA = {
+    "care.WorkspaceGroupObjectPermission": "unused: consent is granted to users, never to groups",
+    "care.AuditEvent": "kept on erasure, pseudonymised: holds ids and action codes, no free text",
+    "care.Invitation": "the clinician's record of an e-mail sent; deleted with the patient's account",
+}

@@ -1,0 +1,61 @@
+"""Data-subject rights: what belongs to a patient, for export and erasure.
+
+Every model of every project app is declared in that app's ``data_rights.py``, either in
+``PATIENT_DATA`` (label -> ORM path from the model to its ``care.Workspace``) or in
+``NOT_PATIENT_DATA`` (label -> why it holds nothing of a patient's, or how it is handled).
+A test fails when a model is in neither, so new patient data cannot escape export.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+
+from care.models import Workspace
+from config.discovery import PROJECT_APPS, app_modules
+
+
+@dataclass(frozen=True)
+class Declarations:
+    patient_data: dict[str, str]
+    not_patient_data: dict[str, str]
+
+
+def declarations() -> Declarations:
+    patient_data: dict[str, str] = {}
+    not_patient_data: dict[str, str] = {}
+    for _app, module in app_modules("data_rights"):
+        patient_data.update(getattr(module, "PATIENT_DATA", {}))
+        not_patient_data.update(getattr(module, "NOT_PATIENT_DATA", {}))
+    return Declarations(patient_data, not_patient_data)
+
+
+def project_models() -> list[str]:
+    return sorted(
+        model._meta.label
+        for model in apps.get_models()
+        if model._meta.app_label in PROJECT_APPS and not model._meta.proxy
+    )
+
+
+# Never exported: credentials and security bookkeeping.
+SECRET_FIELDS = {"password", "failed_logins", "locked_until", "groups", "user_permissions"}
+
+
+def workspace_export(*, workspace: Workspace) -> dict:
+    """Everything stored about this workspace's patient, as plain JSON-ready data."""
+    result: dict[str, list] = {}
+    for label, path in sorted(declarations().patient_data.items()):
+        model = apps.get_model(label)
+        filter_kwargs = {path: workspace} if path else {"pk": workspace.pk}
+        rows = model.objects.filter(**filter_kwargs).order_by("pk")
+        result[label] = [
+            {"id": str(item["pk"])}
+            | {key: value for key, value in item["fields"].items() if key not in SECRET_FIELDS}
+            for item in json.loads(serializers.serialize("json", rows, cls=DjangoJSONEncoder))
+        ]
+    return result
