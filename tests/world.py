@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from accounts.models import Organisation, User
 from care import services as care
 from care.models import CareTeamMembership, Workspace
+from config.discovery import app_modules
 from tests.factories import (
     ALL_SECTIONS,
     GPFactory,
@@ -107,10 +108,15 @@ def build_world() -> World:
         "staff": staff,
         "anonymous": None,
     }
-    return World(
+    world = World(
         users=users,
         workspace=workspace,
         other_workspace=other_workspace,
         gp_membership=gp_membership,
         therapist_membership=therapist_membership,
     )
+    # Each capability adds its own objects (a goal ladder, a thread ...) for the matrix to use,
+    # from <app>/world_fixtures.py: extend_world(world) puts them in world.objects by name.
+    for _app, module in app_modules("world_fixtures"):
+        module.extend_world(world)
+    return world
