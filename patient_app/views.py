@@ -15,6 +15,7 @@ from accounts.models import User
 from care import selectors, services
 from care.models import CareTeamMembership
 from care.sections import SECTION_DESCRIPTIONS, Section
+from patient_app.dashboard import dashboard_cards
 from patient_app.decorators import patient_required
 from patient_app.forms import InvitationSignupForm, SectionsForm
 
@@ -43,6 +44,7 @@ def dashboard(request):
             "pending_members": [
                 m for m in members if m.status == CareTeamMembership.Status.INVITED
             ],
+            "cards": dashboard_cards(request, workspace),
         },
     )
 
