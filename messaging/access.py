@@ -1,8 +1,32 @@
-"""Access table entries of messaging (pages are added with the faces, API with api_urls)."""
+"""Access table entries of messaging: API, pages of both faces, and the live socket.
+
+Threads use the workspace audiences: the owner and the active care-team members (no section
+consent is needed for messaging). Changing a message is keyed by the thread in the URL and the
+message in the body, so the route's audience is the thread's participants; only the sender may
+actually change a message (tested in messaging/tests).
+"""
 
 from config.access import Audience, Rule
 
-ROUTES: dict = {}
+_thread = {"thread_id": "thread"}
+_ws = {"workspace_id": "workspace"}
+
+ROUTES = {
+    "api:message-threads": Rule(
+        Audience.AUTHENTICATED, api=True, note="filtered through the policy"
+    ),
+    "api:message-list": Rule(Audience.WORKSPACE, methods=("GET", "POST"), api=True, params=_thread),
+    "api:message-edit": Rule(Audience.WORKSPACE, methods=("POST",), api=True, params=_thread),
+    "api:message-remove": Rule(Audience.WORKSPACE, methods=("POST",), api=True, params=_thread),
+    "api:thread-read": Rule(Audience.WORKSPACE, methods=("POST",), api=True, params=_thread),
+    "api:private-thread-open": Rule(
+        Audience.WORKSPACE_OWNER, methods=("POST",), api=True, params=_ws
+    ),
+    "api:agreement-list": Rule(Audience.WORKSPACE, methods=("GET", "POST"), api=True, params=_ws),
+    "api:agreement-acknowledge": Rule(
+        Audience.WORKSPACE_OWNER, methods=("POST",), api=True, params=_ws
+    ),
+}
 
 WEBSOCKET_ROUTES = {
     "ws/live/": Rule(

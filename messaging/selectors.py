@@ -88,13 +88,18 @@ def participant_ids(thread: Thread) -> list:
 
 
 def messages_for_thread(
-    *, thread: Thread, after: int | None = None, before: int | None = None, limit: int = PAGE_SIZE
+    *,
+    thread: Thread,
+    after: int | None = None,
+    before: int | None = None,
+    limit: int | None = None,
 ) -> list[Message]:
     """Keyset pages by sequence: ``after`` gives the next ``limit`` in ascending order (catch-up);
     ``before`` (or nothing) gives the latest ``limit`` before it, returned ascending.
 
     Queries: 1 (messages with their senders), whatever the page size.
     """
+    limit = limit or PAGE_SIZE
     qs = Message.objects.filter(thread=thread).select_related("sender")
     if after is not None:
         return list(qs.filter(sequence__gt=after).order_by("sequence")[:limit])
