@@ -26,6 +26,40 @@ ROUTES = {
     "api:agreement-acknowledge": Rule(
         Audience.WORKSPACE_OWNER, methods=("POST",), api=True, params=_ws
     ),
+    # Patient face: the thread in the URL belongs to the owner's workspace.
+    "patient:message_threads": Rule(Audience.PATIENT),
+    "patient:message_private_open": Rule(Audience.PATIENT, methods=("POST",), ok={"POST": 302}),
+    "patient:message_agreement_ack": Rule(Audience.PATIENT, methods=("POST",), ok={"POST": 302}),
+    "patient:message_thread": Rule(
+        Audience.PATIENT_OWNER, methods=("GET", "POST"), params=_thread, ok={"POST": 400}
+    ),
+    "patient:message_thread_edit": Rule(
+        Audience.PATIENT_OWNER,
+        methods=("GET", "POST"),
+        params=_thread,
+        ok={"GET": 400, "POST": 400},
+        note="GET without ?message= (or someone else's) is a 400; only the sender edits",
+    ),
+    "patient:message_thread_remove": Rule(
+        Audience.PATIENT_OWNER, methods=("POST",), params=_thread, ok={"POST": 400}
+    ),
+    # Clinician face: active care-team members, no section consent needed.
+    "clinician:inbox": Rule(Audience.CLINICIAN),
+    "clinician:message_agreement": Rule(
+        Audience.CARE_TEAM, methods=("GET", "POST"), params=_ws, ok={"POST": 400}
+    ),
+    "clinician:message_thread": Rule(
+        Audience.CARE_TEAM, methods=("GET", "POST"), params=_thread, ok={"POST": 400}
+    ),
+    "clinician:message_thread_edit": Rule(
+        Audience.CARE_TEAM,
+        methods=("GET", "POST"),
+        params=_thread,
+        ok={"GET": 400, "POST": 400},
+    ),
+    "clinician:message_thread_remove": Rule(
+        Audience.CARE_TEAM, methods=("POST",), params=_thread, ok={"POST": 400}
+    ),
 }
 
 WEBSOCKET_ROUTES = {
