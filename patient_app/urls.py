@@ -14,4 +14,5 @@ urlpatterns = [
     path("who-has-seen-my-data/", views.access_log, name="access_log"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("", include("patient_app.privacy.urls")),
+    path("messages/", include("patient_app.messages.urls")),
 ]
