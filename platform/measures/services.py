@@ -273,7 +273,9 @@ def schedule_set(
     ) or Schedule(workspace=workspace, instrument=instrument, created_by=by)
     schedule.starts_on = starts_on
     schedule.at_start = at_start
-    schedule.every_weeks = every_weeks or None
+    if every_weeks is not None and not 1 <= every_weeks <= 52:
+        raise ValidationError({"every_weeks": _("Choose from 1 to 52 weeks, or leave it empty.")})
+    schedule.every_weeks = every_weeks
     schedule.ends_on = ends_on
     schedule.at_end = at_end
     schedule.active = active

@@ -287,3 +287,18 @@ def test_personal_measure_up_to_three_things_rated_0_to_10(workspace, patient):
         with pytest.raises(ValidationError):
             services.personal_check_record(workspace=workspace, ratings=bad, by=patient)
     assert len(selectors.personal_checks(workspace)) == 1
+
+
+def test_demo_seed_is_idempotent_and_shows_a_trend():
+    from measures import demo
+    from tests.factories import GPFactory, PatientFactory, add_member, workspace_for
+
+    patient = PatientFactory(email="patient@example.org")
+    gp = GPFactory(email="gp@example.org")
+    add_member(workspace_for(patient), gp, ["measures"])
+    users = {"patient@example.org": patient, "gp@example.org": gp}
+    demo.seed(users=users)
+    demo.seed(users=users)
+    trends = selectors.trends_for_workspace(workspace_for(patient))
+    assert [len(t.points) for t in trends] == [4, 4, 4]
+    assert trends[0].reliable_change == "improved"
