@@ -69,4 +69,5 @@ ROUTES = {
     "api:measure-reminder-list": Rule(
         Audience.WORKSPACE_SECTION, section="measures", api=True, params=_ws
     ),
+    "api:measure-fhir": Rule(Audience.WORKSPACE_SECTION, section="measures", api=True, params=_ws),
 }

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from care import policies
 from care import services as care_services
 from care.sections import Section
-from measures import selectors, services
+from measures import fhir, selectors, services
 from measures.definitions import instruments
 from measures.models import Response, SafetyEvent
 from measures.serializers import (
@@ -203,3 +203,14 @@ class ReminderList(generics.GenericAPIView):
         workspace = _readable(request, workspace_id)
         page = self.paginate_queryset(selectors.reminders_for_workspace(workspace))
         return self.get_paginated_response(ReminderSerializer(page, many=True).data)
+
+
+class FhirExport(APIView):
+    """Every response and score as a FHIR (R4B) collection Bundle of QuestionnaireResponse and
+    Observation resources, validated with ``fhir.resources``."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, workspace_id):
+        workspace = _readable(request, workspace_id)
+        responses = selectors.responses_for_workspace(workspace).select_related("workspace")
+        return DRFResponse(fhir.bundle(responses, instruments()))

@@ -20,4 +20,5 @@ urlpatterns = [
     path(f"{_ws}/trends/", api.TrendList.as_view(), name="measure-trend-list"),
     path(f"{_ws}/schedules/", api.ScheduleList.as_view(), name="measure-schedule-list"),
     path(f"{_ws}/reminders/", api.ReminderList.as_view(), name="measure-reminder-list"),
+    path(f"{_ws}/fhir/", api.FhirExport.as_view(), name="measure-fhir"),
 ]

@@ -72,6 +72,7 @@ class Instrument:
     reliable_change_source: str
     reliable_change_provisional: bool
     safety: tuple[SafetyRule, ...]
+    loinc: str = ""  # LOINC code of the total score, where we are sure of one
 
     @property
     def item_numbers(self) -> tuple[int, ...]:
@@ -169,6 +170,7 @@ def parse_definition(data: dict, where: str = "definition") -> Instrument:
         reliable_change_source=_require(change, "source", str, where),
         reliable_change_provisional=bool(change.get("provisional", False)),
         safety=safety,
+        loinc=str(data.get("loinc", "")),
     )
     _check(instrument, where)
     return instrument
