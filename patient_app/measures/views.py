@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from care import services as care_services
+from care.models import CareTeamMembership
 from measures import charts, selectors, services
 from measures.definitions import NOT_APPLICABLE, instruments
 from measures.models import Response
@@ -143,6 +144,7 @@ def response_page(request, response_id):
                 "band": definition.band_for(response.total),
                 "trend": trend,
                 "safety": response.safety_events.exists(),
+                "has_care_team": _has_care_team(workspace),
             },
         )
     return render(
@@ -165,14 +167,23 @@ def response_page(request, response_id):
 def support(request):
     """What to do now. Shown at once after a risk answer, and always reachable."""
     continue_url = None
+    workspace = _workspace(request)
     raw = request.GET.get("response", "")
     try:
-        response = selectors.response_for_workspace(_workspace(request), uuid.UUID(raw))
+        response = selectors.response_for_workspace(workspace, uuid.UUID(raw))
     except (ValueError, Response.DoesNotExist):
         response = None
     if response is not None and not response.is_completed:
         continue_url = reverse("patient:measure_response", args=[response.pk])
-    return render(request, "patient_app/measures/support.html", {"continue_url": continue_url})
+    return render(
+        request,
+        "patient_app/measures/support.html",
+        {"continue_url": continue_url, "has_care_team": _has_care_team(workspace)},
+    )
+
+
+def _has_care_team(workspace) -> bool:
+    return workspace.memberships.filter(status=CareTeamMembership.Status.ACTIVE).exists()
 
 
 @patient_required

@@ -45,6 +45,7 @@ def test_item_nine_shows_the_support_page_at_once(patient_client):
     assert "You do not have to cope with this alone" in body
     assert "112" in body and "emergency" in body
     assert url in body  # a way back to the unfinished questionnaire
+    assert "nobody here has been told" in body  # no care team: we do not pretend otherwise
     assert SafetyEvent.objects.filter(response=response, item=9, value=1).exists()
     # The questionnaire page keeps a link to support; no second redirect.
     again = patient_client.post(url, {"item-2": "0", "action": "next-3"})
@@ -52,7 +53,7 @@ def test_item_nine_shows_the_support_page_at_once(patient_client):
     assert "support" in patient_client.get(url).content.decode()
 
 
-def test_item_nine_on_the_one_page_form_with_a_low_total(patient_client):
+def test_item_nine_on_the_one_page_form_with_a_low_total(patient_client, gp_membership):
     response = _start(patient_client)
     answers = {f"item-{n}": "0" for n in range(1, 9)} | {"item-9": "3", "action": "finish"}
     page = patient_client.post(reverse("patient:measure_response", args=[response.pk]), answers)
@@ -64,6 +65,7 @@ def test_item_nine_on_the_one_page_form_with_a_low_total(patient_client):
     )
     result = patient_client.get(page.url).content.decode()
     assert "3 out of 27" in result and "Support is there for you" in result
+    assert "passed on to your care team" in result
 
 
 def test_progress_is_saved_item_by_item(patient_client):
