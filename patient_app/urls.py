@@ -15,4 +15,5 @@ urlpatterns = [
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("", include("patient_app.privacy.urls")),
     path("messages/", include("patient_app.messages.urls")),
+    path("measures/", include("patient_app.measures.urls")),
 ]

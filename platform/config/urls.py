@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("care.api_urls")),
     path("", include("messaging.api_urls")),
+    path("", include("measures.api_urls")),
 ]
 
 urlpatterns = [
