@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "goals",
     "measures",
     "toolbox",
+    "alerts",
     # feature domains
     "content",
     "messaging",
