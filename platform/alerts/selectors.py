@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from alerts.conf import DEFAULT_INACTIVITY_DAYS, DEFAULT_REVIEW_INTERVAL_DAYS
-from alerts.models import Alert, CareCadence, Review
+from alerts.models import Alert, AlertKind, CareCadence, Review
 from alerts.policies import alerts_visible_to
-from care.models import CareTeamMembership, Workspace
+from care.models import AuditEvent, CareTeamMembership, Workspace
+from care.sections import Section
 
 
 def alerts_for_clinician(*, clinician: User, resolved: bool = False) -> QuerySet[Alert]:
@@ -84,3 +86,77 @@ def cadences_for_clinician(*, clinician: User) -> dict:
 
 def reviews_for_membership(*, membership: CareTeamMembership, limit: int = 10) -> list[Review]:
     return list(Review.objects.filter(membership=membership).order_by("-created_at")[:limit])
+
+
+# --- the activity timeline of a patient ------------------------------------------------------
+
+TIMELINE_LABELS = {
+    "care.workspace.created": _("Joined the programme"),
+    "care.membership.invited": _("A clinician was invited to the care team"),
+    "care.membership.accepted": _("A clinician joined the care team"),
+    "care.membership.ended": _("A clinician left the care team"),
+    "care.sharing.granted": _("The patient shared more with a clinician"),
+    "care.sharing.revoked": _("The patient stopped sharing something with a clinician"),
+    "care.invitation.accepted": _("Accepted an invitation"),
+    "alerts.alert.raised": _("Alert raised: %(kind)s"),
+    "alerts.alert.repeated": _("Alert occurred again: %(kind)s"),
+    "alerts.alert.acknowledged": _("Alert acknowledged: %(kind)s"),
+    "alerts.alert.escalated": _("Alert escalated: %(kind)s"),
+    "alerts.alert.resolved": _("Alert resolved: %(kind)s"),
+    "alerts.cadence.updated": _("Review cadence changed"),
+    "alerts.review.recorded": _("Review recorded"),
+}
+TIMELINE_WINDOW = 200
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    text: str
+    actor: str
+    action: str
+
+
+def _timeline_text(event: AuditEvent) -> str:
+    data = event.data or {}
+    label = TIMELINE_LABELS.get(event.action)
+    if label is not None:
+        kind = data.get("kind")
+        kind_label = AlertKind(kind).label if kind in AlertKind.values else ""
+        return str(label) % {"kind": kind_label} if "%(kind)s" in str(label) else str(label)
+    section = data.get("section")
+    return str(_("Activity in “%(section)s”")) % {"section": Section(section).label}
+
+
+def timeline_for_clinician(
+    *, user: User, workspace: Workspace, shared: frozenset, limit: int = 30
+) -> list[TimelineEntry]:
+    """What happened in this workspace, newest first, as far as this member may know.
+
+    Built from ``care.AuditEvent`` (alerts audit there too). An event is shown when its data
+    names a ``section`` shared with the member, or, for the care core and the alert engine,
+    when it names none. Other capabilities' events appear once they carry ``section`` in their
+    audit data. Queries: 1 (the newest events with their actors).
+    """
+    events = AuditEvent.objects.filter(workspace=workspace).select_related("actor")
+    events = events.order_by("-created_at")[:TIMELINE_WINDOW]
+    shared_values = {s.value for s in shared}
+    entries = []
+    for event in events:
+        section = (event.data or {}).get("section")
+        if section:
+            if section not in shared_values or section not in Section.values:
+                continue
+        elif not event.action.startswith(("care.", "alerts.")):
+            continue
+        actor = ""
+        if event.actor is not None:
+            actor = (
+                str(_("the patient"))
+                if event.actor_id == workspace.patient_id
+                else event.actor.full_name
+            )
+        entries.append(TimelineEntry(event.created_at, _timeline_text(event), actor, event.action))
+        if len(entries) >= limit:
+            break
+    return entries
