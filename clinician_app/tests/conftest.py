@@ -53,9 +53,7 @@ def bulk_caseload(clinician, size: int, *, tag: str = "") -> list[Workspace]:
         for s in (Section.PROGRESS, Section.MEASURES, Section.HABITS)
     }
     rows = [
-        WorkspaceUserObjectPermission(
-            user=clinician, content_object=w, permission=perms[section]
-        )
+        WorkspaceUserObjectPermission(user=clinician, content_object=w, permission=perms[section])
         for w in workspaces
         for section in (Section.PROGRESS, Section.MEASURES)
     ] + [
