@@ -25,7 +25,7 @@ def bulk_caseload(clinician, size: int, *, tag: str = "") -> list[Workspace]:
                 email=f"bulk-{tag}-{i}@example.test",
                 full_name=f"Bulk Patient {i:04d}",
                 role=User.Role.PATIENT,
-                password="!",
+                password="!",  # noqa: S106 - an unusable password: nobody signs in as them
             )
             for i in range(size)
         ]
