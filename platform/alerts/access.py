@@ -25,3 +25,24 @@ ROUTES = {
     "clinician:cadence_edit": Rule(Audience.CARE_TEAM, methods=("GET", "POST"), params=_ws),
     "clinician:review_new": Rule(Audience.CARE_TEAM, methods=("GET", "POST"), params=_ws),
 }
+
+ROUTES |= {
+    "api:caseload": Rule(Audience.CLINICIAN, api=True, note="filtered through the policy"),
+    "api:alert-list": Rule(Audience.CLINICIAN, api=True, note="filtered through alerts.policies"),
+    "api:alert-detail": Rule(
+        Audience.CARE_TEAM_SECTION, api=True, section="progress", params=_alert
+    ),
+    "api:alert-acknowledge": Rule(
+        Audience.CARE_TEAM_SECTION,
+        methods=("POST",),
+        api=True,
+        section="progress",
+        params=_alert,
+        ok={"POST": 200},
+    ),
+    "api:alert-resolve": Rule(
+        Audience.CARE_TEAM_SECTION, methods=("POST",), api=True, section="progress", params=_alert
+    ),
+    "api:cadence": Rule(Audience.CARE_TEAM, methods=("GET", "PUT"), api=True, params=_ws),
+    "api:review-list": Rule(Audience.CARE_TEAM, methods=("GET", "POST"), api=True, params=_ws),
+}
