@@ -17,6 +17,7 @@ from datetime import datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.utils import timezone
 
 from alerts import services
@@ -96,6 +97,11 @@ def run_rules(*, now: datetime | None = None, only: Iterable[Rule] | None = None
         except ValidationError:
             logger.warning("alert rule proposed an invalid alert of kind %s", candidate.kind)
             report.failed.append(candidate.kind)
+            continue
+        except IntegrityError:
+            # Raised at the same moment by another process: the database kept one.
+            logger.info("alert of kind %s raised concurrently elsewhere", candidate.kind)
+            report.repeated += 1
             continue
         if created:
             report.raised += 1

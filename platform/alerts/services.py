@@ -150,6 +150,20 @@ def alert_raise(
             # Raised concurrently by another process: fold into theirs.
             alert = unresolved.get()
             created = False
+    try:
+        with transaction.atomic():
+            AlertTrigger.objects.create(
+                alert=alert, workspace=workspace, kind=kind, source_id=source_id
+            )
+    except IntegrityError:
+        if created:
+            raise
+        # The same source was recorded concurrently (an event and the periodic job): theirs
+        # stands, and this call changes nothing.
+        trigger = AlertTrigger.objects.select_related("alert").get(
+            workspace=workspace, kind=kind, source_id=source_id
+        )
+        return trigger.alert, False
     if created:
         _audit(alert, "raised", actor, source=source_id)
     else:
@@ -157,7 +171,6 @@ def alert_raise(
             alert.severity = Alert.Severity.URGENT
             alert.save(update_fields=["severity", "updated_at"])
         _audit(alert, "repeated", actor, source=source_id)
-    AlertTrigger.objects.create(alert=alert, workspace=workspace, kind=kind, source_id=source_id)
     _publish(alert, "raised" if created else "repeated")
     return alert, created
 

@@ -261,3 +261,30 @@ class TestEscalation:
         alert.refresh_from_db()
         assert alert.escalation_level == Alert.Escalation.DUTY_CONTACT
         assert [m.to for m in mail.outbox] == [["duty@example.test"]]
+
+
+def test_a_source_recorded_concurrently_is_not_recorded_twice(workspace, gp_membership):
+    """Simulate the race: another process stored the trigger after our lookup."""
+    first, _ = raise_risk(workspace, "a", severity=ROUTINE)
+    original = AlertTrigger.objects.filter
+
+    calls = {"n": 0}
+
+    def late_filter(*args, **kwargs):
+        # The first lookup (ours) misses; the other process's trigger is then in place.
+        calls["n"] += 1
+        if calls["n"] == 1 and kwargs.get("source_id") == "b":
+            AlertTrigger.objects.create(
+                alert=first, workspace=workspace, kind=AlertKind.RISK, source_id="b"
+            )
+            return original(pk=None)
+        return original(*args, **kwargs)
+
+    AlertTrigger.objects.filter = late_filter
+    try:
+        alert, created = raise_risk(workspace, "b", severity=URGENT)
+    finally:
+        AlertTrigger.objects.filter = original
+    assert alert.pk == first.pk and not created
+    assert AlertTrigger.objects.filter(source_id="b").count() == 1
+    assert not AuditEvent.objects.filter(action="alerts.alert.repeated").exists()
