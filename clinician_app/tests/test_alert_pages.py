@@ -173,3 +173,14 @@ def test_the_patient_does_not_reach_alert_pages(client, workspace, gp_membership
         == 403
     )
     assert Alert.objects.get().status == "open"
+
+
+def test_the_patient_sees_only_review_notes_shared_with_them(
+    client, workspace, gp, gp_membership, patient
+):
+    services.review_record(
+        membership=gp_membership, by=gp, note="Shared: lovely progress.", shared_with_patient=True
+    )
+    services.review_record(membership=gp_membership, by=gp, note="Private: check sleep.")
+    body = login(client, patient).get(reverse("patient:dashboard")).content.decode()
+    assert "Shared: lovely progress." in body and "Private: check sleep." not in body
