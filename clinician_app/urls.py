@@ -10,4 +10,5 @@ urlpatterns = [
     path("patients/<uuid:workspace_id>/", views.patient_overview, name="patient_overview"),
     path("messages/", include("clinician_app.messages.urls")),
     path("patients/", include("clinician_app.measures.urls")),
+    path("", include("clinician_app.alerts.urls")),
 ]

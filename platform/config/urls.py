@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("care.api_urls")),
     path("", include("messaging.api_urls")),
     path("", include("measures.api_urls")),
+    path("", include("clinician_app.alerts.api_urls")),
 ]
 
 urlpatterns = [

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from alerts.services import alert_raise
 from care import policies
 from care.events import publish_workspace_event
 from care.models import Workspace
@@ -35,7 +36,7 @@ from measures.models import (
     Schedule,
 )
 from measures.schedules import current_occurrence
-from measures.scoring import AnswerError, clean_answers, safety_triggers, score
+from measures.scoring import AnswerError, clean_answers, reliable_change, safety_triggers, score
 
 SECTION = "measures"
 REMINDER_SALT = "measures.reminder"
@@ -119,6 +120,14 @@ def _raise_safety_events(
         )
         if created:
             raised = True
+            # The clinician-side loop: an urgent alert that escalates until acknowledged.
+            alert_raise(
+                workspace=response.workspace,
+                kind="risk",
+                severity="urgent",
+                source_id=str(event.pk),
+                actor=by,
+            )
             audit(
                 action="measures.safety.raised",
                 actor=by,
@@ -204,6 +213,7 @@ def _complete(response: Response, result, by: User) -> None:
     ).exclude(status=Reminder.Status.COMPLETED).update(
         status=Reminder.Status.COMPLETED, completed_at=now, updated_at=now
     )
+    _raise_deterioration(response, by)
     audit(
         action="measures.response.completed",
         actor=by,
@@ -217,6 +227,31 @@ def _complete(response: Response, result, by: User) -> None:
         section=SECTION,
         data={"response": str(response.pk), "instrument": response.instrument},
     )
+
+
+def _raise_deterioration(response: Response, by: User) -> None:
+    """A reliable worsening against the first completed score of the same instrument raises a
+    routine deterioration alert (once per response)."""
+    baseline = (
+        Response.objects.filter(
+            workspace_id=response.workspace_id,
+            instrument=response.instrument,
+            status=Response.Status.COMPLETED,
+        )
+        .exclude(pk=response.pk)
+        .order_by("completed_at")
+        .values_list("total", flat=True)
+        .first()
+    )
+    definition = get_instrument(response.instrument)
+    if reliable_change(definition, baseline, response.total) == "worse":
+        alert_raise(
+            workspace=response.workspace,
+            kind="deterioration",
+            severity="routine",
+            source_id=str(response.pk),
+            actor=by,
+        )
 
 
 @transaction.atomic
