@@ -16,6 +16,9 @@ from goals.chain import (
 )
 
 DAILY = Schedule(ScheduleKind.DAILY)
+# hypothesis draws naive datetimes between naive bounds; the test makes them UTC.
+NAIVE_FIRST = datetime(2025, 1, 1)  # noqa: DTZ001
+NAIVE_LAST = datetime(2028, 1, 1)  # noqa: DTZ001
 MON = date(2026, 3, 2)  # a Monday
 
 
@@ -191,7 +194,7 @@ def test_a_fully_marked_history_is_one_unbroken_chain(history):
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 1, 1)  # noqa: DTZ001 - naive bounds, as hypothesis wants),
+    st.datetimes(min_value=NAIVE_FIRST, max_value=NAIVE_LAST),
     st.integers(1, 400),
     st.sampled_from(["Europe/Copenhagen", "America/New_York", "Australia/Lord_Howe", "UTC"]),
 )
