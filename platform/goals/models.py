@@ -162,6 +162,11 @@ class Proposal(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 
+    def payload_rows(self) -> list[dict]:
+        from goals.history import payload_rows
+
+        return payload_rows(self.payload)
+
 
 class Comment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -264,6 +269,12 @@ class Habit(models.Model):
     @property
     def weekdays(self) -> frozenset[int]:
         return frozenset(i for i in range(7) if self.weekday_mask & (1 << i))
+
+    @property
+    def weekday_names(self) -> list[str]:
+        from goals.forms import WEEKDAY_CHOICES
+
+        return [str(label) for value, label in WEEKDAY_CHOICES if value in self.weekdays]
 
     @property
     def schedule(self) -> Schedule:

@@ -75,7 +75,12 @@ def proposal_get(*, workspace: Workspace, proposal_id: UUID | str) -> Proposal:
 
 
 def habit_get(*, workspace: Workspace, habit_id: UUID | str) -> Habit:
-    return _get(Habit.objects.filter(workspace=workspace).select_related("workspace"), habit_id)
+    return _get(
+        Habit.objects.filter(workspace=workspace).select_related(
+            "workspace__patient", "source_step"
+        ),
+        habit_id,
+    )
 
 
 def steps_for_ladder(*, ladder: Ladder) -> list[Step]:
