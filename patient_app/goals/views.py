@@ -283,7 +283,9 @@ def goal_step_move(request, step_id):
 @require_http_methods(["GET", "POST"])
 def goal_step_habit(request, step_id):
     step = selectors.step_get(workspace=_workspace(request), step_id=step_id)
-    form = HabitForm(request.POST or None, initial={"name": step.description})
+    form = HabitForm(
+        request.POST if request.method == "POST" else None, initial={"name": step.description}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             habit = services.habit_create(
@@ -323,7 +325,7 @@ def goal_proposal(request, proposal_id):
     initial.update(proposal.payload)
     form = form_class(initial=initial)
     form.fields.pop("note")
-    answer = AnswerForm(request.POST or None)
+    answer = AnswerForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if not answer.is_valid():
@@ -411,7 +413,10 @@ def goal_history(request, ladder_id):
 @require_http_methods(["GET", "POST"])
 def habit_list(request):
     workspace = _workspace(request)
-    form = HabitForm(request.POST or None, initial={"schedule_kind": ScheduleKind.DAILY.value})
+    form = HabitForm(
+        request.POST if request.method == "POST" else None,
+        initial={"schedule_kind": ScheduleKind.DAILY.value},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             habit = services.habit_create(workspace=workspace, by=request.user, **form.cleaned_data)
