@@ -370,6 +370,11 @@ def _apply_step_edit(*, ladder, step, by, fields, proposal=None, action="step.ed
     }
     if not changes:
         return step
+    if action is None:  # name the change by what actually changed
+        action = {
+            frozenset({"reflection"}): "step.reflected",
+            frozenset({"state"}): "step.state_changed",
+        }.get(frozenset(changes), "step.edited")
     for name, (_before, after) in changes.items():
         setattr(step, name, after)
     update = [*changes]
@@ -400,12 +405,7 @@ def step_update(*, step: Step, by: User, version: int | None, **data) -> Step:
             extra["reflection"], field="reflection", max_length=TEXT_LONG, required=False
         )
     _check_version(step.version, version, _("step"))
-    action = "step.edited"
-    if set(fields) == {"reflection"}:
-        action = "step.reflected"
-    elif set(fields) == {"state"}:
-        action = "step.state_changed"
-    return _apply_step_edit(ladder=ladder, step=step, by=by, fields=fields, action=action)
+    return _apply_step_edit(ladder=ladder, step=step, by=by, fields=fields, action=None)
 
 
 @transaction.atomic
