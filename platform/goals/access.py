@@ -90,4 +90,45 @@ CLINICIAN_ROUTES = {
     ),
 }
 
-ROUTES = {**PATIENT_ROUTES, **CLINICIAN_ROUTES}
+# API: the owner and members with the section shared read; writes validate the body first
+# (an empty body is 400 for both), then only the patient edits and only the care team proposes.
+_A = {"api": True}
+API_ROUTES = {
+    "api:goal-ladder-list": Rule(
+        Audience.WORKSPACE_SECTION, methods=("GET", "POST"), params=_ws, **_A, **_g
+    ),
+    "api:goal-ladder-detail": Rule(
+        Audience.WORKSPACE_SECTION, methods=("GET", "PATCH"), params=_ws | _ladder, **_A, **_g
+    ),
+    "api:goal-step-list": Rule(
+        Audience.WORKSPACE_SECTION, methods=("GET", "POST"), params=_ws | _ladder, **_A, **_g
+    ),
+    "api:goal-step-order": Rule(
+        Audience.WORKSPACE_SECTION, methods=("PUT",), params=_ws | _ladder, **_A, **_g
+    ),
+    "api:goal-comment-list": Rule(
+        Audience.WORKSPACE_SECTION, methods=("GET", "POST"), params=_ws | _ladder, **_A, **_g
+    ),
+    "api:goal-history": Rule(Audience.WORKSPACE_SECTION, params=_ws | _ladder, **_A, **_g),
+    "api:goal-step-detail": Rule(
+        Audience.WORKSPACE_SECTION, methods=("GET", "PATCH"), params=_ws | _step, **_A, **_g
+    ),
+    "api:goal-proposal-list": Rule(
+        Audience.WORKSPACE_SECTION, methods=("GET", "POST"), params=_ws, **_A, **_g
+    ),
+    "api:goal-proposal-detail": Rule(
+        Audience.WORKSPACE_SECTION, params=_ws | _proposal, **_A, **_g
+    ),
+    "api:goal-proposal-answer": Rule(
+        Audience.WORKSPACE_SECTION, methods=("POST",), params=_ws | _proposal, **_A, **_g
+    ),
+    "api:habit-list": Rule(
+        Audience.WORKSPACE_SECTION, methods=("GET", "POST"), params=_ws, **_A, **_h
+    ),
+    "api:habit-detail": Rule(Audience.WORKSPACE_SECTION, params=_ws | _habit, **_A, **_h),
+    "api:habit-check-list": Rule(
+        Audience.WORKSPACE_SECTION, methods=("GET", "POST"), params=_ws | _habit, **_A, **_h
+    ),
+}
+
+ROUTES = {**PATIENT_ROUTES, **CLINICIAN_ROUTES, **API_ROUTES}

@@ -120,6 +120,10 @@ class HabitView:
     done_today: bool
     done_yesterday: bool
 
+    def recent_statuses(self, weeks: int = 10) -> dict:
+        first = self.today - timedelta(weeks=weeks)
+        return {d: s for d, s in sorted(self.chain.statuses.items()) if d >= first}
+
     @property
     def weeks(self):
         first = max(self.habit.start_date, self.today - timedelta(weeks=CALENDAR_WEEKS - 1))
