@@ -256,7 +256,8 @@ def _check_version(current: int, given: int | None, what: str) -> None:
 
 
 def _create_ladder(*, workspace, by, fields, proposal=None) -> Ladder:
-    ladder = Ladder(workspace=workspace, created_by=by, **fields)
+    # Version 0 until the creation is recorded, so the first history entry is version 1.
+    ladder = Ladder(workspace=workspace, created_by=by, version=0, **fields)
     ladder.full_clean()
     ladder.save()
     _record(
