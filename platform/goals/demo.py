@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-
 from care.models import Workspace
 from goals import services
 from goals.models import HabitCheck, Ladder

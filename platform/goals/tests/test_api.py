@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from care.models import AccessLogEntry
 from goals import services
-from goals.models import Habit, HabitCheck, Ladder, LadderChange, Proposal, Step
+from goals.models import Habit, HabitCheck, Ladder, LadderChange, Proposal
 
 pytestmark = pytest.mark.django_db
 
