@@ -8,7 +8,7 @@ patient edits directly; the care team proposes). A stale ``version`` or an answe
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.pagination import CursorPagination
@@ -221,13 +221,9 @@ def _or_400(getter, **kwargs):
     """An id in a body that is not in this workspace is a bad request, never someone else's."""
     try:
         return getter(**kwargs)
-    except Exception as error:
-        from django.http import Http404
-
-        if isinstance(error, Http404):
-            name = next(k for k in kwargs if k.endswith("_id")).removesuffix("_id")
-            raise exceptions.ValidationError({name: "Not found in this workspace."}) from None
-        raise
+    except Http404:
+        name = next(k for k in kwargs if k.endswith("_id")).removesuffix("_id")
+        raise exceptions.ValidationError({name: "Not found in this workspace."}) from None
 
 
 class ProposalDetail(GoalsView):
@@ -310,10 +306,7 @@ class HabitList(GoalsView):
         step_id = data.pop("source_step", None)
         if step_id:
             data["source_step"] = _or_400(selectors.step_get, workspace=workspace, step_id=step_id)
-        try:
-            habit = services.habit_create(workspace=workspace, by=request.user, **data)
-        except ValidationError:
-            raise
+        habit = services.habit_create(workspace=workspace, by=request.user, **data)
         habit = selectors.habit_get(workspace=workspace, habit_id=habit.pk)
         return Response(HabitDetailSerializer(selectors.habit_view(habit=habit)).data, status=201)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Max, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -40,16 +41,11 @@ def ladders_for_workspace(*, workspace: Workspace, include_archived: bool = Fals
 
 
 def _get(qs: QuerySet, pk):
+    """The object, or 404 (also for a malformed id): never a hint that it exists elsewhere."""
     try:
         return qs.get(pk=pk)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+    except (qs.model.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
-    except Exception as error:  # a malformed UUID surfaces as ValidationError
-        from django.core.exceptions import ValidationError
-
-        if isinstance(error, ValidationError):
-            raise Http404 from None
-        raise
 
 
 def ladder_get(*, workspace: Workspace, ladder_id: UUID | str) -> Ladder:
