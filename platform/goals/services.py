@@ -817,7 +817,6 @@ def habit_check_set(
             actor=by,
             workspace=habit.workspace,
             habit=str(habit.pk),
-            day=day.isoformat(),
         )
         publish_workspace_event(
             workspace_id=habit.workspace_id,
