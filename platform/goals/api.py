@@ -9,6 +9,7 @@ patient edits directly; the care team proposes). A stale ``version`` or an answe
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.pagination import CursorPagination
@@ -192,7 +193,7 @@ class ProposalList(GoalsView):
         wanted = request.query_params.get("status")
         if wanted:
             if wanted not in Proposal.Status.values:
-                raise exceptions.ValidationError({"status": "Unknown status."})
+                raise exceptions.ValidationError({"status": _("Unknown status.")})
             qs = qs.filter(status=wanted)
         return Response(ProposalSerializer(qs[:200], many=True).data)
 
@@ -223,7 +224,7 @@ def _or_400(getter, **kwargs):
         return getter(**kwargs)
     except Http404:
         name = next(k for k in kwargs if k.endswith("_id")).removesuffix("_id")
-        raise exceptions.ValidationError({name: "Not found in this workspace."}) from None
+        raise exceptions.ValidationError({name: _("Not found in this workspace.")}) from None
 
 
 class ProposalDetail(GoalsView):

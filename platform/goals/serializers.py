@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from accounts.serializers import UserSummarySerializer
@@ -113,7 +114,7 @@ class ProposalCreateSerializer(serializers.Serializer):
 
     def validate_payload(self, value):
         if len(value) > 5:
-            raise serializers.ValidationError("Too many fields.")
+            raise serializers.ValidationError(_("Too many fields."))
         return value
 
 

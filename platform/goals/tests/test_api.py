@@ -352,3 +352,30 @@ def test_schema_lists_every_goals_endpoint(client):
         "/api/v1/workspaces/{workspace_id}/habits/{habit_id}/checks/",
     ]
     assert set(wanted) <= set(paths)
+
+
+def test_proposals_from_outside_or_without_consent_change_nothing(
+    workspace, ladder, therapist, therapist_membership, outsider_clinician, other_patient
+):
+    body = {"kind": "new_step", "ladder": str(ladder.pk), "payload": {"description": "Sneaky"}}
+    target = url("goal-proposal-list", workspace_id=workspace.pk)
+    assert api(therapist).post(target, body, format="json").status_code == 403
+    assert api(outsider_clinician).post(target, body, format="json").status_code == 404
+    assert api(other_patient).post(target, body, format="json").status_code == 404
+    assert not Proposal.objects.exists()
+
+
+def test_unknown_status_filter_is_400(workspace, patient):
+    r = api(patient).get(url("goal-proposal-list", workspace_id=workspace.pk) + "?status=maybe")
+    assert r.status_code == 400
+
+
+def test_request_body_cannot_choose_the_owner_or_author(
+    workspace, patient, gp, gp_membership, ladder
+):
+    r = api(gp).post(
+        url("goal-comment-list", workspace_id=workspace.pk, ladder_id=ladder.pk),
+        {"body": "Hello", "author": str(patient.pk), "ladder": "x", "workspace": "y"},
+        format="json",
+    )
+    assert r.status_code == 201 and r.data["author"]["id"] == str(gp.pk)

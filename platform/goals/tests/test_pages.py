@@ -329,3 +329,15 @@ def test_a_second_care_team_member_sees_the_history(
     client.force_login(therapist, backend=BACKEND)
     page = client.get(reverse("clinician:goal_history", args=[ladder.workspace_id, ladder.pk]))
     assert gp.full_name in page.content.decode()
+
+
+def test_goals_without_habits_shows_not_shared_for_habits(client, ladder, therapist, patient):
+    add_member(ladder.workspace, therapist, ["goals"])
+    client.force_login(therapist, backend=BACKEND)
+    assert client.get(reverse("clinician:goal_list", args=[ladder.workspace_id])).status_code == 200
+    r = client.get(reverse("clinician:habit_list", args=[ladder.workspace_id]))
+    assert r.status_code == 403
+    page = client.get(reverse("clinician:patient_overview", args=[ladder.workspace_id]))
+    body = page.content.decode()
+    assert "Walk to the shop" in body
+    assert 'data-section="habits" data-shared="no"' in body
