@@ -294,8 +294,25 @@ def ladder_update(*, ladder: Ladder, by: User, version: int | None, **data) -> L
     ladder = _lock_ladder(ladder)
     _require_owner(by, ladder.workspace)
     fields = clean_ladder_fields(data, partial=True)
-    _check_version(ladder.version, version, _("goal"))
+    _check_ladder_version(ladder, version)
     return _apply_ladder_edit(ladder=ladder, by=by, fields=fields)
+
+
+def _check_ladder_version(ladder: Ladder, version: int | None) -> None:
+    """The ladder's version moves with every step, comment and proposal. An edit of the goal
+    made on an older version is merged when nobody changed the goal itself since; it is a
+    conflict only when the goal's own text changed in between."""
+    try:
+        seen = int(version)
+    except (TypeError, ValueError):
+        seen = -1
+    if seen == ladder.version:
+        return
+    changed_since = LadderChange.objects.filter(
+        ladder=ladder, ladder_version__gt=seen, action="ladder.edited"
+    ).exists()
+    if seen < 1 or seen > ladder.version or changed_since:
+        _check_version(ladder.version, None, _("goal"))
 
 
 @transaction.atomic

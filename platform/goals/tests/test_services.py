@@ -80,10 +80,29 @@ def test_a_stale_edit_is_refused_not_lost(ladder, steps, patient):
         services.step_update(step=step, by=patient, version=seen, description="Second tab")
     step.refresh_from_db()
     assert step.description == "First tab"
-    with pytest.raises(services.Conflict):
-        services.ladder_update(ladder=ladder, by=patient, version=1, title="Old view")
     ladder.refresh_from_db()
-    assert ladder.title == "Walk to the shop"
+    seen = ladder.version
+    services.ladder_update(ladder=ladder, by=patient, version=seen, title="First tab")
+    with pytest.raises(services.Conflict):
+        services.ladder_update(ladder=ladder, by=patient, version=seen, title="Old view")
+    ladder.refresh_from_db()
+    assert ladder.title == "First tab"
+
+
+def test_a_goal_edit_on_an_older_version_merges_when_only_other_things_changed(
+    ladder, steps, patient, gp, gp_membership
+):
+    ladder.refresh_from_db()
+    seen = ladder.version
+    services.comment_add(ladder=ladder, by=gp, body="Meanwhile, a comment")
+    services.step_add(ladder=ladder, by=patient, description="Meanwhile, a step")
+    services.ladder_update(ladder=ladder, by=patient, version=seen, why="Edited from an old page")
+    ladder.refresh_from_db()
+    assert ladder.why == "Edited from an old page"
+    assert ladder.steps.count() == 4 and ladder.comments.count() == 1
+    for bad in (None, "x", 0, ladder.version + 5):
+        with pytest.raises(services.Conflict):
+            services.ladder_update(ladder=ladder, by=patient, version=bad, title="Nope")
 
 
 @pytest.mark.parametrize(
