@@ -40,7 +40,7 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
 class LadderForm(forms.Form):

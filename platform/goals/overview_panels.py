@@ -8,10 +8,16 @@ from goals import selectors
 
 def _goals(request, workspace):
     ladders = selectors.ladders_for_workspace(workspace=workspace)
+    waiting = [p for ladder in ladders for p in ladder.open_proposals]
+    new_goals = selectors.proposals_for_workspace(workspace=workspace, open_only=True).filter(
+        ladder__isnull=True
+    )
+    for proposal in waiting:  # the ladder is already loaded: no query per proposal
+        proposal.ladder = next(ladder for ladder in ladders if ladder.pk == proposal.ladder_id)
     return {
         "workspace": workspace,
         "ladders": ladders,
-        "open_proposals": sum(len(ladder.open_proposals) for ladder in ladders),
+        "proposals": [*new_goals, *waiting],
     }
 
 

@@ -48,7 +48,9 @@ class LadderCreateSerializer(serializers.Serializer):
 
 
 class LadderUpdateSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1, help_text="The version you last saw.")
+    version = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="The version you last saw."
+    )
     title = serializers.CharField(max_length=TEXT_SHORT, required=False)
     why = serializers.CharField(max_length=TEXT_LONG, required=False, allow_blank=True)
     archived = serializers.BooleanField(required=False)
@@ -63,7 +65,9 @@ class StepCreateSerializer(serializers.Serializer):
 
 
 class StepUpdateSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1, help_text="The version you last saw.")
+    version = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="The version you last saw."
+    )
     description = serializers.CharField(max_length=TEXT_SHORT, required=False)
     target_date = serializers.DateField(required=False, allow_null=True)
     difficulty = serializers.IntegerField(

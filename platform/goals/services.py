@@ -308,10 +308,12 @@ def _check_ladder_version(ladder: Ladder, version: int | None) -> None:
         seen = -1
     if seen == ladder.version:
         return
-    changed_since = LadderChange.objects.filter(
-        ladder=ladder, ladder_version__gt=seen, action="ladder.edited"
-    ).exists()
-    if seen < 1 or seen > ladder.version or changed_since:
+    if (
+        not 1 <= seen < ladder.version
+        or LadderChange.objects.filter(
+            ladder=ladder, ladder_version__gt=seen, action="ladder.edited"
+        ).exists()
+    ):
         _check_version(ladder.version, None, _("goal"))
 
 

@@ -133,6 +133,8 @@ def test_two_edits_of_one_step_the_second_is_a_409(workspace, patient, steps):
         {"version": 1, "description": "x" * 5000},
         {"description": "no version"},
         {"version": "one"},
+        {"version": 10**30, "description": "huge"},
+        {"version": 1, "difficulty": 10**30},
     ],
 )
 def test_bad_step_input_is_400_and_changes_nothing(workspace, patient, steps, body):
@@ -379,3 +381,9 @@ def test_request_body_cannot_choose_the_owner_or_author(
         format="json",
     )
     assert r.status_code == 201 and r.data["author"]["id"] == str(gp.pk)
+
+
+def test_an_absurd_ladder_version_is_a_clear_answer(workspace, patient, ladder):
+    target = url("goal-ladder-detail", workspace_id=workspace.pk, ladder_id=ladder.pk)
+    assert api(patient).patch(target, {"version": 10**30, "title": "x"}).status_code == 400
+    assert api(patient).patch(target, {"version": 2**31 - 1, "title": "x"}).status_code == 409

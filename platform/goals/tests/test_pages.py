@@ -218,11 +218,22 @@ def test_therapist_without_consent_cannot_propose(client, therapist, therapist_m
     assert not Proposal.objects.exists()
 
 
-def test_overview_panels_show_ladders_and_streaks(as_gp, ladder, steps, workspace, patient):
+def test_overview_panels_show_ladders_and_streaks(as_gp, gp, ladder, steps, workspace, patient):
     habit = services.habit_create(workspace=workspace, by=patient, name="Breathe")
     services.habit_check_set(habit=habit, by=patient, day=habit.start_date)
+    services.proposal_create(
+        workspace=workspace,
+        by=gp,
+        kind="new_step",
+        ladder=ladder,
+        payload={"description": "Walk to the post box"},
+    )
+    services.proposal_create(
+        workspace=workspace, by=gp, kind="new_ladder", payload={"title": "Cook once a week"}
+    )
     page = as_gp.get(reverse("clinician:patient_overview", args=[workspace.pk])).content.decode()
     assert "Walk to the shop" in page and "3 steps" in page
+    assert "Walk to the post box" in page and "Cook once a week" in page
     assert "Breathe" in page and "1 day in the chain" in page
     page = as_gp.get(reverse("clinician:habit_list", args=[workspace.pk])).content.decode()
     assert "Current chain: 1 day" in page
