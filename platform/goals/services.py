@@ -567,7 +567,6 @@ def proposal_answer(
     if decision not in ("accept", "decline"):
         raise ValidationError({"decision": _("Choose accept or decline.")})
     _require_open(proposal)
-    result = None
     if decision == "decline":
         proposal.status = Proposal.Status.DECLINED
     else:
@@ -591,10 +590,9 @@ def proposal_answer(
         proposal.answered_by, proposal.answered_at = by, timezone.now()
         proposal.save(update_fields=["status", "answered_by", "answered_at", "updated_at"])
         if proposal.kind == Proposal.Kind.NEW_LADDER:
-            result = _create_ladder(
+            proposal.ladder = _create_ladder(
                 workspace=proposal.workspace, by=by, fields=fields, proposal=proposal
             )
-            proposal.ladder = result
             proposal.save(update_fields=["ladder", "updated_at"])
         else:
             ladder = _lock_ladder(proposal.ladder)
@@ -605,13 +603,7 @@ def proposal_answer(
             else:
                 step = Step.objects.select_for_update().get(pk=proposal.step_id)
                 _apply_step_edit(ladder=ladder, step=step, by=by, fields=fields, proposal=proposal)
-        _record(
-            ladder=_lock_ladder(proposal.ladder),
-            actor=by,
-            action=f"proposal.{proposal.status}",
-            proposal=proposal,
-            step=proposal.step,
-        )
+        _after_close(proposal, by)
         return proposal
     proposal.answered_by, proposal.answered_at = by, timezone.now()
     proposal.save(update_fields=["status", "answered_by", "answered_at", "updated_at"])
