@@ -205,3 +205,27 @@ def test_hourly_marks_in_any_zone_count_each_local_day_once(first, hours, tz_nam
     start, today = min(marks), max(marks)
     r = evaluate_chain(schedule=DAILY, start=start, today=today, done=marks)
     assert r.current == (today - start).days + 1 == len(marks)
+
+
+def test_back_filling_yesterday_mends_the_chain():
+    # Tuesday was the week's grace day; yesterday (Thursday) unmarked breaks the chain...
+    today = MON + timedelta(days=4)
+    done = {MON, MON + timedelta(days=2)}
+    before = evaluate_chain(schedule=DAILY, start=MON, today=today, done=done)
+    assert before.current == 0
+    # ... until the patient marks yesterday, which is allowed.
+    after = evaluate_chain(
+        schedule=DAILY, start=MON, today=today, done=done | {today - timedelta(days=1)}
+    )
+    assert after.current == 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories())
+def test_at_most_one_grace_day_per_calendar_week(history):
+    schedule, start, today, done = history
+    r = evaluate_chain(schedule=schedule, start=start, today=today, done=done)
+    graced = [d for d, s in r.statuses.items() if s == DayStatus.GRACE]
+    weeks = [d - timedelta(days=d.weekday()) for d in graced]
+    assert len(weeks) == len(set(weeks))
+    assert DayStatus.MISSED not in {r.statuses[d] for d in r.current_days}
