@@ -11,4 +11,5 @@ urlpatterns = [
     path("messages/", include("clinician_app.messages.urls")),
     path("patients/", include("clinician_app.measures.urls")),
     path("", include("clinician_app.alerts.urls")),
+    path("patients/<uuid:workspace_id>/goals/", include("clinician_app.goals.urls")),
 ]

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("patient_app.privacy.urls")),
     path("messages/", include("patient_app.messages.urls")),
     path("measures/", include("patient_app.measures.urls")),
+    path("goals/", include("patient_app.goals.urls")),
 ]

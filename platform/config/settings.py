@@ -284,6 +284,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "accounts.models.User.Role",
         "CareTeamRoleEnum": "care.models.CareTeamMembership.Role",
+        "GoalProposalKindEnum": "goals.models.Proposal.Kind",
     },
 }
 

@@ -29,7 +29,9 @@ def test_phq9_item_9_raises_one_urgent_risk_alert(workspace, patient, gp_members
     assert alert.severity == "urgent"
 
 
-def test_a_reliable_worsening_raises_a_routine_deterioration_alert(workspace, patient, gp_membership):
+def test_a_reliable_worsening_raises_a_routine_deterioration_alert(
+    workspace, patient, gp_membership
+):
     answer_phq9(workspace, patient, [0] * 9)
     assert not Alert.objects.filter(kind="deterioration").exists()
     answer_phq9(workspace, patient, [2, 2, 2, 2, 2, 1, 1, 1, 0])
@@ -42,7 +44,9 @@ def test_caseload_shows_scores_only_where_measures_are_shared_and_unread_message
 ):
     answer_phq9(workspace, patient, [1, 1, 1, 1, 1, 0, 0, 0, 0])
     thread = messaging.team_thread_for(workspace=workspace)
-    messaging.message_send(thread=thread, sender=patient, body="Hello doctor", client_id=uuid.uuid4())
+    messaging.message_send(
+        thread=thread, sender=patient, body="Hello doctor", client_id=uuid.uuid4()
+    )
     client.force_login(gp, backend="accounts.backends.EmailBackend")
     row = client.get(reverse("clinician:caseload")).content.decode()
     assert "PHQ9 5" in row and "Mild" in row
@@ -50,3 +54,23 @@ def test_caseload_shows_scores_only_where_measures_are_shared_and_unread_message
     care.sharing_update(membership=gp_membership, sections=[Section.PROGRESS], by=patient)
     row = client.get(reverse("clinician:caseload")).content.decode()
     assert "PHQ9 5" not in row
+
+
+def test_caseload_shows_the_habit_streak_where_habits_are_shared(
+    client, workspace, patient, gp, gp_membership
+):
+    import zoneinfo
+
+    from django.utils import timezone
+
+    from goals import services as goals
+
+    habit = goals.habit_create(workspace=workspace, by=patient, name="Short walk")
+    goals.habit_check_set(
+        habit=habit,
+        day=timezone.localdate(timezone=zoneinfo.ZoneInfo(patient.timezone)),
+        by=patient,
+    )
+    client.force_login(gp, backend="accounts.backends.EmailBackend")
+    page = client.get(reverse("clinician:caseload")).content.decode()
+    assert '<td data-column="habit_streak">1 day' in page

@@ -1,0 +1,216 @@
+"""Reads for goal ladders and habits. Callers authorize first (``care.policies``); these take an
+already-authorized workspace and fetch in a fixed number of queries however many rows exist."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Max, Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from care.models import Workspace
+from goals.chain import ChainResult, calendar_weeks, evaluate_chain, local_day
+from goals.models import Comment, Habit, HabitCheck, Ladder, LadderChange, Proposal, Step
+
+CALENDAR_WEEKS = 6
+
+
+def ladders_for_workspace(*, workspace: Workspace, include_archived: bool = False) -> list[Ladder]:
+    """Ladders with their steps and open proposals: 3 queries."""
+    qs = Ladder.objects.filter(workspace=workspace)
+    if not include_archived:
+        qs = qs.filter(archived_at__isnull=True)
+    return list(
+        qs.prefetch_related(
+            Prefetch("steps", queryset=Step.objects.order_by("position", "created_at")),
+            Prefetch(
+                "proposals",
+                queryset=Proposal.objects.filter(status=Proposal.Status.OPEN).select_related(
+                    "proposed_by", "step"
+                ),
+                to_attr="open_proposals",
+            ),
+        )
+    )
+
+
+def _get(qs: QuerySet, pk):
+    """The object, or 404 (also for a malformed id): never a hint that it exists elsewhere."""
+    try:
+        return qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+
+
+def ladder_get(*, workspace: Workspace, ladder_id: UUID | str) -> Ladder:
+    return _get(Ladder.objects.filter(workspace=workspace).select_related("workspace"), ladder_id)
+
+
+def step_get(*, workspace: Workspace, step_id: UUID | str) -> Step:
+    return _get(
+        Step.objects.filter(ladder__workspace=workspace).select_related(
+            "ladder", "ladder__workspace"
+        ),
+        step_id,
+    )
+
+
+def proposal_get(*, workspace: Workspace, proposal_id: UUID | str) -> Proposal:
+    return _get(
+        Proposal.objects.filter(workspace=workspace).select_related(
+            "workspace", "ladder", "step", "proposed_by", "answered_by"
+        ),
+        proposal_id,
+    )
+
+
+def habit_get(*, workspace: Workspace, habit_id: UUID | str) -> Habit:
+    return _get(
+        Habit.objects.filter(workspace=workspace).select_related(
+            "workspace__patient", "source_step"
+        ),
+        habit_id,
+    )
+
+
+def steps_for_ladder(*, ladder: Ladder) -> list[Step]:
+    return list(ladder.steps.order_by("position", "created_at"))
+
+
+def proposals_for_workspace(
+    *, workspace: Workspace, ladder: Ladder | None = None, open_only: bool = False
+) -> QuerySet[Proposal]:
+    qs = Proposal.objects.filter(workspace=workspace).select_related(
+        "ladder", "step", "proposed_by", "answered_by"
+    )
+    if ladder is not None:
+        qs = qs.filter(ladder=ladder)
+    if open_only:
+        qs = qs.filter(status=Proposal.Status.OPEN)
+    return qs
+
+
+def comments_for_ladder(*, ladder: Ladder) -> QuerySet[Comment]:
+    return Comment.objects.filter(ladder=ladder).select_related("author")
+
+
+def history_for_ladder(*, ladder: Ladder) -> QuerySet[LadderChange]:
+    return LadderChange.objects.filter(ladder=ladder).select_related("actor", "step")
+
+
+# --- habits ----------------------------------------------------------------------------------
+
+
+@dataclass
+class HabitView:
+    habit: Habit
+    chain: ChainResult
+    last_check: date | None
+    today: date
+    done_today: bool
+    done_yesterday: bool
+
+    def recent_statuses(self, weeks: int = 10) -> dict:
+        first = self.today - timedelta(weeks=weeks)
+        return {d: s for d, s in sorted(self.chain.statuses.items()) if d >= first}
+
+    @property
+    def weeks(self):
+        first = max(self.habit.start_date, self.today - timedelta(weeks=CALENDAR_WEEKS - 1))
+        first = min(first, self.today)
+        return calendar_weeks(result=self.chain, first=first, last=self.today, today=self.today)
+
+
+def habit_views(
+    *, workspace: Workspace, include_archived: bool = False, now=None
+) -> list[HabitView]:
+    """Every habit with its chain evaluated in the patient's calendar: 2 queries."""
+    today = local_day(now or timezone.now(), workspace.patient.timezone)
+    qs = Habit.objects.filter(workspace=workspace)
+    if not include_archived:
+        qs = qs.filter(archived_at__isnull=True)
+    habits = list(qs)
+    days: dict = defaultdict(set)
+    for habit_id, day in HabitCheck.objects.filter(habit__in=habits).values_list("habit_id", "day"):
+        days[habit_id].add(day)
+    return [_view(habit, days[habit.pk], today) for habit in habits]
+
+
+def habit_view(*, habit: Habit, now=None) -> HabitView:
+    today = local_day(now or timezone.now(), habit.workspace.patient.timezone)
+    done = set(habit.checks.values_list("day", flat=True))
+    return _view(habit, done, today)
+
+
+def _view(habit: Habit, done: set, today: date) -> HabitView:
+    chain = evaluate_chain(schedule=habit.schedule, start=habit.start_date, today=today, done=done)
+    return HabitView(
+        habit=habit,
+        chain=chain,
+        last_check=max(done) if done else None,
+        today=today,
+        done_today=today in done,
+        done_yesterday=(today - timedelta(days=1)) in done,
+    )
+
+
+@dataclass(frozen=True)
+class HabitSummary:
+    habits: int
+    current_streak: int  # the best current streak among the workspace's active habits
+    last_check: date | None
+
+
+def habit_summary_for_workspaces(
+    workspace_ids: Iterable[UUID], *, now=None
+) -> dict[UUID, HabitSummary]:
+    """For the caseload: per workspace, the best current streak and the last day marked.
+
+    Three queries whatever the number of workspaces or habits: workspaces with their patients'
+    time zones, active habits, and their check days (the streak rules need the days). Callers
+    pass only workspaces whose "habits" section the reader may see."""
+    ids = list(workspace_ids)
+    if not ids:
+        return {}
+    moment = now or timezone.now()
+    zones = dict(Workspace.objects.filter(pk__in=ids).values_list("pk", "patient__timezone"))
+    habits = list(Habit.objects.filter(workspace_id__in=ids, archived_at__isnull=True))
+    days: dict = defaultdict(set)
+    for habit_id, day in HabitCheck.objects.filter(
+        habit__workspace_id__in=ids, habit__archived_at__isnull=True
+    ).values_list("habit_id", "day"):
+        days[habit_id].add(day)
+    by_workspace: dict = defaultdict(list)
+    for habit in habits:
+        by_workspace[habit.workspace_id].append(habit)
+    result = {}
+    for workspace_id, tz_name in zones.items():
+        today = local_day(moment, tz_name)
+        best, last = 0, None
+        own = by_workspace.get(workspace_id, [])
+        for habit in own:
+            done = days[habit.pk]
+            chain = evaluate_chain(
+                schedule=habit.schedule, start=habit.start_date, today=today, done=done
+            )
+            best = max(best, chain.current)
+            if done:
+                last = max(last, max(done)) if last else max(done)
+        result[workspace_id] = HabitSummary(habits=len(own), current_streak=best, last_check=last)
+    return result
+
+
+def last_check_by_workspace(workspace_ids: Iterable[UUID]) -> dict[UUID, date]:
+    """The last day marked on any habit, per workspace: 1 query."""
+    rows = (
+        HabitCheck.objects.filter(habit__workspace_id__in=list(workspace_ids))
+        .values("habit__workspace_id")
+        .annotate(last=Max("day"))
+    )
+    return {row["habit__workspace_id"]: row["last"] for row in rows}
