@@ -53,7 +53,9 @@ class CheckInWriteSerializer(serializers.Serializer):
     sleep = _rating()
     activities = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
     note = serializers.CharField(max_length=NOTE_MAX, allow_blank=True, required=False, default="")
-    private = serializers.BooleanField(required=False, default=False)
+    private = serializers.BooleanField(
+        required=False, help_text="Leave out to keep the entry's current privacy."
+    )
 
 
 class PrivacySerializer(serializers.Serializer):

@@ -59,10 +59,12 @@ def checkin_save(
     sleep: int,
     activities: str = "",
     note: str = "",
-    private: bool = False,
+    private: bool | None = None,
 ) -> tuple[CheckIn, bool]:
     """Create or replace the check-in of one local day (today, or up to a week back).
 
+    ``private=None`` keeps the entry's current privacy (new entries start shared with those who
+    see check-ins), so replacing a private entry never makes it visible by omission.
     Returns ``(checkin, created)``. Nothing is written when any value is out of range.
     """
     _require_owner(workspace, by)
@@ -84,7 +86,7 @@ def checkin_save(
         "sleep": sleep,
         "activities": activities or "",
         "note": note or "",
-        "private": bool(private),
+        "private": checkin.private if private is None else bool(private),
     }
     for field, value in values.items():
         setattr(checkin, field, value)

@@ -68,6 +68,17 @@ def test_bad_check_ins_get_a_clear_400_and_change_nothing(api, workspace, today,
     assert not CheckIn.objects.exists()
 
 
+def test_replacing_a_private_entry_keeps_it_private(api, workspace, today, gp, gp_membership):
+    checkin(workspace, today, note="SECRET-5d", private=True)
+    url = reverse("api:checkin-save", args=[workspace.pk])
+    body = {"day": str(today), "mood": 2, "symptoms": 2, "energy": 2, "sleep": 2, "note": "new"}
+    assert _as(api, workspace.patient).post(url, body, format="json").status_code == 200
+    assert CheckIn.objects.get().private is True
+    assert (
+        _as(api, gp).get(reverse("api:checkin-list", args=[workspace.pk])).json()["results"] == []
+    )
+
+
 def test_members_cannot_write_and_outsiders_see_nothing(
     api, workspace, today, gp, gp_membership, other_patient
 ):
