@@ -213,3 +213,21 @@ def test_clinician_page_shows_the_plan_logs_the_read_and_takes_suggestions(
     gp_client.post(url, {"kind": "helper", "text": "Walk with the dog"})
     suggestion = CrisisPlanSuggestion.objects.get()
     assert (suggestion.suggested_by, suggestion.status) == (gp, "pending")
+
+
+def test_staff_manage_emergency_numbers_in_the_admin_but_never_patient_records(client):
+    from django.contrib import admin
+
+    from accounts.models import User
+
+    from toolbox.models import CheckIn, JournalEntry, NetworkContact
+
+    assert admin.site.is_registered(OrganisationEmergencyNumber)
+    for model in (CheckIn, CrisisPlanItem, CrisisPlanSuggestion, JournalEntry, NetworkContact):
+        assert not admin.site.is_registered(model)
+    staff = User.objects.create_superuser(
+        email="staff@example.test", password="staff-pass-12345", full_name="Stella Staff"
+    )
+    client.force_login(staff, backend="accounts.backends.EmailBackend")
+    url = reverse("admin:toolbox_organisationemergencynumber_changelist")
+    assert client.get(url).status_code == 200
