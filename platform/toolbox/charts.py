@@ -20,7 +20,7 @@ MEASURES = (
     ("energy", _("Energy")),
     ("sleep", _("Sleep")),
 )
-WIDTH, HEIGHT, PAD = 640, 220, 30
+WIDTH, HEIGHT, PAD = 640, 240, 30
 
 
 @dataclass
@@ -44,6 +44,7 @@ class Trend:
     height: int = HEIGHT
     pad: int = PAD
     gridlines: list[tuple[int, float]] = field(default_factory=list)
+    day_marks: list[tuple[float, date]] = field(default_factory=list)  # x-axis labels
 
     @property
     def entry_count(self) -> int:
@@ -93,4 +94,9 @@ def trend(checkins: Iterable[CheckIn], *, end: date, days: int) -> Trend:
         series=series,
         rows=sorted(by_day.values(), key=lambda c: c.day),
         gridlines=[(v, _y(v)) for v in range(SCALE_MIN, SCALE_MAX + 1)],
+        day_marks=[
+            (_x(index, days), start + timedelta(days=index))
+            for index in range(days)
+            if days <= 7 or index % 7 == 0 or index == days - 1
+        ],
     )
