@@ -219,7 +219,6 @@ def test_staff_manage_emergency_numbers_in_the_admin_but_never_patient_records(c
     from django.contrib import admin
 
     from accounts.models import User
-
     from toolbox.models import CheckIn, JournalEntry, NetworkContact
 
     assert admin.site.is_registered(OrganisationEmergencyNumber)

@@ -1,18 +1,20 @@
 import pytest
-from django.core.management import call_command
 
+from tests.factories import GPFactory, PatientFactory
+from toolbox import demo
 from toolbox.models import CheckIn, CrisisPlanItem, JournalEntry, NetworkContact
 
 pytestmark = pytest.mark.django_db
 
+MODELS = (CheckIn, CrisisPlanItem, NetworkContact, JournalEntry)
 
-def test_demo_seed_fills_the_toolbox_once(settings):
-    settings.LOCAL = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    counts = [m.objects.count() for m in (CheckIn, CrisisPlanItem, NetworkContact, JournalEntry)]
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert counts == [
-        m.objects.count() for m in (CheckIn, CrisisPlanItem, NetworkContact, JournalEntry)
-    ]
+
+def test_demo_seed_fills_the_toolbox_once():
+    users = {"patient@example.org": PatientFactory(), "gp@example.org": GPFactory()}
+    demo.seed(users=users)
+    counts = [m.objects.count() for m in MODELS]
+    demo.seed(users=users)
+    assert counts == [m.objects.count() for m in MODELS]
     assert all(counts)
     assert CheckIn.objects.filter(private=True).count() == 1
+    assert users["gp@example.org"].organisation.emergency_numbers.count() == 2
