@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("invite/", views.invite, name="invite"),
     path("patients/<uuid:workspace_id>/", views.patient_overview, name="patient_overview"),
+    path("messages/", include("clinician_app.messages.urls")),
     path("", include("clinician_app.toolbox.urls")),
 ]

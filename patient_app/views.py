@@ -144,6 +144,7 @@ def access_log(request):
         "overview": _("Your overview page"),
         "caseload": _("Your line in their patient list"),
         "care_team": _("Your care team"),
+        "messages": _("Your messages"),
     }
     for entry in page.object_list:
         entry.section_label = labels.get(entry.section, entry.section)
