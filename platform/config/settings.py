@@ -283,6 +283,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "accounts.models.User.Role",
         "CareTeamRoleEnum": "care.models.CareTeamMembership.Role",
+        "CrisisPlanKindEnum": "toolbox.models.CrisisKind",
+        "NetworkContactKindEnum": "toolbox.models.NetworkKind",
     },
 }
 
