@@ -12,4 +12,5 @@ urlpatterns = [
     path("patients/", include("clinician_app.measures.urls")),
     path("", include("clinician_app.alerts.urls")),
     path("patients/<uuid:workspace_id>/goals/", include("clinician_app.goals.urls")),
+    path("", include("clinician_app.toolbox.urls")),
 ]

@@ -17,4 +17,5 @@ urlpatterns = [
     path("messages/", include("patient_app.messages.urls")),
     path("measures/", include("patient_app.measures.urls")),
     path("goals/", include("patient_app.goals.urls")),
+    path("", include("patient_app.toolbox.urls")),
 ]

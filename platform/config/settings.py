@@ -285,6 +285,8 @@ SPECTACULAR_SETTINGS = {
         "UserRoleEnum": "accounts.models.User.Role",
         "CareTeamRoleEnum": "care.models.CareTeamMembership.Role",
         "GoalProposalKindEnum": "goals.models.Proposal.Kind",
+        "CrisisPlanKindEnum": "toolbox.models.CrisisKind",
+        "NetworkContactKindEnum": "toolbox.models.NetworkKind",
     },
 }
 

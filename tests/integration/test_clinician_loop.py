@@ -74,3 +74,31 @@ def test_caseload_shows_the_habit_streak_where_habits_are_shared(
     client.force_login(gp, backend="accounts.backends.EmailBackend")
     page = client.get(reverse("clinician:caseload")).content.decode()
     assert '<td data-column="habit_streak">1 day' in page
+
+
+def test_caseload_shows_the_latest_shared_check_in_but_never_a_private_one(
+    client, workspace, patient, gp, gp_membership
+):
+    from datetime import timedelta
+
+    from toolbox.models import CheckIn
+
+    today = timezone_today(patient)
+    CheckIn.objects.create(
+        workspace=workspace, day=today - timedelta(days=1), mood=2, symptoms=4, energy=3, sleep=3
+    )
+    CheckIn.objects.create(
+        workspace=workspace, day=today, mood=5, symptoms=1, energy=3, sleep=3, private=True
+    )
+    client.force_login(gp, backend="accounts.backends.EmailBackend")
+    page = client.get(reverse("clinician:caseload")).content.decode()
+    assert "mood 2/5, symptoms 4/5" in page
+    assert "mood 5/5" not in page
+
+
+def timezone_today(user):
+    import zoneinfo
+
+    from django.utils import timezone
+
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(user.timezone))

@@ -1,0 +1,186 @@
+"""Reads in the toolbox. Every read for a user goes through ``care.policies``.
+
+The owner sees everything of theirs. A care-team member sees a section only when it is shared
+with them, and even then never a check-in marked private nor a journal entry the patient has not
+marked shared. Callers log clinician reads with ``care.services.access_record``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+
+from accounts.models import User
+from care import policies
+from care.models import CareTeamMembership, Workspace
+from care.sections import Section
+from toolbox.charts import Trend, trend
+from toolbox.models import (
+    CheckIn,
+    CrisisKind,
+    CrisisPlanItem,
+    CrisisPlanSuggestion,
+    JournalEntry,
+    NetworkContact,
+    OrganisationEmergencyNumber,
+)
+
+# --- check-ins -------------------------------------------------------------------------------
+
+
+def checkins_for_viewer(*, user: User, workspace: Workspace) -> QuerySet[CheckIn]:
+    """The check-ins this user may see, newest first. Raises SectionNotShared for members
+    without consent; private entries are left out for everyone but the owner."""
+    policies.require_section(user, workspace, Section.CHECKINS)
+    qs = CheckIn.objects.filter(workspace=workspace)
+    if not policies.is_owner(user, workspace):
+        qs = qs.filter(private=False)
+    return qs.order_by("-day")
+
+
+def latest_checkin_for_workspaces(
+    workspace_ids: Iterable[UUID], *, include_private: bool = False
+) -> dict[UUID, CheckIn]:
+    """The most recent check-in of each workspace, in one query whatever the number of
+    workspaces (for the caseload). Private entries are skipped unless asked for; the caller
+    decides which workspaces share check-ins with the viewer."""
+    ids = list(workspace_ids)
+    if not ids:
+        return {}
+    qs = CheckIn.objects.filter(workspace_id__in=ids)
+    if not include_private:
+        qs = qs.filter(private=False)
+    ranked = qs.annotate(
+        rank=Window(RowNumber(), partition_by=[F("workspace_id")], order_by=F("day").desc())
+    ).filter(rank=1)
+    return {checkin.workspace_id: checkin for checkin in ranked}
+
+
+def checkin_trend(*, user: User, workspace: Workspace, end: date, days: int) -> Trend:
+    """The ``days`` days up to ``end`` as chart data, from what this user may see (1 query)."""
+    start = end - timedelta(days=days - 1)
+    rows = checkins_for_viewer(user=user, workspace=workspace).filter(day__range=(start, end))
+    return trend(rows, end=end, days=days)
+
+
+# --- owner fetches (404 for anyone else) -----------------------------------------------------
+
+
+def _owned(model, *, user: User, pk, workspace: Workspace | None = None):
+    filters = {"pk": pk, "workspace__patient": user}
+    if workspace is not None:
+        filters["workspace"] = workspace
+    if not (user.is_authenticated and user.is_active and user.is_patient):
+        raise Http404
+    try:
+        return model.objects.select_related("workspace").get(**filters)
+    except (model.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+
+
+def checkin_for_owner(*, user: User, checkin_id, workspace: Workspace | None = None) -> CheckIn:
+    return _owned(CheckIn, user=user, pk=checkin_id, workspace=workspace)
+
+
+def crisis_item_for_owner(*, user: User, item_id, workspace=None) -> CrisisPlanItem:
+    return _owned(CrisisPlanItem, user=user, pk=item_id, workspace=workspace)
+
+
+def suggestion_for_owner(*, user: User, suggestion_id, workspace=None) -> CrisisPlanSuggestion:
+    return _owned(CrisisPlanSuggestion, user=user, pk=suggestion_id, workspace=workspace)
+
+
+def network_contact_for_owner(*, user: User, contact_id, workspace=None) -> NetworkContact:
+    return _owned(NetworkContact, user=user, pk=contact_id, workspace=workspace)
+
+
+def journal_entry_for_owner(*, user: User, entry_id, workspace=None) -> JournalEntry:
+    return _owned(JournalEntry, user=user, pk=entry_id, workspace=workspace)
+
+
+# --- crisis plan -----------------------------------------------------------------------------
+
+
+@dataclass
+class CrisisPart:
+    kind: str
+    label: str
+    items: list[CrisisPlanItem] = field(default_factory=list)
+
+
+@dataclass
+class CrisisPlan:
+    parts: list[CrisisPart]
+    default_numbers: list[OrganisationEmergencyNumber]
+    suggestions: list[CrisisPlanSuggestion]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(part.items for part in self.parts)
+
+
+def emergency_defaults_for_workspace(*, workspace: Workspace) -> list[OrganisationEmergencyNumber]:
+    """The numbers of the organisations around this patient: their own, and those of their
+    active care-team members. One query; a number listed by two organisations shows once."""
+    org_ids = CareTeamMembership.objects.filter(
+        workspace=workspace, status=CareTeamMembership.Status.ACTIVE
+    ).values("clinician__organisation_id")
+    numbers = OrganisationEmergencyNumber.objects.filter(organisation_id__in=org_ids)
+    if workspace.patient.organisation_id:
+        numbers = numbers | OrganisationEmergencyNumber.objects.filter(
+            organisation_id=workspace.patient.organisation_id
+        )
+    seen, result = set(), []
+    for number in numbers.order_by("position", "label"):
+        key = (number.label.casefold(), number.number)
+        if key not in seen:
+            seen.add(key)
+            result.append(number)
+    return result
+
+
+def crisis_plan_for_viewer(*, user: User, workspace: Workspace) -> CrisisPlan:
+    """The whole plan in its six parts. Queries: items, defaults, suggestions (3)."""
+    policies.require_section(user, workspace, Section.CRISIS_PLAN)
+    parts = {kind.value: CrisisPart(kind.value, kind.label) for kind in CrisisKind}
+    for item in CrisisPlanItem.objects.filter(workspace=workspace).order_by("created_at"):
+        parts[item.kind].items.append(item)
+    suggestions = CrisisPlanSuggestion.objects.filter(
+        workspace=workspace, status=CrisisPlanSuggestion.Status.PENDING
+    ).select_related("suggested_by")
+    if not policies.is_owner(user, workspace):
+        # A clinician sees what they themselves proposed and is still waiting.
+        suggestions = suggestions.filter(suggested_by=user)
+    return CrisisPlan(
+        parts=list(parts.values()),
+        default_numbers=emergency_defaults_for_workspace(workspace=workspace),
+        suggestions=list(suggestions),
+    )
+
+
+# --- network map -----------------------------------------------------------------------------
+
+
+def network_for_viewer(*, user: User, workspace: Workspace) -> list[NetworkContact]:
+    policies.require_section(user, workspace, Section.NETWORK_MAP)
+    return list(NetworkContact.objects.filter(workspace=workspace))
+
+
+# --- journal ---------------------------------------------------------------------------------
+
+
+def journal_for_viewer(*, user: User, workspace: Workspace) -> QuerySet[JournalEntry]:
+    """The owner's whole journal; for a member with the journal shared, only entries marked
+    shared. Both conditions must hold for a clinician to read an entry."""
+    policies.require_section(user, workspace, Section.JOURNAL)
+    qs = JournalEntry.objects.filter(workspace=workspace)
+    if not policies.is_owner(user, workspace):
+        qs = qs.filter(shared=True)
+    return qs.order_by("-created_at")
