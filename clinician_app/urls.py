@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from clinician_app import views
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("invite/", views.invite, name="invite"),
     path("patients/<uuid:workspace_id>/", views.patient_overview, name="patient_overview"),
+    path("", include("clinician_app.programme.urls")),
 ]

@@ -197,14 +197,22 @@ def takeaways_for_workspace(workspace: Workspace) -> list[dict]:
     for answer in answers_for_workspace(workspace):
         for spec in answer.exercise.fields:
             value = answer.data.get(spec["name"])
-            if spec.get("takeaway") and value:
+            if spec.get("takeaway") and value not in (None, "", []):
                 rows.append(
                     {
                         "module": answer.page.module if answer.page else None,
                         "exercise": answer.exercise,
                         "label": spec["label"],
-                        "value": value,
+                        "value": display_value(spec, value),
                         "page": answer.page,
                     }
                 )
     return rows
+
+
+def display_value(spec: dict, value) -> str:
+    """An answer value as text a person reads: option labels, not their codes."""
+    labels = {o["value"]: o["label"] for o in spec.get("options", [])}
+    if isinstance(value, list):
+        return ", ".join(labels.get(v, v) for v in value)
+    return str(labels.get(value, value))

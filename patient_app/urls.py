@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from patient_app import views
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("sharing/<uuid:membership_id>/", views.sharing_update, name="sharing_update"),
     path("who-has-seen-my-data/", views.access_log, name="access_log"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("programme/", include("patient_app.programme.urls")),
 ]

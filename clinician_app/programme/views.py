@@ -1,0 +1,71 @@
+"""Prescribing the programme, and reading a patient's exercise answers (with consent)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from care import policies
+from care.sections import Section
+from care.services import access_record
+from clinician_app.decorators import clinician_required
+from clinician_app.programme.forms import PrescribeForm
+from content import selectors, services
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def prescribe(request, workspace_id):
+    workspace = policies.workspace_for_user(request.user, workspace_id)
+    form = PrescribeForm(request.POST or None, programmes=selectors.programmes_published())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_prescribe(
+                workspace=workspace,
+                programme=form.cleaned_data["programme"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+                start_on=form.cleaned_data["start_on"],
+                recommended_modules=form.cleaned_data["recommended_modules"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request, _("The programme is prescribed. The patient sees it on their dashboard.")
+            )
+            return redirect("clinician:patient_overview", workspace_id=workspace.pk)
+    return render(
+        request,
+        "clinician_app/programme/prescribe.html",
+        {"form": form, "workspace": workspace, "patient": workspace.patient},
+    )
+
+
+@clinician_required
+def answers(request, workspace_id):
+    """Submitted exercise answers (drafts stay private). Needs the 'journal' section."""
+    workspace = policies.workspace_for_user(request.user, workspace_id)
+    policies.require_section(request.user, workspace, Section.JOURNAL)
+    access_record(actor=request.user, workspace=workspace, section=Section.JOURNAL, via="web")
+    rows = [
+        {"answer": a, "items": answer_items(a)}
+        for a in selectors.answers_for_workspace(workspace, submitted_only=True)
+    ]
+    return render(
+        request,
+        "clinician_app/programme/answers.html",
+        {"workspace": workspace, "patient": workspace.patient, "rows": rows},
+    )
+
+
+def answer_items(answer) -> list[dict]:
+    """(label, readable value) for each answered field, in the exercise's order."""
+    return [
+        {"label": spec["label"], "value": selectors.display_value(spec, answer.data[spec["name"]])}
+        for spec in answer.exercise.fields
+        if spec["name"] in answer.data
+    ]
