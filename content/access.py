@@ -34,6 +34,14 @@ ROUTES = {
         api=True,
         params={"workspace_id": "workspace", "exercise_id": "exercise"},
     ),
+    "api:answer-feedback": Rule(
+        Audience.WORKSPACE_SECTION,
+        methods=("POST",),
+        api=True,
+        section="journal",
+        params={"workspace_id": "workspace", "answer_id": "answer"},
+        note="the owner is refused with 400: only care-team members reply",
+    ),
     "api:page-progress": Rule(
         Audience.WORKSPACE_OWNER,
         methods=("PUT",),
@@ -75,5 +83,12 @@ ROUTES = {
     "patient:programme_takeaways": Rule(Audience.PATIENT),
     # --- clinician pages
     "clinician:programme_prescribe": Rule(Audience.CARE_TEAM, methods=("GET", "POST"), params=_ws),
+    "clinician:programme_answer_feedback": Rule(
+        Audience.CARE_TEAM_SECTION,
+        methods=("POST",),
+        section="journal",
+        params={"workspace_id": "workspace", "answer_id": "answer"},
+        ok={"POST": 302},
+    ),
     "clinician:programme_answers": Rule(Audience.CARE_TEAM_SECTION, section="journal", params=_ws),
 }

@@ -15,13 +15,14 @@ from care import policies
 from care.sections import Section
 from care.services import access_record
 from content import selectors, services
-from content.models import Enrolment, Exercise, MediaAsset, Module, Page, Programme
+from content.models import Enrolment, Exercise, ExerciseAnswer, MediaAsset, Module, Page, Programme
 from content.serializers import (
     AnswerSaveSerializer,
     AnswerSerializer,
     EnrolmentCreateSerializer,
     EnrolmentSerializer,
     ExerciseSerializer,
+    FeedbackSerializer,
     PageProgressUpdateSerializer,
     PageSerializer,
     ProgrammeDetailSerializer,
@@ -232,3 +233,24 @@ class EnrolmentCreate(APIView):
                 recommended_modules=modules,
             )
         return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
+
+
+class AnswerFeedbackCreate(APIView):
+    """A care-team member who sees exercise answers replies to a submitted answer."""
+
+    @extend_schema(request=FeedbackSerializer, responses=FeedbackSerializer)
+    def post(self, request, workspace_id, answer_id):
+        workspace = policies.workspace_for_user(request.user, workspace_id)
+        policies.require_section(request.user, workspace, Section.JOURNAL)
+        body = FeedbackSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        answer = _get(
+            ExerciseAnswer.objects.filter(
+                enrolment__workspace=workspace, status=ExerciseAnswer.Status.SUBMITTED
+            ).select_related("enrolment__workspace"),
+            pk=answer_id,
+        )
+        feedback = services.answer_feedback_add(
+            answer=answer, by=request.user, text=body.validated_data["text"]
+        )
+        return Response(FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)

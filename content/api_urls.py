@@ -26,4 +26,9 @@ urlpatterns = [
     path(
         _ws + "exercise-answers/<uuid:exercise_id>/", api.AnswerSave.as_view(), name="answer-save"
     ),
+    path(
+        _ws + "exercise-answers/<uuid:answer_id>/feedback/",
+        api.AnswerFeedbackCreate.as_view(),
+        name="answer-feedback",
+    ),
 ]

@@ -4,6 +4,7 @@ PATIENT_DATA = {
     "content.Enrolment": "workspace",
     "content.PageProgress": "enrolment__workspace",
     "content.ExerciseAnswer": "enrolment__workspace",
+    "content.AnswerFeedback": "answer__enrolment__workspace",
 }
 NOT_PATIENT_DATA = {
     "content.Programme": "programme content from a content pack, the same for everyone",

@@ -236,3 +236,25 @@ class ExerciseAnswer(Timestamped):
 
     def __str__(self) -> str:
         return f"ExerciseAnswer {self.pk}"
+
+
+class AnswerFeedback(Timestamped):
+    """A care-team member's short reply to a submitted answer. The patient sees it under the
+    answer and is told on their dashboard until they have read it."""
+
+    answer = models.ForeignKey(ExerciseAnswer, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    author_name = models.CharField(max_length=200)
+    text = models.TextField(max_length=2000)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["answer", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text=""), name="feedback_text_not_empty")
+        ]
+
+    def __str__(self) -> str:
+        return f"AnswerFeedback {self.pk}"

@@ -13,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 
 from care.models import Workspace
 from content.models import (
+    AnswerFeedback,
     Enrolment,
     Exercise,
     ExerciseAnswer,
@@ -99,7 +100,9 @@ def answers_by_exercise(enrolment: Enrolment | None, exercises) -> dict:
     ids = [e.pk for e in exercises]
     return {
         a.exercise_id: a
-        for a in ExerciseAnswer.objects.filter(enrolment=enrolment, exercise_id__in=ids)
+        for a in ExerciseAnswer.objects.filter(
+            enrolment=enrolment, exercise_id__in=ids
+        ).prefetch_related("feedback")
     }
 
 
@@ -182,8 +185,10 @@ def programme_progress(programme: Programme, enrolment: Enrolment | None) -> Pro
 
 
 def answers_for_workspace(workspace: Workspace, *, submitted_only: bool = False) -> QuerySet:
-    queryset = ExerciseAnswer.objects.filter(enrolment__workspace=workspace).select_related(
-        "exercise", "page__module", "enrolment__programme"
+    queryset = (
+        ExerciseAnswer.objects.filter(enrolment__workspace=workspace)
+        .select_related("exercise", "page__module", "enrolment__programme")
+        .prefetch_related("feedback")
     )
     if submitted_only:
         queryset = queryset.filter(status=ExerciseAnswer.Status.SUBMITTED)
@@ -216,3 +221,12 @@ def display_value(spec: dict, value) -> str:
     if isinstance(value, list):
         return ", ".join(labels.get(v, v) for v in value)
     return str(labels.get(value, value))
+
+
+def feedback_unseen(workspace: Workspace) -> list[AnswerFeedback]:
+    """Replies from the care team the patient has not read yet (for the dashboard)."""
+    return list(
+        AnswerFeedback.objects.filter(
+            answer__enrolment__workspace=workspace, seen_at__isnull=True
+        ).select_related("answer__exercise", "answer__page")
+    )

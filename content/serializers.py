@@ -121,7 +121,16 @@ class ProgressSerializer(serializers.Serializer):
     modules = ModuleStateSerializer(many=True)
 
 
+class FeedbackSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    author_name = serializers.CharField(read_only=True)
+    text = serializers.CharField(max_length=2000)
+    created_at = serializers.DateTimeField(read_only=True)
+    seen_at = serializers.DateTimeField(read_only=True)
+
+
 class AnswerSerializer(serializers.ModelSerializer):
+    feedback = FeedbackSerializer(many=True, read_only=True)
     exercise = serializers.UUIDField(source="exercise_id")
     exercise_title = serializers.CharField(source="exercise.title")
     page = serializers.UUIDField(source="page_id", allow_null=True)
@@ -129,7 +138,7 @@ class AnswerSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExerciseAnswer
         fields = ["id", "exercise", "exercise_title", "exercise_version", "page", "status", "data",
-                  "submitted_at", "updated_at"]  # fmt: skip
+                  "submitted_at", "updated_at", "feedback"]  # fmt: skip
 
 
 class AnswerSaveSerializer(serializers.Serializer):

@@ -28,6 +28,7 @@ from care.sections import Section
 from care.services import audit, workspace_touch
 from content.answers import clean_answer
 from content.models import (
+    AnswerFeedback,
     Enrolment,
     Exercise,
     ExerciseAnswer,
@@ -234,3 +235,34 @@ def answer_save(
         _event(workspace, "content.answer_submitted", Section.JOURNAL, answer=answer.pk)
     workspace_touch(workspace=workspace)
     return answer
+
+
+@transaction.atomic
+def answer_feedback_add(*, answer: ExerciseAnswer, by: User, text: str) -> AnswerFeedback:
+    """A care-team member who sees the patient's exercise answers replies to a submitted one."""
+    workspace = answer.enrolment.workspace
+    if policies.active_membership(by, workspace) is None or not policies.can_view_section(
+        by, workspace, Section.JOURNAL
+    ):
+        raise ValidationError(_("Only a care-team member who sees exercise answers can reply."))
+    if answer.status != ExerciseAnswer.Status.SUBMITTED:
+        raise ValidationError(_("Only a saved answer can get feedback."))
+    feedback = AnswerFeedback(answer=answer, author=by, author_name=by.full_name, text=text.strip())
+    feedback.full_clean()
+    feedback.save()
+    audit(
+        action="content.answer.feedback_added",
+        actor=by,
+        workspace=workspace,
+        answer=str(answer.pk),
+        feedback=str(feedback.pk),
+    )
+    _event(workspace, "content.feedback_added", Section.JOURNAL, answer=answer.pk)
+    return feedback
+
+
+def answer_feedback_mark_seen(*, answers, by: User) -> int:
+    """The patient has read the feedback shown with these answers."""
+    return AnswerFeedback.objects.filter(
+        answer__in=list(answers), answer__enrolment__workspace__patient=by, seen_at__isnull=True
+    ).update(seen_at=timezone.now())

@@ -33,7 +33,7 @@ def extend_world(world) -> None:
     ):
         enrolment = services.enrolment_start(workspace=workspace, programme=programme, by=patient)
         services.page_complete(enrolment=enrolment, page=page, by=patient)
-        services.answer_save(
+        answer = services.answer_save(
             enrolment=enrolment,
             exercise=exercise,
             data={"situation": f"At the shops {canary}"},
@@ -43,6 +43,7 @@ def extend_world(world) -> None:
         )
         if patient == owner:
             world.objects["enrolment"] = enrolment
+            world.objects["answer"] = answer
     world.objects["programme"] = programme
     world.objects["programme_module"] = page.module
     world.objects["programme_page"] = page

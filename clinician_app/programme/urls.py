@@ -13,4 +13,9 @@ urlpatterns = [
         views.answers,
         name="programme_answers",
     ),
+    path(
+        "patients/<uuid:workspace_id>/programme/answers/<uuid:answer_id>/feedback/",
+        views.feedback,
+        name="programme_answer_feedback",
+    ),
 ]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from care import policies
 from care.sections import Section
@@ -14,6 +16,7 @@ from care.services import access_record
 from clinician_app.decorators import clinician_required
 from clinician_app.programme.forms import PrescribeForm
 from content import selectors, services
+from content.models import ExerciseAnswer
 
 
 @clinician_required
@@ -69,3 +72,34 @@ def answer_items(answer) -> list[dict]:
         for spec in answer.exercise.fields
         if spec["name"] in answer.data
     ]
+
+
+@clinician_required
+@require_POST
+def feedback(request, workspace_id, answer_id):
+    """Reply to a submitted answer. Needs the 'journal' section, like reading the answers."""
+    workspace = policies.workspace_for_user(request.user, workspace_id)
+    policies.require_section(request.user, workspace, Section.JOURNAL)
+    try:
+        answer = ExerciseAnswer.objects.select_related("enrolment__workspace").get(
+            pk=answer_id,
+            enrolment__workspace=workspace,
+            status=ExerciseAnswer.Status.SUBMITTED,
+        )
+    except (ExerciseAnswer.DoesNotExist, ValidationError):
+        raise Http404 from None
+    text = request.POST.get("text", "")
+    if not text.strip() or len(text) > 2000:
+        messages.error(request, _("Please write a reply of up to 2000 characters."))
+    else:
+        try:
+            services.answer_feedback_add(answer=answer, by=request.user, text=text)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Your reply is saved. The patient sees it on their dashboard.")
+            )
+    return redirect(
+        reverse("clinician:programme_answers", args=[workspace.pk]) + f"#answer-{answer.pk}"
+    )

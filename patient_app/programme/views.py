@@ -229,6 +229,8 @@ def page(request, page_id):
         if block["type"] in ("exercise", "reflection"):
             item["form"] = rows.get(block["exercise"])
         blocks.append(item)
+    if request.method == "GET" and answers:
+        services.answer_feedback_mark_seen(answers=answers.values(), by=request.user)
     module_pages = [p for p, _ in state.pages]
     is_last_in_module = module_pages and module_pages[-1].pk == current.pk
     first_ever = enrolment is not None and enrolment.prescribed_by_id and index == 0
@@ -302,6 +304,8 @@ def exercise(request, exercise_id):
             status = 400
     answers = selectors.answers_by_exercise(enrolment, [item])
     row = _exercise_rows({item.slug: item}, answers, posted)[item.slug]
+    if request.method == "GET" and answers:
+        services.answer_feedback_mark_seen(answers=answers.values(), by=request.user)
     return render(
         request,
         "patient_app/programme/exercise.html",
