@@ -17,6 +17,8 @@ ROUTES = {
         Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}
     ),
     "patient:access_log": Rule(Audience.PATIENT),
+    "patient:my_data": Rule(Audience.PATIENT),
+    "patient:erase": Rule(Audience.PATIENT, methods=("GET", "POST")),
     "patient:invitation": Rule(
         Audience.PUBLIC,
         methods=("GET", "POST"),

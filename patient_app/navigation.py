@@ -5,4 +5,5 @@ PATIENT_NAV = [
     (80, "patient:care_team", _("My care team")),
     (85, "patient:sharing", _("Sharing")),
     (90, "patient:access_log", _("Who has seen my data")),
+    (95, "patient:my_data", _("My data")),
 ]

@@ -13,5 +13,6 @@ urlpatterns = [
     path("sharing/<uuid:membership_id>/", views.sharing_update, name="sharing_update"),
     path("who-has-seen-my-data/", views.access_log, name="access_log"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("", include("patient_app.privacy.urls")),
     path("programme/", include("patient_app.programme.urls")),
 ]

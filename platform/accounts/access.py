@@ -6,6 +6,13 @@ ROUTES = {
     ),
     "accounts:logout": Rule(Audience.PUBLIC, methods=("POST",), ok={"POST": 302}),
     "accounts:profile": Rule(Audience.AUTHENTICATED, methods=("GET", "POST")),
+    "accounts:mfa_setup": Rule(Audience.AUTHENTICATED, methods=("GET", "POST")),
+    "accounts:mfa_verify": Rule(
+        Audience.AUTHENTICATED,
+        methods=("GET", "POST"),
+        ok={"GET": 302, "POST": 302},
+        note="redirects to set-up while the user has no confirmed device",
+    ),
     "accounts:password_change": Rule(Audience.AUTHENTICATED, methods=("GET", "POST")),
     "accounts:password_change_done": Rule(Audience.AUTHENTICATED),
     "accounts:password_reset": Rule(Audience.PUBLIC, methods=("GET", "POST")),

@@ -29,3 +29,36 @@ class ClinicianIdleTimeoutMiddleware:
                 return redirect(settings.LOGIN_URL)
             request.session[SESSION_KEY] = now
         return self.get_response(request)
+
+
+class ClinicianMFAMiddleware:
+    """A clinician who has signed in with a password reaches nothing but the second-factor pages
+    (and signing out) until a TOTP code is confirmed for this session."""
+
+    ALLOWED_PREFIXES = ("/accounts/mfa/", "/accounts/logout/", "/static/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            settings.CLINICIAN_MFA_REQUIRED
+            and user is not None
+            and user.is_authenticated
+            and user.is_clinician
+            and not user.is_verified()
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+        ):
+            from django_otp import user_has_device
+
+            target = "accounts:mfa_verify" if user_has_device(user) else "accounts:mfa_setup"
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse(
+                    {"detail": _("Confirm your second factor (authenticator code) first.")},
+                    status=403,
+                )
+            return redirect(target)
+        return self.get_response(request)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import mfa, views
 
 app_name = "accounts"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.logout, name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("mfa/setup/", mfa.setup, name="mfa_setup"),
+    path("mfa/verify/", mfa.verify, name="mfa_verify"),
     path("password/change/", views.password_change, name="password_change"),
     path("password/change/done/", views.password_change_done, name="password_change_done"),
     path("password/reset/", views.password_reset, name="password_reset"),

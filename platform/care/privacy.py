@@ -59,3 +59,34 @@ def workspace_export(*, workspace: Workspace) -> dict:
             for item in json.loads(serializers.serialize("json", rows, cls=DjangoJSONEncoder))
         ]
     return result
+
+
+def patient_erase(*, patient) -> dict:
+    """Erase a patient: their account, workspace and everything declared as patient data.
+
+    The audit trail is kept, pseudonymised: its rows lose the link to the person and the
+    workspace (``SET_NULL``) and hold only ids and action codes. Invitations sent to the
+    patient's address are deleted. Returns the number of rows removed per model.
+    """
+    from django.db import transaction
+
+    from care.models import AuditEvent, Invitation
+
+    with transaction.atomic():
+        workspace = Workspace.objects.filter(patient=patient).first()
+        counts: dict[str, int] = {}
+        if workspace is not None:
+            for label, path in sorted(declarations().patient_data.items()):
+                if label in {"accounts.User", "care.Workspace"}:
+                    continue
+                model = apps.get_model(label)
+                deleted, _ = model.objects.filter(**{path: workspace}).delete()
+                counts[label] = deleted
+        counts["care.Invitation"] = Invitation.objects.filter(email__iexact=patient.email).delete()[
+            0
+        ]
+        AuditEvent.objects.create(action="accounts.user.erased", data={})
+        if workspace is not None:
+            workspace.delete()
+        patient.delete()
+    return counts
