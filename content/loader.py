@@ -650,7 +650,8 @@ def pack_apply(spec: PackSpec) -> LoadReport:
             slug=spec.slug, title=spec.title, summary=spec.summary, language=spec.language,
             content_hash=whole,
         )  # fmt: skip
-    elif programme.content_hash == whole:
+        return _first_load(programme, spec)
+    if programme.content_hash == whole:
         return LoadReport(programme, created=False, changed=False, counts=counts)
     else:
         programme.title, programme.summary, programme.language = (
@@ -732,6 +733,45 @@ def pack_apply(spec: PackSpec) -> LoadReport:
     )
     Page.objects.filter(module__programme=programme, module__retired=True).update(retired=True)
     return LoadReport(programme, created=created, changed=True, counts=counts)
+
+
+def _first_load(programme: Programme, spec: PackSpec) -> LoadReport:
+    """A programme new to this database: everything in a handful of bulk INSERTs."""
+    MediaAsset.objects.bulk_create(
+        MediaAsset(
+            programme=programme, name=name, content_type=kind, data=data,
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+        for name, (kind, data) in spec.media.items()
+    )  # fmt: skip
+    Exercise.objects.bulk_create(
+        Exercise(
+            programme=programme, slug=slug, kind=e.kind, title=e.title, intro_html=e.intro_html,
+            fields=e.fields, content_hash=digest([e.title, e.intro_html, e.fields]),
+        )
+        for slug, e in spec.exercises.items()
+    )  # fmt: skip
+    modules = Module.objects.bulk_create(
+        Module(
+            programme=programme, slug=m.slug, position=position, title=m.title,
+            summary=m.summary, key_points=m.key_points, try_this_week=m.try_this_week,
+        )
+        for position, m in enumerate(spec.modules, start=1)
+    )  # fmt: skip
+    pages = Page.objects.bulk_create(
+        Page(
+            module=module, slug=p.slug, position=position, title=p.title, blocks=p.blocks,
+            content_hash=digest([p.title, p.blocks]),
+        )
+        for module, m in zip(modules, spec.modules, strict=True)
+        for position, p in enumerate(m.pages, start=1)
+    )  # fmt: skip
+    counts = {
+        "exercises created": len(spec.exercises),
+        "modules created": len(modules),
+        "pages created": len(pages),
+    }
+    return LoadReport(programme, created=True, changed=True, counts=counts)
 
 
 def pack_load(path: str | Path) -> LoadReport:
