@@ -40,7 +40,7 @@
 
     var kept = window.localStorage && localStorage.getItem(key);
     if (kept) {
-      try { restore(form, JSON.parse(kept)); say(form.dataset.restoredText || "Your unsaved draft from this device was restored."); }
+      try { restore(form, JSON.parse(kept)); say(form.dataset.textRestored); }
       catch (e) { localStorage.removeItem(key); }
     }
 
@@ -56,16 +56,16 @@
       }).then(function (response) {
         if (response.ok) {
           if (window.localStorage) localStorage.removeItem(key);
-          say("Draft saved.");
+          say(form.dataset.textSaved);
         } else if (response.status === 400) {
           return response.json().then(function (errors) {
             var first = Object.keys(errors)[0];
-            say("Not saved yet: " + [].concat(errors[first])[0]);
+            say(form.dataset.textRefused + " " + [].concat(errors[first])[0]);
           });
         } else {
-          say("Not saved yet: kept on this device.");
+          say(form.dataset.textKept);
         }
-      }).catch(function () { say("You seem to be offline. Your draft is kept on this device."); });
+      }).catch(function () { say(form.dataset.textOffline); });
     }
 
     form.addEventListener("input", function () {
