@@ -1,4 +1,7 @@
-"""Root conftest: persona fixtures shared by every test in the repository."""
+"""Root conftest: persona and browser fixtures shared by every test in the repository."""
+
+import os
+import shutil
 
 import pytest
 
@@ -62,3 +65,57 @@ def therapist_membership(workspace, therapist):
 @pytest.fixture
 def anonymous(client):
     return client
+
+
+# --- browser (Playwright driving Debian's Chromium) -------------------------------------
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install -y chromium)")
+        pytest.skip("no chromium on PATH: browser tests skipped (apt-get install -y chromium)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    # Playwright's sync API keeps an event loop running in this thread while it is open, so it is
+    # scoped to a module: asyncio tests elsewhere need the thread free of a running loop. The
+    # Django ORM calls made by the test itself (fixtures, assertions) stay synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

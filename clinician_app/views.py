@@ -5,10 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alerts import selectors as alert_selectors
 from care import policies, selectors, services
 from care.sections import Section
+from clinician_app.caseload import FILTERS, NOT_SHARED, SORTS, caseload_rows
 from clinician_app.decorators import clinician_required
 from clinician_app.forms import InvitePatientForm
 from clinician_app.panels import panel_for
@@ -16,7 +19,15 @@ from clinician_app.panels import panel_for
 
 @clinician_required
 def caseload(request):
-    rows = selectors.caseload_for_clinician(clinician=request.user)
+    show = request.GET.get("show") or "all"
+    sort = request.GET.get("sort") or "attention"
+    if show not in FILTERS:
+        messages.warning(request, _("That filter is not known: showing everyone."))
+        show = "all"
+    if sort not in SORTS:
+        messages.warning(request, _("That order is not known: needs attention first."))
+        sort = "attention"
+    rows, columns = caseload_rows(clinician=request.user, show=show, sort=sort)
     services.access_record_many(
         actor=request.user, workspaces=[r.workspace for r in rows], section="caseload", via="web"
     )
@@ -24,7 +35,19 @@ def caseload(request):
     return render(
         request,
         "clinician_app/caseload.html",
-        {"rows": rows, "pending": pending, "sections": list(Section), "progress": Section.PROGRESS},
+        {
+            "rows": rows,
+            "columns": columns,
+            "not_shared": NOT_SHARED,
+            "pending": pending,
+            "sections": list(Section),
+            "show": show,
+            "sort": sort,
+            "filters": FILTERS,
+            "sorts": SORTS,
+            "sort_label": SORTS[sort],
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -33,7 +56,10 @@ def patient_overview(request, workspace_id):
     workspace = policies.workspace_for_user(request.user, workspace_id)
     shared = policies.shared_sections(request.user, workspace)
     services.access_record_sections(
-        actor=request.user, workspace=workspace, sections=["overview", *sorted(shared)], via="web"
+        actor=request.user,
+        workspace=workspace,
+        sections=["overview", "alerts", "timeline", *sorted(shared)],
+        via="web",
     )
     cards = []
     for section in Section:
@@ -45,10 +71,24 @@ def patient_overview(request, workspace_id):
                 card["context"] = panel.context(request, workspace)
         cards.append(card)
     members = selectors.memberships_for_workspace(workspace=workspace)
+    mine = next((m for m in members if m.clinician_id == request.user.pk), None)
     return render(
         request,
         "clinician_app/patient_overview.html",
-        {"workspace": workspace, "patient": workspace.patient, "cards": cards, "members": members},
+        {
+            "workspace": workspace,
+            "patient": workspace.patient,
+            "cards": cards,
+            "members": members,
+            "alerts": alert_selectors.alerts_for_workspace(user=request.user, workspace=workspace),
+            "cadence": alert_selectors.cadences_for_memberships([mine.pk])[mine.pk]
+            if mine
+            else None,
+            "timeline": alert_selectors.timeline_for_clinician(
+                user=request.user, workspace=workspace, shared=shared
+            ),
+            "today": timezone.localdate(),
+        },
     )
 
 

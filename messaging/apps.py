@@ -6,3 +6,10 @@ class MessagingConfig(AppConfig):
     name = "messaging"
     verbose_name = _("Messaging")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_out
+
+        from messaging.signals import close_sockets_on_logout
+
+        user_logged_out.connect(close_sockets_on_logout, dispatch_uid="messaging.logout")

@@ -1,3 +1,9 @@
-"""Websocket routes of the messaging domain (the live socket lands with the messaging issue)."""
+"""Websocket routes of the messaging domain: the one live socket per browser tab."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from messaging.consumers import LiveConsumer
+
+websocket_urlpatterns = [
+    path("ws/live/", LiveConsumer.as_asgi(), name="live"),
+]

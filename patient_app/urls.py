@@ -15,4 +15,6 @@ urlpatterns = [
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("", include("patient_app.privacy.urls")),
     path("programme/", include("patient_app.programme.urls")),
+    path("messages/", include("patient_app.messages.urls")),
+    path("measures/", include("patient_app.measures.urls")),
 ]

@@ -144,6 +144,9 @@ def access_log(request):
         "overview": _("Your overview page"),
         "caseload": _("Your line in their patient list"),
         "care_team": _("Your care team"),
+        "messages": _("Your messages"),
+        "alerts": _("Alerts your care team keeps about you"),
+        "timeline": _("The timeline of your programme"),
     }
     for entry in page.object_list:
         entry.section_label = labels.get(entry.section, entry.section)

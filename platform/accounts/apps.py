@@ -6,6 +6,3 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from accounts import signals  # noqa: F401 - connects the receivers

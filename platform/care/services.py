@@ -15,7 +15,7 @@ from django.contrib.auth.models import Permission
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -259,7 +259,28 @@ def access_record_many(
         for w in workspaces
         if w.patient_id != actor.pk
     ]
-    AccessLogEntry.objects.bulk_create(rows)
+    _insert_many(AccessLogEntry, rows)
+
+
+def _insert_many(model, objs: list) -> None:
+    """Insert rows with ONE statement run for all of them (``executemany``), so a list read of
+    1,000 patients costs what a read of 10 costs (``bulk_create`` splits into batches of a few
+    hundred on SQLite). Model defaults and ``auto_now_add`` apply; no signals, no returned pks."""
+    if not objs:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = model._meta.concrete_fields
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names are model metadata
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    params = [
+        [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields] for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 # --- invitations -----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ PROJECT_APPS = (
     "goals",
     "measures",
     "toolbox",
+    "alerts",
     "content",
     "messaging",
     "patient_app",

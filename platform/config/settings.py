@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "goals",
     "measures",
     "toolbox",
+    "alerts",
     # feature domains
     "content",
     "messaging",

@@ -70,6 +70,7 @@ def test_public_routes_are_an_explicit_short_list():
             "accounts:password_reset_confirm",
             "accounts:password_reset_complete",
             "patient:invitation",
+            "patient:measures_reminder_open",
         ]
     )
 

@@ -147,7 +147,7 @@ def test_every_clinician_read_is_in_the_access_log_and_the_patient_sees_it(
             "section", flat=True
         )
     )
-    assert logged == {"overview", *[s.value for s in Section]}
+    assert logged == {"overview", "alerts", "timeline", *[s.value for s in Section]}
     page = login(client, patient).get(reverse("patient:access_log")).content.decode()
     assert gp.full_name in page and "Your overview page" in page
 

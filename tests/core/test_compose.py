@@ -52,3 +52,19 @@ def test_env_example_documents_every_variable_the_settings_read():
     documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     test_only = {"TESTING", "REAL_PASSWORD_HASHING"}
     assert variables_read - documented - test_only == set()
+
+
+def test_a_scheduler_runs_the_alert_rules_in_a_loop_against_the_same_database():
+    scheduler = compose["services"]["scheduler"]
+    web = compose["services"]["web"]
+    assert scheduler["build"] == web["build"] == "."
+    command = " ".join(scheduler["command"])
+    assert "manage.py run_alert_rules" in command and "while true" in command and "sleep" in command
+    assert scheduler["depends_on"]["web"]["condition"] == "service_healthy", "after migrations"
+    assert scheduler["depends_on"]["db"]["condition"] == "service_healthy"
+    env = scheduler["environment"]
+    assert set(env) <= variables_read, set(env) - variables_read
+    for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "EMAIL_HOST", "DEFAULT_FROM_EMAIL"):
+        assert env[name] == web["environment"][name], name
+    assert scheduler["healthcheck"]["disable"] is True
+    assert "ports" not in scheduler

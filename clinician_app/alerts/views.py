@@ -1,0 +1,187 @@
+"""Alert pages (list, detail, acknowledge, resolve) and the review cadence of a relationship.
+
+Authorization through ``alerts.policies`` / ``care.policies``; every read of an alert is
+written to the patient's access log (section ``alerts``).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alerts import selectors as alert_selectors
+from alerts import services as alert_services
+from alerts.models import Alert, CareCadence
+from alerts.policies import alert_for_user
+from care import policies
+from care import services as care_services
+from clinician_app.alerts.forms import CadenceForm, ResolveForm, ReviewForm
+from clinician_app.decorators import clinician_required
+
+ALERT_LIST_LIMIT = 200
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@clinician_required
+def alert_list(request):
+    resolved = request.GET.get("status") == "resolved"
+    if request.GET.get("status") not in (None, "", "open", "resolved"):
+        messages.warning(request, _("That status is not known: showing open alerts."))
+    alerts = alert_selectors.alerts_for_clinician(clinician=request.user, resolved=resolved)
+    patient = request.GET.get("patient")
+    if patient:
+        try:
+            alerts = alerts.filter(workspace_id=uuid.UUID(patient))
+        except ValueError:
+            messages.warning(request, _("That patient filter is not valid: showing everyone."))
+            patient = None
+    alerts = list(alerts[:ALERT_LIST_LIMIT])
+    workspaces = {a.workspace_id: a.workspace for a in alerts}
+    care_services.access_record_many(
+        actor=request.user, workspaces=workspaces.values(), section="alerts", via="web"
+    )
+    return render(
+        request,
+        "clinician_app/alerts/alert_list.html",
+        {"alerts": alerts, "resolved": resolved, "patient": patient, "limit": ALERT_LIST_LIMIT},
+    )
+
+
+def _detail(request, alert: Alert, form: ResolveForm | None = None, status: int = 200):
+    care_services.access_record(
+        actor=request.user, workspace=alert.workspace, section="alerts", via="web"
+    )
+    triggers = list(alert.triggers.order_by("created_at").values_list("created_at", flat=True))
+    return render(
+        request,
+        "clinician_app/alerts/alert_detail.html",
+        {
+            "alert": alert,
+            "patient": alert.workspace.patient,
+            "form": form or ResolveForm(),
+            "triggers": triggers,
+        },
+        status=status,
+    )
+
+
+@clinician_required
+def alert_detail(request, alert_id):
+    return _detail(request, alert_for_user(request.user, alert_id))
+
+
+@require_POST
+@clinician_required
+def alert_acknowledge(request, alert_id):
+    alert = alert_for_user(request.user, alert_id)
+    try:
+        alert_services.alert_acknowledge(alert=alert, by=request.user)
+    except alert_services.AlertConflict as conflict:
+        messages.error(request, str(conflict))
+        return _detail(request, alert, status=409)
+    messages.success(request, _("You have taken this alert on. Escalation has stopped."))
+    return redirect("clinician:alert_detail", alert_id=alert.pk)
+
+
+@require_POST
+@clinician_required
+def alert_resolve(request, alert_id):
+    alert = alert_for_user(request.user, alert_id)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, alert, form)
+    try:
+        alert_services.alert_resolve(alert=alert, by=request.user, note=form.cleaned_data["note"])
+    except alert_services.AlertConflict as conflict:
+        messages.error(request, str(conflict))
+        return _detail(request, alert, status=409)
+    except ValidationError as error:
+        _form_errors(form, error)
+        return _detail(request, alert, form)
+    messages.success(request, _("The alert is resolved. Thank you for closing the loop."))
+    return redirect("clinician:alert_detail", alert_id=alert.pk)
+
+
+def _my_membership(request, workspace_id):
+    workspace = policies.workspace_for_user(request.user, workspace_id)
+    membership = policies.active_membership(request.user, workspace)
+    if membership is None:
+        raise Http404
+    return workspace, membership
+
+
+@clinician_required
+def cadence_edit(request, workspace_id):
+    workspace, membership = _my_membership(request, workspace_id)
+    cadence = CareCadence.objects.filter(membership=membership).first() or CareCadence(
+        membership=membership
+    )
+    form = CadenceForm(request.POST or None, instance=cadence)
+    if request.method == "POST" and form.is_valid():
+        try:
+            alert_services.cadence_update(
+                membership=membership,
+                by=request.user,
+                inactivity_days=form.cleaned_data["inactivity_days"],
+                review_interval_days=form.cleaned_data["review_interval_days"],
+                next_review_on=form.cleaned_data["next_review_on"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Review cadence saved."))
+            return redirect("clinician:patient_overview", workspace_id=workspace.pk)
+    return render(
+        request,
+        "clinician_app/alerts/cadence_form.html",
+        {"form": form, "workspace": workspace, "patient": workspace.patient},
+    )
+
+
+@clinician_required
+def review_new(request, workspace_id):
+    workspace, membership = _my_membership(request, workspace_id)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = alert_services.review_record(
+                membership=membership,
+                by=request.user,
+                note=form.cleaned_data["note"],
+                shared_with_patient=form.cleaned_data["shared_with_patient"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Review recorded. Next review: %(date)s.")
+                % {"date": review.next_review_on.strftime("%d %b %Y")},
+            )
+            return redirect("clinician:patient_overview", workspace_id=workspace.pk)
+    reviews = alert_selectors.reviews_for_membership(membership=membership)
+    return render(
+        request,
+        "clinician_app/alerts/review_form.html",
+        {
+            "form": form,
+            "workspace": workspace,
+            "patient": workspace.patient,
+            "reviews": reviews,
+            "today": timezone.localdate(),
+        },
+    )

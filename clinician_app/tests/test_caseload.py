@@ -1,0 +1,127 @@
+"""The caseload: attention order, filters, recency in words, columns, constant queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from alerts import services as alert_services
+from alerts.models import Alert, AlertKind
+from care.models import AccessLogEntry, Workspace
+from care.sections import Section
+from clinician_app import caseload_columns
+from clinician_app.caseload_columns import Column
+from tests.factories import ALL_SECTIONS, GPFactory, PatientFactory, add_member, workspace_for
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("clinician:caseload")
+
+
+def login(client, user):
+    client.force_login(user, backend="accounts.backends.EmailBackend")
+    return client
+
+
+@pytest.fixture
+def habit_column():
+    """A column as a capability would contribute it: one query for the whole page."""
+    seen = []
+
+    def loader(workspace_ids, clinician):
+        seen.append(list(workspace_ids))
+        rows = Workspace.objects.filter(pk__in=workspace_ids).values_list("pk", "created_at")
+        return {pk: f"streak-{created:%Y}" for pk, created in rows}
+
+    caseload_columns.register(
+        Column(key="test_habits", label="Habit streak", section=Section.HABITS, loader=loader)
+    )
+    yield seen
+    caseload_columns.unregister("test_habits")
+
+
+def test_queries_are_the_same_for_10_100_and_1000_patients(client, bulk, habit_column):
+    counts = []
+    for size in (10, 100, 1000):
+        gp = GPFactory()
+        bulk(gp, size)
+        login(client, gp)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(URL)
+        assert response.status_code == 200
+        assert response.content.decode().count("data-workspace=") == size
+        counts.append(len(ctx.captured_queries))
+    # session, user, memberships+workspaces+patients, consent rows, alert counts, cadences,
+    # the contributed column, ONE access-log insert for every row (+ savepoint), pending invites.
+    assert counts[0] == counts[1] == counts[2], counts
+    assert AccessLogEntry.objects.filter(section="caseload").count() == 1110
+
+
+def test_needs_attention_first_urgent_then_overdue_review_then_quiet(client, gp):
+    def patient(name, quiet_days):
+        ws = workspace_for(PatientFactory(full_name=name))
+        membership = add_member(ws, gp, ALL_SECTIONS)
+        Workspace.objects.filter(pk=ws.pk).update(
+            last_activity_at=timezone.now() - timedelta(days=quiet_days)
+        )
+        return ws, membership
+
+    calm, _ = patient("Anna Calm", 1)
+    quiet, _ = patient("Bea Quiet", 10)
+    overdue, overdue_m = patient("Cleo Overdue", 1)
+    urgent, _ = patient("Dan Urgent", 1)
+    alert_services.cadence_update(
+        membership=overdue_m,
+        by=gp,
+        inactivity_days=7,
+        review_interval_days=14,
+        next_review_on=timezone.localdate() - timedelta(days=2),
+    )
+    alert_services.alert_raise(workspace=urgent, kind="risk", severity="urgent", source_id="e1")
+    body = login(client, gp).get(URL).content.decode()
+    order = [body.index(f'data-workspace="{w.pk}"') for w in (urgent, overdue, quiet, calm)]
+    assert order == sorted(order)
+    assert "Urgent alert" in body and "Review overdue" in body and "Gone quiet" in body
+    assert "Quiet for 10 days" in body, "recency is given in words, not by colour alone"
+    assert "recency-inactive" in body and "Active 1 day ago" in body
+
+    by_name = login(client, gp).get(URL + "?sort=name").content.decode()
+    names = [by_name.index(n) for n in ("Anna Calm", "Bea Quiet", "Cleo Overdue", "Dan Urgent")]
+    assert names == sorted(names)
+
+    only_urgent = login(client, gp).get(URL + "?show=urgent").content.decode()
+    assert "Dan Urgent" in only_urgent and "Anna Calm" not in only_urgent
+    assert AccessLogEntry.objects.filter(section="caseload", workspace=calm.pk).count() == 2, (
+        "rows filtered out are not read, so not logged"
+    )
+
+
+def test_bad_filter_and_sort_values_are_ignored_with_a_message(client, gp, gp_membership):
+    response = login(client, gp).get(URL + "?show=%3Cscript%3E&sort=DROP")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "That filter is not known" in body and "That order is not known" in body
+    assert "<script>" not in body
+
+
+def test_unshared_sections_read_not_shared(client, gp, therapist, workspace, habit_column):
+    add_member(workspace, gp, [Section.HABITS, Section.PROGRESS])
+    add_member(workspace, therapist, [])
+    gp_body = login(client, gp).get(URL).content.decode()
+    assert f"streak-{workspace.created_at:%Y}" in gp_body
+    therapist_body = login(client, therapist).get(URL).content.decode()
+    assert "streak-" not in therapist_body
+    assert therapist_body.count("not shared") >= 2  # activity and the habit column
+    assert habit_column == [[workspace.pk]], "only the GP's page asked for the shared workspace"
+
+
+def test_alerts_the_clinician_may_not_see_are_not_counted(client, therapist, workspace):
+    add_member(workspace, therapist, [])
+    alert_services.alert_raise(workspace=workspace, kind="risk", severity="urgent", source_id="x")
+    body = login(client, therapist).get(URL).content.decode()
+    assert f'data-workspace="{workspace.pk}" data-attention="4"' in body
+    assert "1 urgent" not in body and "1 open" not in body
+    assert Alert.objects.filter(kind=AlertKind.RISK).count() == 1

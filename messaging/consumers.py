@@ -1,0 +1,393 @@
+"""The live socket ``/ws/live/``: one per browser tab, carrying every live event the user may see.
+
+The protocol is documented in ``docs/live-protocol.md``. Delivery of messages never relies on the
+channel layer: a layer event only says "thread T has something at sequence N"; the consumer then
+reads from the database everything after the last sequence it delivered on this socket, so a
+dropped or duplicated layer event costs latency, never a message, and never a duplicate.
+
+Authorization: the socket is accepted only for an active, signed-in user (the ASGI stack checks
+the Origin and loads the session). Every message, receipt and workspace event is checked against
+the database before it is forwarded; ``access.changed`` re-computes the workspaces followed and
+closes the socket of a deactivated user; ``session.ended`` closes the sockets of a signed-out
+session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+import uuid
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from accounts.models import User
+from care import policies
+from care.events import user_group, workspace_group
+from care.sections import Section
+from messaging import selectors, services
+from messaging.models import Message
+from messaging.payloads import PROTOCOL_VERSION, message_payload
+
+logger = logging.getLogger(__name__)
+
+MAX_FRAME_BYTES = 16 * 1024
+RATE_CAPACITY = 20  # frames in a burst
+RATE_PER_SECOND = 2.0  # sustained frames per second
+MAX_RESUME_THREADS = 200
+CATCH_UP_BATCH = 200
+
+CLOSE_SIGNED_OUT = 4401
+CLOSE_ACCESS_ENDED = 4403
+
+# Fields each inbound type may carry (besides ``v`` and ``type``); anything else is refused,
+# so a forged ``sender`` never goes unnoticed.
+INBOUND_FIELDS = {
+    "resume": {"threads"},
+    "send": {"thread", "client_id", "body"},
+    "read": {"thread", "sequence"},
+    "ping": set(),
+}
+
+
+def session_fingerprint(session_key: str | None) -> str | None:
+    """A one-way fingerprint of a session key, so the layer never carries the key itself."""
+    if not session_key:
+        return None
+    return hashlib.sha256(session_key.encode()).hexdigest()[:32]
+
+
+class TokenBucket:
+    def __init__(self, capacity: int, per_second: float):
+        self.capacity = capacity
+        self.per_second = per_second
+        self.tokens = float(capacity)
+        self.updated = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.per_second)
+        self.updated = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class ProtocolError(Exception):
+    def __init__(self, code: str, detail: str):
+        self.code = code
+        self.detail = detail
+
+
+# --- database work (run in the sync thread) --------------------------------------------------
+
+
+@database_sync_to_async
+def _reload_user(user_id) -> User | None:
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+@database_sync_to_async
+def _visible_workspace_ids(user) -> set[str]:
+    return {str(pk) for pk in policies.workspaces_for_user(user).values_list("pk", flat=True)}
+
+
+@database_sync_to_async
+def _thread_positions(user) -> dict[str, int]:
+    return {
+        str(pk): seq
+        for pk, seq in selectors.threads_for_user(user).values_list("pk", "last_sequence")
+    }
+
+
+@database_sync_to_async
+def _messages_after(user, thread_id, after: int) -> list[dict] | None:
+    """Payloads after ``after`` in order, or None when the user may no longer read the thread."""
+    try:
+        thread = selectors.thread_for_user(user, thread_id)
+    except Http404:
+        return None
+    return [
+        message_payload(m)
+        for m in selectors.messages_for_thread(thread=thread, after=after, limit=CATCH_UP_BATCH)
+    ]
+
+
+@database_sync_to_async
+def _message_at(user, thread_id, sequence: int) -> dict | None:
+    try:
+        thread = selectors.thread_for_user(user, thread_id)
+    except Http404:
+        return None
+    message = (
+        Message.objects.select_related("sender").filter(thread=thread, sequence=sequence).first()
+    )
+    return message_payload(message) if message else None
+
+
+@database_sync_to_async
+def _may_read(user, thread_id) -> bool:
+    try:
+        selectors.thread_for_user(user, thread_id)
+    except Http404:
+        return False
+    return True
+
+
+@database_sync_to_async
+def _may_see_event(user, workspace_id, section) -> bool:
+    try:
+        workspace = policies.workspace_for_user(user, workspace_id)
+    except Http404:
+        return False
+    if section is None:
+        return True
+    try:
+        return policies.can_view_section(user, workspace, Section(section))
+    except ValueError:
+        return False
+
+
+@database_sync_to_async
+def _send(user, thread_id, client_id, body) -> Message:
+    thread = selectors.thread_for_user(user, thread_id)
+    message, _created = services.message_send(
+        thread=thread, sender=user, body=body, client_id=client_id
+    )
+    return message
+
+
+@database_sync_to_async
+def _mark_read(user, thread_id, sequence) -> int:
+    thread = selectors.thread_for_user(user, thread_id)
+    return services.thread_mark_read(thread=thread, user=user, sequence=sequence)
+
+
+_presence_connect = database_sync_to_async(services.presence_connect)
+_presence_disconnect = database_sync_to_async(services.presence_disconnect)
+_presence_seen = database_sync_to_async(services.presence_seen)
+
+
+def _thread_id(value) -> str:
+    try:
+        return str(uuid.UUID(str(value)))
+    except (ValueError, TypeError, AttributeError):
+        raise ProtocolError("invalid", "thread must be a thread id") from None
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    inbound_types = tuple(INBOUND_FIELDS)
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self.close(code=CLOSE_SIGNED_OUT)
+            return
+        self.user = user
+        self.joined: set[str] = set()
+        self.workspace_ids: set[str] = set()
+        self.bucket = TokenBucket(RATE_CAPACITY, RATE_PER_SECOND)
+        session = self.scope.get("session")
+        self.session_fingerprint = session_fingerprint(getattr(session, "session_key", None))
+        await self._join(user_group(user.pk))
+        await self._sync_workspaces()
+        # Baseline: threads the client does not resume start from "now".
+        self.delivered: dict[str, int] = await _thread_positions(user)
+        await self.accept()
+        self.presence_counted = True
+        await _presence_connect(user=user)
+        await self._out({"type": "hello", "user": str(user.pk), "max_frame_bytes": MAX_FRAME_BYTES})
+
+    async def disconnect(self, code):
+        for group in list(getattr(self, "joined", ())):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.joined = set()
+        if getattr(self, "presence_counted", False):
+            self.presence_counted = False
+            await _presence_disconnect(user=self.user)
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    async def _out(self, frame: dict) -> None:
+        await self.send(text_data=json.dumps({"v": PROTOCOL_VERSION, **frame}))
+
+    async def _error(self, code: str, detail: str, ref=None) -> None:
+        frame = {"type": "error", "code": code, "detail": detail}
+        if ref is not None:
+            frame["ref"] = ref
+        await self._out(frame)
+
+    async def _join(self, group: str) -> None:
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.joined.add(group)
+
+    async def _leave(self, group: str) -> None:
+        await self.channel_layer.group_discard(group, self.channel_name)
+        self.joined.discard(group)
+
+    async def _sync_workspaces(self) -> None:
+        allowed = await _visible_workspace_ids(self.user)
+        for workspace_id in self.workspace_ids - allowed:
+            await self._leave(workspace_group(workspace_id))
+        for workspace_id in allowed - self.workspace_ids:
+            await self._join(workspace_group(workspace_id))
+        self.workspace_ids = allowed
+
+    async def _deliver_after(self, thread_id: str) -> bool:
+        """Send every message after the last one delivered on this socket, in order."""
+        while True:
+            after = self.delivered.get(thread_id, 0)
+            batch = await _messages_after(self.user, thread_id, after)
+            if batch is None:
+                self.delivered.pop(thread_id, None)
+                return False
+            for payload in batch:
+                await self._out({"type": "message", "message": payload})
+                self.delivered[thread_id] = payload["sequence"]
+            if len(batch) < CATCH_UP_BATCH:
+                return True
+
+    # --- inbound ---------------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if bytes_data is not None:
+            await self._error("binary_not_supported", "send JSON text frames")
+            return
+        if len(text_data.encode()) > MAX_FRAME_BYTES:
+            await self._error("too_large", f"frames are limited to {MAX_FRAME_BYTES} bytes")
+            return
+        if not self.bucket.take():
+            await self._error("rate_limited", "too many frames; slow down and retry")
+            return
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            await self._error("malformed", "the frame is not valid JSON")
+            return
+        if not isinstance(frame, dict):
+            await self._error("malformed", "the frame must be a JSON object")
+            return
+        kind = frame.get("type")
+        ref = frame.get("client_id") if isinstance(frame.get("client_id"), str) else None
+        try:
+            if frame.get("v") != PROTOCOL_VERSION:
+                raise ProtocolError(
+                    "unsupported_version", f"use protocol version {PROTOCOL_VERSION}"
+                )
+            if kind not in INBOUND_FIELDS:
+                raise ProtocolError("unknown_type", "this message type is not known")
+            extra = set(frame) - INBOUND_FIELDS[kind] - {"v", "type"}
+            if extra:
+                raise ProtocolError("unexpected_field", f"not allowed: {', '.join(sorted(extra))}")
+            user = await _reload_user(self.user.pk)
+            if user is None:
+                await self.close(code=CLOSE_ACCESS_ENDED)
+                return
+            self.user = user
+            await getattr(self, f"_on_{kind}")(frame)
+        except ProtocolError as error:
+            await self._error(error.code, error.detail, ref)
+        except Http404:
+            await self._error("not_found", "no such thread", ref)
+        except ValidationError as error:
+            await self._error("invalid", " ".join(error.messages), ref)
+
+    async def _on_ping(self, frame):
+        await _presence_seen(user=self.user)
+        await self._out({"type": "pong"})
+
+    async def _on_resume(self, frame):
+        threads = frame.get("threads")
+        if not isinstance(threads, dict) or len(threads) > MAX_RESUME_THREADS:
+            raise ProtocolError("invalid", "threads must map up to 200 thread ids to sequences")
+        positions = {}
+        for raw_id, sequence in threads.items():
+            if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 0:
+                raise ProtocolError("invalid", "each sequence must be a whole number")
+            positions[_thread_id(raw_id)] = sequence
+        missing = []
+        for thread_id, sequence in positions.items():
+            if not await _may_read(self.user, thread_id):
+                missing.append(thread_id)
+                continue
+            self.delivered[thread_id] = sequence
+            await self._deliver_after(thread_id)
+        await self._out({"type": "resumed", "not_found": missing})
+
+    async def _on_send(self, frame):
+        thread_id = _thread_id(frame.get("thread"))
+        message = await _send(self.user, thread_id, frame.get("client_id"), frame.get("body"))
+        await self._out(
+            {
+                "type": "ack",
+                "client_id": str(message.client_id),
+                "thread": thread_id,
+                "id": str(message.pk),
+                "sequence": message.sequence,
+            }
+        )
+
+    async def _on_read(self, frame):
+        thread_id = _thread_id(frame.get("thread"))
+        await _mark_read(self.user, thread_id, frame.get("sequence"))
+
+    # --- from the channel layer ------------------------------------------------------------
+
+    async def message_event(self, event):
+        thread_id = event.get("thread")
+        sequence = event.get("sequence")
+        if not isinstance(thread_id, str) or not isinstance(sequence, int):
+            return
+        if event.get("kind") == "updated" and sequence <= self.delivered.get(thread_id, 0):
+            payload = await _message_at(self.user, thread_id, sequence)
+            if payload is not None:
+                await self._out({"type": "message", "message": payload})
+            return
+        if sequence > self.delivered.get(thread_id, 0):
+            await self._deliver_after(thread_id)
+
+    async def receipt_event(self, event):
+        thread_id = event.get("thread")
+        if await _may_read(self.user, thread_id):
+            await self._out(
+                {
+                    "type": "receipt",
+                    "thread": thread_id,
+                    "user": event.get("user"),
+                    "sequence": event.get("sequence"),
+                }
+            )
+
+    async def live_event(self, event):
+        workspace_id = event.get("workspace")
+        if workspace_id not in self.workspace_ids:
+            return
+        if not await _may_see_event(self.user, workspace_id, event.get("section")):
+            return
+        await self._out(
+            {
+                "type": "event",
+                "kind": event.get("kind"),
+                "workspace": workspace_id,
+                "section": event.get("section"),
+                "data": event.get("data") or {},
+            }
+        )
+
+    async def access_changed(self, event):
+        user = await _reload_user(self.user.pk)
+        if user is None:
+            await self.close(code=CLOSE_ACCESS_ENDED)
+            return
+        self.user = user
+        await self._sync_workspaces()
+        await self._out({"type": "access_changed", "workspace": event.get("workspace")})
+
+    async def session_ended(self, event):
+        if self.session_fingerprint and event.get("session") == self.session_fingerprint:
+            await self.close(code=CLOSE_SIGNED_OUT)

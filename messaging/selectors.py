@@ -1,0 +1,189 @@
+"""Reads for messaging. Who may take part in a thread is decided here from ``care.policies``.
+
+Participants of a thread (decided for this platform; the issue leaves section consent out):
+
+* the patient who owns the workspace, always (it is their record);
+* in the team thread, every clinician with an *active* care-team membership;
+* in a private thread, only the clinician of that thread's membership, while it is active.
+
+Messaging needs no section consent: being in the active care team is enough, because talking
+with the team is the reason for being in it. A member whose membership ends, or whose account
+is deactivated, stops being a participant at once (every check reads the membership row).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from care import policies
+from care.models import CareTeamMembership, Workspace
+from messaging.models import Message, Presence, ReadMark, ReplyAgreement, Thread
+
+PAGE_SIZE = 50
+ONLINE_WINDOW = timedelta(minutes=2)
+
+
+def _usable(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def threads_for_user(user) -> QuerySet[Thread]:
+    """Every thread this user may read (lists filter through this)."""
+    if not _usable(user):
+        return Thread.objects.none()
+    workspaces = policies.workspaces_for_user(user)
+    qs = Thread.objects.filter(workspace__in=workspaces)
+    if user.is_patient:
+        return qs
+    return qs.filter(
+        Q(kind=Thread.Kind.TEAM)
+        | Q(
+            kind=Thread.Kind.PRIVATE,
+            membership__clinician=user,
+            membership__status=CareTeamMembership.Status.ACTIVE,
+        )
+    )
+
+
+def thread_for_user(user, thread_id: UUID | str) -> Thread:
+    """Fetch-and-authorize one thread: 404 for anyone who is not a participant."""
+    try:
+        return (
+            threads_for_user(user)
+            .select_related("workspace", "membership__clinician")
+            .get(pk=thread_id)
+        )
+    except (Thread.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+
+
+def may_post(user, thread: Thread) -> bool:
+    """Reading a private thread stays possible for the patient after the member left; posting
+    needs every participant to be current."""
+    if thread.kind == Thread.Kind.PRIVATE:
+        return thread.membership.status == CareTeamMembership.Status.ACTIVE
+    return True
+
+
+def participant_ids(thread: Thread) -> list:
+    """User ids of everyone who may currently read this thread (for publishing)."""
+    ids = [thread.workspace.patient_id]
+    members = CareTeamMembership.objects.filter(
+        workspace_id=thread.workspace_id,
+        status=CareTeamMembership.Status.ACTIVE,
+        clinician__is_active=True,
+    )
+    if thread.kind == Thread.Kind.PRIVATE:
+        members = members.filter(pk=thread.membership_id)
+    ids.extend(members.values_list("clinician_id", flat=True))
+    return ids
+
+
+def messages_for_thread(
+    *,
+    thread: Thread,
+    after: int | None = None,
+    before: int | None = None,
+    limit: int | None = None,
+) -> list[Message]:
+    """Keyset pages by sequence: ``after`` gives the next ``limit`` in ascending order (catch-up);
+    ``before`` (or nothing) gives the latest ``limit`` before it, returned ascending.
+
+    Queries: 1 (messages with their senders), whatever the page size.
+    """
+    limit = limit or PAGE_SIZE
+    qs = Message.objects.filter(thread=thread).select_related("sender")
+    if after is not None:
+        return list(qs.filter(sequence__gt=after).order_by("sequence")[:limit])
+    if before is not None:
+        qs = qs.filter(sequence__lt=before)
+    return list(reversed(qs.order_by("-sequence")[:limit]))
+
+
+def _unread_subquery(user):
+    read = ReadMark.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_sequence")
+    return Coalesce(Subquery(read[:1], output_field=IntegerField()), Value(0))
+
+
+def threads_with_counts(user) -> QuerySet[Thread]:
+    """Threads annotated with ``read_sequence`` and ``unread`` (others' messages after it).
+
+    Queries: 1, whatever the number of threads.
+    """
+    unread = (
+        Message.objects.filter(thread=OuterRef("pk"), removed_at__isnull=True)
+        .exclude(sender=user)
+        .filter(sequence__gt=OuterRef("read_sequence"))
+        .order_by()
+        .values("thread")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        threads_for_user(user)
+        .select_related("workspace__patient", "membership__clinician")
+        .annotate(read_sequence=_unread_subquery(user))
+        .annotate(unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)))
+    )
+
+
+def read_sequences(thread: Thread) -> dict:
+    """user id -> highest sequence read, for the participants of one thread."""
+    return dict(ReadMark.objects.filter(thread=thread).values_list("user_id", "last_read_sequence"))
+
+
+def agreements_for_workspace(*, workspace: Workspace) -> list[ReplyAgreement]:
+    return list(
+        ReplyAgreement.objects.filter(
+            membership__workspace=workspace,
+            membership__status=CareTeamMembership.Status.ACTIVE,
+        ).select_related("membership__clinician")
+    )
+
+
+def agreement_for_membership(membership_id) -> ReplyAgreement | None:
+    return ReplyAgreement.objects.filter(membership_id=membership_id).first()
+
+
+def add_working_days(start: datetime, days: int) -> datetime:
+    """``start`` moved forward by ``days`` working days (Monday to Friday)."""
+    moment = start
+    remaining = days
+    while remaining > 0:
+        moment += timedelta(days=1)
+        if moment.weekday() < 5:
+            remaining -= 1
+    return moment
+
+
+def reply_due(*, since: datetime | None, agreement: ReplyAgreement | None) -> datetime | None:
+    if since is None:
+        return None
+    days = agreement.reply_within_working_days if agreement else 2
+    return add_working_days(since, days)
+
+
+@dataclass(frozen=True)
+class PresenceView:
+    online: bool
+    last_seen_at: datetime | None
+
+
+def presence_for_users(user_ids) -> dict:
+    """user id -> PresenceView. Online means an open socket seen in the last two minutes."""
+    now = timezone.now()
+    result = {}
+    for row in Presence.objects.filter(user_id__in=list(user_ids)):
+        online = bool(
+            row.open_sockets and row.last_seen_at and now - row.last_seen_at < ONLINE_WINDOW
+        )
+        result[row.user_id] = PresenceView(online=online, last_seen_at=row.last_seen_at)
+    return result

@@ -1,0 +1,373 @@
+"""Writes for messaging: store first, publish after commit.
+
+Every service is atomic and keyword-only, authorizes through ``messaging.selectors`` (which asks
+``care.policies``), audits where a change matters to the record, and publishes small events
+(ids and numbers only) with ``care.events.publish`` after the transaction commits. A rollback
+therefore publishes nothing, and a channel-layer failure is logged, never raised: clients catch
+up from the database by sequence number.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from care import policies
+from care.events import publish, publish_workspace_event, user_group
+from care.models import CareTeamMembership, Workspace
+from care.services import audit
+from messaging import selectors
+from messaging.models import (
+    MESSAGE_MAX_LENGTH,
+    Message,
+    MessageRevision,
+    Presence,
+    ReadMark,
+    ReplyAgreement,
+    Thread,
+)
+
+
+def _publish_to_participants(thread: Thread, event: dict) -> None:
+    for user_id in selectors.participant_ids(thread):
+        publish(user_group(user_id), event)
+
+
+def _clean_body(body) -> str:
+    if not isinstance(body, str):
+        raise ValidationError({"body": _("Please write your message as text.")})
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Please write something before sending.")})
+    if len(body) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "body": _("Messages can be at most %(limit)d characters long.")
+                % {"limit": MESSAGE_MAX_LENGTH}
+            }
+        )
+    return body
+
+
+def _clean_client_id(client_id) -> UUID:
+    try:
+        return client_id if isinstance(client_id, UUID) else UUID(str(client_id))
+    except (ValueError, TypeError, AttributeError):
+        raise ValidationError({"client_id": _("The client id must be a UUID.")}) from None
+
+
+# --- threads ---------------------------------------------------------------------------------
+
+
+def team_threads_ensure(*, workspace_ids) -> None:
+    """Make sure each workspace has its team thread (one INSERT, duplicates ignored)."""
+    ids = list(workspace_ids)
+    if not ids:
+        return
+    Thread.objects.bulk_create(
+        [Thread(workspace_id=w, kind=Thread.Kind.TEAM) for w in ids], ignore_conflicts=True
+    )
+
+
+def team_thread_for(*, workspace: Workspace) -> Thread:
+    team_threads_ensure(workspace_ids=[workspace.pk])
+    return Thread.objects.get(workspace=workspace, kind=Thread.Kind.TEAM)
+
+
+@transaction.atomic
+def private_thread_open(*, workspace: Workspace, membership_id, by: User) -> Thread:
+    """The patient opens (or reopens) a private thread with one active care-team member."""
+    if not policies.is_owner(by, workspace):
+        raise Http404
+    try:
+        membership = CareTeamMembership.objects.get(
+            pk=membership_id, workspace=workspace, status=CareTeamMembership.Status.ACTIVE
+        )
+    except (CareTeamMembership.DoesNotExist, ValueError, ValidationError):
+        raise ValidationError({"membership": _("Choose someone in your care team.")}) from None
+    thread, created = Thread.objects.get_or_create(
+        workspace=workspace, kind=Thread.Kind.PRIVATE, membership=membership
+    )
+    if created:
+        audit(
+            action="messaging.thread.opened",
+            actor=by,
+            workspace=workspace,
+            thread=str(thread.pk),
+            membership=str(membership.pk),
+        )
+    return thread
+
+
+# --- messages --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def message_send(*, thread: Thread, sender: User, body, client_id) -> tuple[Message, bool]:
+    """Store a message once per client id and give it the thread's next sequence number.
+
+    Requires: ``thread`` came from ``selectors.thread_for_user(sender, ...)``; this re-checks
+    participation inside the lock. Returns (message, created). A retry with the same client id
+    returns the stored message unchanged; the same id used by someone else is refused.
+    """
+    body = _clean_body(body)
+    client_id = _clean_client_id(client_id)
+    # The row lock serialises senders of one thread (PostgreSQL: SELECT ... FOR UPDATE; SQLite:
+    # the IMMEDIATE transaction already holds the database's write lock).
+    locked = Thread.objects.select_for_update().get(pk=thread.pk)
+    fresh = selectors.thread_for_user(sender, locked.pk)
+    if not selectors.may_post(sender, fresh):
+        raise ValidationError(_("This person is no longer in your care team."))
+    existing = Message.objects.filter(thread=locked, client_id=client_id).first()
+    if existing is not None:
+        if existing.sender_id != sender.pk:
+            raise ValidationError({"client_id": _("This client id is already in use.")})
+        return existing, False
+    now = timezone.now()
+    sequence = locked.last_sequence + 1
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                thread=locked, sequence=sequence, client_id=client_id, sender=sender, body=body
+            )
+    except IntegrityError:  # pragma: no cover - only without a working row lock
+        existing = Message.objects.get(thread=locked, client_id=client_id)
+        return existing, False
+    locked.last_sequence = sequence
+    locked.last_message_at = now
+    update = ["last_sequence", "last_message_at", "updated_at"]
+    if sender.is_patient:
+        if locked.awaiting_reply_since is None:
+            locked.awaiting_reply_since = now
+            update.append("awaiting_reply_since")
+    elif locked.awaiting_reply_since is not None:
+        locked.awaiting_reply_since = None
+        update.append("awaiting_reply_since")
+    locked.save(update_fields=update)
+    _mark_read(thread=locked, user=sender, sequence=sequence)
+    _publish_to_participants(
+        fresh,
+        {
+            "type": "message.event",
+            "kind": "created",
+            "thread": str(locked.pk),
+            "sequence": sequence,
+        },
+    )
+    return message, True
+
+
+def _own_message(*, thread: Thread, message_id, user: User) -> Message:
+    try:
+        message = Message.objects.select_for_update().get(pk=message_id, thread=thread)
+    except (Message.DoesNotExist, ValueError, ValidationError):
+        raise ValidationError({"message": _("This message is not in this conversation.")}) from None
+    if message.sender_id != user.pk:
+        raise ValidationError({"message": _("You can only change your own messages.")})
+    if message.is_removed:
+        raise ValidationError({"message": _("This message was removed.")})
+    return message
+
+
+@transaction.atomic
+def message_edit(*, thread: Thread, message_id, by: User, body) -> Message:
+    """Change one's own message; the previous text is kept as a revision."""
+    body = _clean_body(body)
+    selectors.thread_for_user(by, thread.pk)
+    message = _own_message(thread=thread, message_id=message_id, user=by)
+    if message.body == body:
+        return message
+    MessageRevision.objects.create(
+        message=message, body=message.body, reason=MessageRevision.Reason.EDITED, changed_by=by
+    )
+    message.body = body
+    message.edited_at = timezone.now()
+    message.save(update_fields=["body", "edited_at", "updated_at"])
+    audit(
+        action="messaging.message.edited",
+        actor=by,
+        workspace=thread.workspace,
+        message=str(message.pk),
+    )
+    _publish_to_participants(
+        thread,
+        {
+            "type": "message.event",
+            "kind": "updated",
+            "thread": str(thread.pk),
+            "sequence": message.sequence,
+        },
+    )
+    return message
+
+
+@transaction.atomic
+def message_remove(*, thread: Thread, message_id, by: User) -> Message:
+    """Remove one's own message: the thread shows "message removed"; the text stays in the
+    record as a revision (the patient's export holds it)."""
+    selectors.thread_for_user(by, thread.pk)
+    message = _own_message(thread=thread, message_id=message_id, user=by)
+    MessageRevision.objects.create(
+        message=message, body=message.body, reason=MessageRevision.Reason.REMOVED, changed_by=by
+    )
+    message.body = ""
+    message.removed_at = timezone.now()
+    message.save(update_fields=["body", "removed_at", "updated_at"])
+    audit(
+        action="messaging.message.removed",
+        actor=by,
+        workspace=thread.workspace,
+        message=str(message.pk),
+    )
+    _publish_to_participants(
+        thread,
+        {
+            "type": "message.event",
+            "kind": "updated",
+            "thread": str(thread.pk),
+            "sequence": message.sequence,
+        },
+    )
+    return message
+
+
+# --- read receipts ---------------------------------------------------------------------------
+
+
+def _mark_read(*, thread: Thread, user: User, sequence: int) -> bool:
+    mark, _created = ReadMark.objects.get_or_create(thread=thread, user=user)
+    if sequence <= mark.last_read_sequence:
+        return False
+    ReadMark.objects.filter(pk=mark.pk, last_read_sequence__lt=sequence).update(
+        last_read_sequence=sequence, updated_at=timezone.now()
+    )
+    return True
+
+
+@transaction.atomic
+def thread_mark_read(*, thread: Thread, user: User, sequence=None) -> int:
+    """Record that ``user`` has read up to ``sequence`` (default: everything). Never moves back;
+    never past the last message. Tells the other participants (the sender sees "read")."""
+    selectors.thread_for_user(user, thread.pk)
+    last = Thread.objects.values_list("last_sequence", flat=True).get(pk=thread.pk)
+    if sequence is None:
+        sequence = last
+    if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 0:
+        raise ValidationError({"sequence": _("The sequence must be a whole number.")})
+    sequence = min(sequence, last)
+    if sequence and _mark_read(thread=thread, user=user, sequence=sequence):
+        _publish_to_participants(
+            thread,
+            {
+                "type": "receipt.event",
+                "thread": str(thread.pk),
+                "user": str(user.pk),
+                "sequence": sequence,
+            },
+        )
+    return sequence
+
+
+# --- presence --------------------------------------------------------------------------------
+
+
+def _presence_changed(user: User, online: bool) -> None:
+    if not user.is_clinician:
+        return
+    for workspace_id in policies.workspaces_for_user(user).values_list("pk", flat=True):
+        publish_workspace_event(
+            workspace_id=workspace_id,
+            kind="presence.changed",
+            section=None,
+            data={"user": str(user.pk), "online": online},
+        )
+
+
+@transaction.atomic
+def presence_connect(*, user: User) -> None:
+    presence, _created = Presence.objects.select_for_update().get_or_create(user=user)
+    was_online = presence.open_sockets > 0
+    presence.open_sockets += 1
+    presence.last_seen_at = timezone.now()
+    presence.save(update_fields=["open_sockets", "last_seen_at", "updated_at"])
+    if not was_online:
+        _presence_changed(user, True)
+
+
+@transaction.atomic
+def presence_disconnect(*, user: User) -> None:
+    presence, _created = Presence.objects.select_for_update().get_or_create(user=user)
+    presence.open_sockets = max(0, presence.open_sockets - 1)
+    presence.last_seen_at = timezone.now()
+    presence.save(update_fields=["open_sockets", "last_seen_at", "updated_at"])
+    if presence.open_sockets == 0:
+        _presence_changed(user, False)
+
+
+def presence_seen(*, user: User) -> None:
+    Presence.objects.filter(user=user).update(last_seen_at=timezone.now())
+
+
+# --- reply agreements ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_set(
+    *, workspace: Workspace, clinician: User, reply_within_working_days, office_hours: str = ""
+) -> ReplyAgreement:
+    """The clinician states what the patient may expect; a change needs a new acknowledgement."""
+    membership = policies.active_membership(clinician, workspace)
+    if membership is None:
+        raise ValidationError(_("Only an active member of the care team can set an agreement."))
+    agreement, _created = ReplyAgreement.objects.select_for_update().get_or_create(
+        membership=membership
+    )
+    agreement.reply_within_working_days = reply_within_working_days
+    agreement.office_hours = (office_hours or "").strip()
+    agreement.acknowledged_at = None
+    agreement.full_clean()
+    agreement.save(
+        update_fields=[
+            "reply_within_working_days",
+            "office_hours",
+            "acknowledged_at",
+            "updated_at",
+        ]
+    )
+    audit(
+        action="messaging.agreement.set",
+        actor=clinician,
+        workspace=workspace,
+        membership=str(membership.pk),
+        days=agreement.reply_within_working_days,
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_acknowledge(*, workspace: Workspace, membership_id, by: User) -> ReplyAgreement:
+    if not policies.is_owner(by, workspace):
+        raise Http404
+    try:
+        agreement = ReplyAgreement.objects.select_for_update().get(
+            membership_id=membership_id,
+            membership__workspace=workspace,
+            membership__status=CareTeamMembership.Status.ACTIVE,
+        )
+    except (ReplyAgreement.DoesNotExist, ValueError, ValidationError):
+        raise ValidationError({"membership": _("There is no agreement to acknowledge.")}) from None
+    agreement.acknowledged_at = timezone.now()
+    agreement.save(update_fields=["acknowledged_at", "updated_at"])
+    audit(
+        action="messaging.agreement.acknowledged",
+        actor=by,
+        workspace=workspace,
+        membership=str(agreement.membership_id),
+    )
+    return agreement

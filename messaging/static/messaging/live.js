@@ -1,0 +1,114 @@
+/* Live enhancement of a thread page: the page works without this file.
+   Protocol: docs/live-protocol.md (version 1). */
+(function () {
+  "use strict";
+  var list = document.getElementById("thread");
+  if (!list || !window.WebSocket) { return; }
+  var threadId = list.dataset.thread;
+  var me = list.dataset.me;
+  var last = parseInt(list.dataset.lastSequence, 10) || 0;
+  var othersRead = parseInt(list.dataset.othersRead, 10) || 0;
+  var form = document.getElementById("send-form");
+  var state = form ? form.querySelector(".live-state") : null;
+  var socket = null;
+  var delay = 1000;
+
+  function uuid() {
+    return ([1e7] + -1e3 + -4e3 + -8e3 + -1e11).replace(/[018]/g, function (c) {
+      return (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16);
+    });
+  }
+
+  function send(frame) {
+    frame.v = 1;
+    if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(frame)); return true; }
+    return false;
+  }
+
+  function render(m) {
+    var item = document.getElementById("m-" + m.sequence) || document.createElement("li");
+    item.id = "m-" + m.sequence;
+    item.className = "msg" + (m.sender === me ? " mine" : "");
+    item.dataset.sequence = m.sequence;
+    item.textContent = "";
+    var meta = document.createElement("p");
+    meta.className = "meta";
+    var who = document.createElement("strong");
+    who.textContent = m.sender_name;
+    meta.appendChild(who);
+    meta.appendChild(document.createTextNode(" " + new Date(m.created_at).toLocaleString()));
+    if (m.sender === me && !m.removed) {
+      var read = document.createElement("span");
+      read.className = "read-state";
+      read.dataset.sequence = m.sequence;
+      meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(read);
+    }
+    var body = document.createElement("p");
+    body.className = m.removed ? "removed" : "body";
+    body.textContent = m.removed ? list.dataset.removedLabel || "Message removed" : m.body;
+    item.appendChild(meta);
+    item.appendChild(body);
+    if (!item.parentNode) {
+      var empty = list.querySelector(".empty");
+      if (empty) { empty.remove(); }
+      list.appendChild(item);
+    }
+    markRead();
+  }
+
+  function markRead() {
+    list.querySelectorAll(".read-state").forEach(function (el) {
+      var seq = parseInt(el.dataset.sequence || el.closest("li").dataset.sequence, 10);
+      el.textContent = othersRead >= seq ? "Read" : "Sent";
+    });
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + "/ws/live/");
+    socket.onopen = function () {
+      delay = 1000;
+      var threads = {};
+      threads[threadId] = last;
+      send({ type: "resume", threads: threads });
+    };
+    socket.onmessage = function (event) {
+      var frame = JSON.parse(event.data);
+      if (frame.type === "message" && frame.message.thread === threadId) {
+        render(frame.message);
+        if (frame.message.sequence > last) {
+          last = frame.message.sequence;
+          if (!document.hidden) { send({ type: "read", thread: threadId, sequence: last }); }
+        }
+      } else if (frame.type === "receipt" && frame.thread === threadId && frame.user !== me) {
+        othersRead = Math.max(othersRead, frame.sequence);
+        markRead();
+      } else if (frame.type === "ack" && form) {
+        form.querySelector("textarea").value = "";
+        form.querySelector("input[name=client_id]").value = uuid();
+        if (state) { state.textContent = ""; }
+      } else if (frame.type === "error" && state) {
+        state.textContent = frame.detail;
+      }
+    };
+    socket.onclose = function (event) {
+      if (event.code === 4401 || event.code === 4403) { return; }
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30000);
+    };
+  }
+
+  if (form) {
+    form.addEventListener("submit", function (event) {
+      var body = form.querySelector("textarea").value;
+      var clientId = form.querySelector("input[name=client_id]").value;
+      // The same client id as the plain form post: a retry either way is stored once.
+      if (body.trim() && send({ type: "send", thread: threadId, client_id: clientId, body: body })) {
+        event.preventDefault();
+      }
+    });
+  }
+  setInterval(function () { send({ type: "ping" }); }, 30000);
+  connect();
+})();

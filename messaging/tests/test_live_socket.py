@@ -1,0 +1,351 @@
+"""The live socket against the real ASGI application (Origin check, session auth, routing)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from accounts import services as accounts
+from care import services as care
+from care.events import publish_workspace_event
+from care.sections import Section
+from config.asgi import application
+from messaging import services
+from messaging.consumers import MAX_FRAME_BYTES, RATE_CAPACITY
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+ORIGIN = (b"origin", b"http://testserver")
+
+
+def _session_cookie(user) -> tuple[Client, bytes]:
+    client = Client()
+    client.force_login(user, backend="accounts.backends.EmailBackend")
+    return client, f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+async def connect(user, origin=ORIGIN):
+    headers = [origin] if origin else []
+    client = None
+    if user is not None:
+        client, cookie = await sync_to_async(_session_cookie)(user)
+        headers.append((b"cookie", cookie))
+    communicator = WebsocketCommunicator(application, "/ws/live/", headers=headers)
+    connected, code = await communicator.connect()
+    communicator.http_client = client
+    if connected:
+        hello = await communicator.receive_json_from()
+        assert hello["type"] == "hello" and hello["v"] == 1
+    return communicator, connected, code
+
+
+def _is_presence(frame) -> bool:
+    return frame["type"] == "event" and frame["kind"] == "presence.changed"
+
+
+async def next_frame(communicator, timeout=2):
+    """The next frame, skipping clinicians' presence changes (tested on their own below)."""
+    while True:
+        frame = await communicator.receive_json_from(timeout=timeout)
+        if not _is_presence(frame):
+            return frame
+
+
+async def nothing_more(communicator, timeout=0.3) -> bool:
+    """True when nothing but presence changes arrives within ``timeout``."""
+    while not await communicator.receive_nothing(timeout=timeout):
+        if not _is_presence(await communicator.receive_json_from()):
+            return False
+    return True
+
+
+async def closed_with(communicator, timeout=2):
+    """The close code the server sends, skipping presence frames before it."""
+    while True:
+        output = await communicator.receive_output(timeout=timeout)
+        if output["type"] == "websocket.close":
+            return output.get("code")
+        assert _is_presence(json.loads(output["text"])), output
+
+
+async def frames_until(communicator, wanted_type, timeout=2):
+    """Every frame up to and including the first of ``wanted_type``."""
+    seen = []
+    while True:
+        frame = await next_frame(communicator, timeout=timeout)
+        seen.append(frame)
+        if frame["type"] == wanted_type:
+            return seen
+
+
+async def send_frame(communicator, **frame):
+    await communicator.send_json_to({"v": 1, **frame})
+
+
+async def _send(thread, user, body):
+    return await sync_to_async(services.message_send)(
+        thread=thread, sender=user, body=body, client_id=uuid.uuid4()
+    )
+
+
+@pytest.fixture
+def thread(db, workspace, gp_membership, therapist_membership):
+    return services.team_thread_for(workspace=workspace)
+
+
+async def test_an_anonymous_socket_is_refused():
+    _communicator, connected, code = await connect(None)
+    assert not connected and code == 4401
+
+
+async def test_a_foreign_origin_is_refused(patient):
+    _communicator, connected, _code = await connect(patient, (b"origin", b"https://evil.example"))
+    assert not connected
+
+
+async def test_members_receive_a_new_message_live_and_outsiders_do_not(
+    thread, patient, gp, outsider_clinician
+):
+    gp_socket, ok, _ = await connect(gp)
+    outsider_socket, ok2, _ = await connect(outsider_clinician)
+    patient_socket, ok3, _ = await connect(patient)
+    assert ok and ok2 and ok3
+    await send_frame(
+        patient_socket, type="send", thread=str(thread.pk), client_id=str(uuid.uuid4()), body="Hi"
+    )
+    frames = await frames_until(patient_socket, "message")
+    assert any(f["type"] == "ack" and f["sequence"] == 1 for f in frames)
+    frame = await next_frame(gp_socket)
+    assert frame["type"] == "message"
+    assert frame["message"]["body"] == "Hi" and frame["message"]["sequence"] == 1
+    assert await nothing_more(outsider_socket, 0.3)
+    for socket in (gp_socket, outsider_socket, patient_socket):
+        await socket.disconnect()
+
+
+async def test_posting_to_a_thread_one_is_not_in_gives_not_found_and_stores_nothing(
+    thread, outsider_clinician
+):
+    from messaging.models import Message
+
+    socket, ok, _ = await connect(outsider_clinician)
+    await send_frame(
+        socket, type="send", thread=str(thread.pk), client_id=str(uuid.uuid4()), body="Hi"
+    )
+    frame = await next_frame(socket)
+    assert frame["type"] == "error" and frame["code"] == "not_found"
+    assert await sync_to_async(Message.objects.count)() == 0
+    await socket.disconnect()
+
+
+async def test_a_retried_send_over_the_socket_is_stored_once(thread, patient):
+    from messaging.models import Message
+
+    socket, _ok, _ = await connect(patient)
+    client_id = str(uuid.uuid4())
+    for _ in range(2):
+        await send_frame(socket, type="send", thread=str(thread.pk), client_id=client_id, body="x")
+        frames = await frames_until(socket, "ack")
+        assert frames[-1]["sequence"] == 1
+    assert await sync_to_async(Message.objects.count)() == 1
+    await socket.disconnect()
+
+
+async def test_reconnecting_returns_exactly_what_was_missed_once_in_order(thread, patient, gp):
+    for body in ("one", "two"):
+        await _send(thread, patient, body)
+    gp_socket, _ok, _ = await connect(gp)
+    for body in ("three", "four", "five"):
+        await _send(thread, patient, body)
+    # Live delivery may or may not have happened; what counts is the resume below.
+    await gp_socket.disconnect()
+    socket, _ok, _ = await connect(gp)
+    await send_frame(socket, type="resume", threads={str(thread.pk): 2})
+    frames = await frames_until(socket, "resumed")
+    messages = [f["message"] for f in frames if f["type"] == "message"]
+    assert [m["sequence"] for m in messages] == [3, 4, 5]
+    assert [m["body"] for m in messages] == ["three", "four", "five"]
+    # A later live message comes once, right after the caught-up ones.
+    await _send(thread, patient, "six")
+    frame = await next_frame(socket)
+    assert frame["message"]["sequence"] == 6
+    assert await nothing_more(socket, 0.3)
+    await socket.disconnect()
+
+
+async def test_resuming_a_thread_one_may_not_read_reveals_nothing(thread, outsider_clinician):
+    socket, _ok, _ = await connect(outsider_clinician)
+    await send_frame(socket, type="resume", threads={str(thread.pk): 0})
+    frames = await frames_until(socket, "resumed")
+    assert [f["type"] for f in frames] == ["resumed"]
+    assert frames[0]["not_found"] == [str(thread.pk)]
+    await socket.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("{not json", "malformed"),
+        ("[1, 2]", "malformed"),
+        (json.dumps({"type": "ping"}), "unsupported_version"),
+        (json.dumps({"v": 1, "type": "shout"}), "unknown_type"),
+        (json.dumps({"v": 1, "type": "ping", "sender": "someone"}), "unexpected_field"),
+        (json.dumps({"v": 1, "type": "resume", "threads": {"x": -1}}), "invalid"),
+        (json.dumps({"v": 1, "type": "send", "thread": "nope", "body": "x"}), "invalid"),
+    ],
+)
+async def test_bad_frames_get_an_error_frame(patient, raw, code):
+    socket, _ok, _ = await connect(patient)
+    await socket.send_to(text_data=raw)
+    frame = await next_frame(socket)
+    assert frame["type"] == "error" and frame["code"] == code
+    await send_frame(socket, type="ping")  # the socket stays usable
+    assert (await next_frame(socket))["type"] == "pong"
+    await socket.disconnect()
+
+
+async def test_an_oversized_frame_gets_an_error_frame(patient):
+    socket, _ok, _ = await connect(patient)
+    await socket.send_to(text_data="x" * (MAX_FRAME_BYTES + 1))
+    frame = await next_frame(socket)
+    assert frame["code"] == "too_large"
+    await socket.disconnect()
+
+
+async def test_a_forged_sender_is_refused_and_nothing_is_stored(thread, patient, gp):
+    from messaging.models import Message
+
+    socket, _ok, _ = await connect(patient)
+    await send_frame(
+        socket,
+        type="send",
+        thread=str(thread.pk),
+        client_id=str(uuid.uuid4()),
+        body="hi",
+        sender=str(gp.pk),
+    )
+    frame = await next_frame(socket)
+    assert frame["code"] == "unexpected_field"
+    assert await sync_to_async(Message.objects.count)() == 0
+    await socket.disconnect()
+
+
+async def test_an_empty_message_gets_a_clear_error(thread, patient):
+    socket, _ok, _ = await connect(patient)
+    client_id = str(uuid.uuid4())
+    await send_frame(socket, type="send", thread=str(thread.pk), client_id=client_id, body="  ")
+    frame = await next_frame(socket)
+    assert frame["code"] == "invalid" and frame["ref"] == client_id
+    await socket.disconnect()
+
+
+async def test_a_flood_of_frames_is_rate_limited(patient):
+    socket, _ok, _ = await connect(patient)
+    for _ in range(RATE_CAPACITY + 5):
+        await send_frame(socket, type="ping")
+    codes = []
+    for _ in range(RATE_CAPACITY + 5):
+        frame = await next_frame(socket)
+        codes.append(frame.get("code", frame["type"]))
+    assert "rate_limited" in codes
+    assert codes.count("pong") <= RATE_CAPACITY + 1
+    await socket.disconnect()
+
+
+async def test_a_removed_member_gets_no_more_messages_and_the_socket_follows_the_change(
+    thread, patient, gp, gp_membership
+):
+    socket, _ok, _ = await connect(gp)
+    await sync_to_async(care.membership_end)(membership=gp_membership, by=patient)
+    frame = await next_frame(socket)
+    assert frame["type"] == "access_changed"
+    await _send(thread, patient, "Not for you any more")
+    assert await nothing_more(socket, 0.3)
+    await send_frame(socket, type="resume", threads={str(thread.pk): 0})
+    frames = await frames_until(socket, "resumed")
+    assert frames[-1]["not_found"] == [str(thread.pk)]
+    await socket.disconnect()
+
+
+async def test_a_deactivated_clinicians_socket_is_closed(thread, gp):
+    socket, _ok, _ = await connect(gp)
+    await sync_to_async(accounts.user_deactivate)(user=gp)
+    assert await closed_with(socket) == 4403
+
+
+async def test_signing_out_closes_that_sessions_socket(patient):
+    socket, _ok, _ = await connect(patient)
+    await sync_to_async(socket.http_client.post)("/accounts/logout/")
+    assert await closed_with(socket) == 4401
+
+
+async def test_workspace_events_reach_only_those_the_section_is_shared_with(
+    workspace, patient, gp, therapist, gp_membership, therapist_membership, outsider_clinician
+):
+    sockets = {}
+    for name, user in (("patient", patient), ("gp", gp), ("therapist", therapist)):
+        sockets[name], _ok, _ = await connect(user)
+    sockets["outsider"], _ok, _ = await connect(outsider_clinician)
+
+    await sync_to_async(publish_workspace_event)(
+        workspace_id=workspace.pk, kind="goal.step_proposed", section="goals", data={"goal": "g1"}
+    )
+    for name in ("patient", "gp"):
+        frame = await next_frame(sockets[name])
+        assert frame["type"] == "event" and frame["kind"] == "goal.step_proposed"
+        assert frame["data"] == {"goal": "g1"} and frame["section"] == "goals"
+    assert await nothing_more(sockets["therapist"], 0.3)  # goals not shared
+    assert await nothing_more(sockets["outsider"], 0.1)
+
+    # Revoking the share stops the next event for the GP at once.
+    await sync_to_async(care.sharing_update)(
+        membership=gp_membership, sections=[Section.PROGRESS], by=patient
+    )
+    assert (await next_frame(sockets["gp"]))["type"] == "access_changed"
+    await sync_to_async(publish_workspace_event)(
+        workspace_id=workspace.pk, kind="goal.step_proposed", section="goals", data={"goal": "g2"}
+    )
+    assert (await next_frame(sockets["patient"]))["data"] == {"goal": "g2"}
+    assert await nothing_more(sockets["gp"], 0.3)
+    for socket in sockets.values():
+        await socket.disconnect()
+
+
+async def test_read_receipts_reach_the_sender(thread, patient, gp):
+    message, _created = await _send(thread, patient, "Did you get this?")
+    patient_socket, _ok, _ = await connect(patient)
+    gp_socket, _ok, _ = await connect(gp)
+    await send_frame(gp_socket, type="read", thread=str(thread.pk), sequence=message.sequence)
+    frame = await next_frame(patient_socket)
+    assert frame == {
+        "v": 1,
+        "type": "receipt",
+        "thread": str(thread.pk),
+        "user": str(gp.pk),
+        "sequence": 1,
+    }
+    for socket in (patient_socket, gp_socket):
+        await socket.disconnect()
+
+
+async def test_a_clinicians_presence_is_shown_to_the_patient(workspace, patient, gp, gp_membership):
+    from messaging import selectors
+
+    patient_socket, _ok, _ = await connect(patient)
+    gp_socket, _ok, _ = await connect(gp)
+    frame = await patient_socket.receive_json_from(timeout=2)
+    assert frame["kind"] == "presence.changed"
+    assert frame["data"] == {"user": str(gp.pk), "online": True}
+    presence = await sync_to_async(selectors.presence_for_users)([gp.pk])
+    assert presence[gp.pk].online
+    await gp_socket.disconnect()
+    frame = await patient_socket.receive_json_from(timeout=2)
+    assert frame["data"] == {"user": str(gp.pk), "online": False}
+    presence = await sync_to_async(selectors.presence_for_users)([gp.pk])
+    assert not presence[gp.pk].online and presence[gp.pk].last_seen_at is not None
+    await patient_socket.disconnect()

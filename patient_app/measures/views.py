@@ -1,0 +1,244 @@
+"""The patient's questionnaires: what is due, answering, scores over time, the personal
+measure and the support page of the safety flow. Plain server-rendered pages: the safety flow
+needs no JavaScript, websocket or Redis."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from care import services as care_services
+from care.models import CareTeamMembership
+from measures import charts, selectors, services
+from measures.definitions import NOT_APPLICABLE, instruments
+from measures.models import Response
+from patient_app.decorators import patient_required
+
+
+def _workspace(request):
+    return care_services.workspace_get_or_create(patient=request.user)
+
+
+def _trends(workspace):
+    trends = selectors.trends_for_workspace(workspace)
+    for trend in trends:
+        trend.chart = charts.chart(trend)
+    return trends
+
+
+def _overview_context(workspace) -> dict:
+    return {
+        "due": selectors.due_for_workspace(workspace, today=timezone.localdate()),
+        "trends": _trends(workspace),
+        "instruments": list(instruments().values()),
+        "in_progress": {
+            r.instrument: r
+            for r in selectors.responses_for_workspace(workspace).filter(
+                status=Response.Status.IN_PROGRESS
+            )
+        },
+    }
+
+
+@patient_required
+@require_GET
+def overview(request):
+    workspace = _workspace(request)
+    return render(request, "patient_app/measures/overview.html", _overview_context(workspace))
+
+
+@patient_required
+@require_POST
+def start(request):
+    workspace = _workspace(request)
+    try:
+        response = services.response_start(
+            workspace=workspace, instrument=request.POST.get("instrument", ""), by=request.user
+        )
+    except ValidationError:
+        context = _overview_context(workspace) | {
+            "start_error": _("Please choose one of the questionnaires listed.")
+        }
+        return render(request, "patient_app/measures/overview.html", context, status=400)
+    return redirect("patient:measure_response", response_id=response.pk)
+
+
+def _answers_from_post(post) -> dict:
+    return {
+        key.removeprefix("item-"): value
+        for key, value in post.items()
+        if key.startswith("item-") and value != ""
+    }
+
+
+def _items_for_form(definition, answers: dict) -> list[dict]:
+    return [
+        {
+            "item": item,
+            "answer": answers.get(str(item.number)),
+            "not_applicable": NOT_APPLICABLE,
+            "is_last": n == len(definition.items),
+            "next_number": definition.items[n].number if n < len(definition.items) else None,
+        }
+        for n, item in enumerate(definition.items, start=1)
+    ]
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def response_page(request, response_id):
+    """Answer (while in progress) or see the result (once finished)."""
+    workspace = _workspace(request)
+    try:
+        response = selectors.response_for_workspace(workspace, response_id)
+    except Response.DoesNotExist:
+        raise Http404 from None
+    definition = selectors.instrument_or_none(response.instrument)
+    if definition is None:
+        raise Http404
+    errors = []
+    if request.method == "POST" and not response.is_completed:
+        action = request.POST.get("action", "save")
+        try:
+            result = services.response_save_answers(
+                response=response, answers=_answers_from_post(request.POST), by=request.user
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            if result.new_safety_event:
+                return redirect(reverse("patient:measures_support") + f"?response={response.pk}")
+            if action == "finish":
+                try:
+                    services.response_complete(response=result.response, by=request.user)
+                except ValidationError as error:
+                    errors = error.messages
+                else:
+                    return redirect("patient:measure_response", response_id=response.pk)
+            elif action.startswith("next-"):
+                return redirect(
+                    reverse("patient:measure_response", args=[response.pk])
+                    + "#item-"
+                    + action.removeprefix("next-")[:4]
+                )
+            else:
+                return redirect("patient:measures")
+        response.refresh_from_db()
+    if response.is_completed:
+        trend = next(
+            (t for t in _trends(workspace) if t.instrument.code == response.instrument), None
+        )
+        return render(
+            request,
+            "patient_app/measures/result.html",
+            {
+                "response": response,
+                "definition": definition,
+                "band": definition.band_for(response.total),
+                "trend": trend,
+                "safety": response.safety_events.exists(),
+                "has_care_team": _has_care_team(workspace),
+            },
+        )
+    return render(
+        request,
+        "patient_app/measures/answer.html",
+        {
+            "response": response,
+            "definition": definition,
+            "items": _items_for_form(definition, response.answers),
+            "answered": len(response.answers),
+            "errors": errors,
+            "safety": response.safety_events.exists(),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@patient_required
+@require_GET
+def support(request):
+    """What to do now. Shown at once after a risk answer, and always reachable."""
+    continue_url = None
+    workspace = _workspace(request)
+    raw = request.GET.get("response", "")
+    try:
+        response = selectors.response_for_workspace(workspace, uuid.UUID(raw))
+    except (ValueError, Response.DoesNotExist):
+        response = None
+    if response is not None and not response.is_completed:
+        continue_url = reverse("patient:measure_response", args=[response.pk])
+    return render(
+        request,
+        "patient_app/measures/support.html",
+        {"continue_url": continue_url, "has_care_team": _has_care_team(workspace)},
+    )
+
+
+def _has_care_team(workspace) -> bool:
+    return workspace.memberships.filter(status=CareTeamMembership.Status.ACTIVE).exists()
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def personal(request):
+    """Up to three things that matter to me, and how each is going (0-10)."""
+    workspace = _workspace(request)
+    errors = []
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "items":
+                services.personal_items_set(
+                    workspace=workspace,
+                    texts=[request.POST.get(f"text-{n}", "") for n in (1, 2, 3)],
+                    by=request.user,
+                )
+            else:
+                client_id = request.POST.get("client_id", "")
+                try:
+                    client_uuid = uuid.UUID(client_id)
+                except ValueError:
+                    client_uuid = None
+                services.personal_check_record(
+                    workspace=workspace,
+                    ratings={
+                        key.removeprefix("rating-"): value
+                        for key, value in request.POST.items()
+                        if key.startswith("rating-")
+                    },
+                    by=request.user,
+                    client_id=client_uuid,
+                )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            return redirect("patient:measures_personal")
+    items = selectors.personal_items(workspace)
+    return render(
+        request,
+        "patient_app/measures/personal.html",
+        {
+            "items": items,
+            "slots": [(n, items[n - 1].text if n <= len(items) else "") for n in (1, 2, 3)],
+            "checks": selectors.personal_checks(workspace),
+            "client_id": uuid.uuid4(),
+            "scale": range(11),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_GET
+def reminder_open(request, token):
+    """Public: the link in a reminder e-mail. It marks the reminder opened (nothing else, and
+    never signs anyone in), then sends the visitor to their questionnaires."""
+    services.reminder_opened(token=token)
+    return redirect("patient:measures")

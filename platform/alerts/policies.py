@@ -1,0 +1,53 @@
+"""Who may see and act on an alert. Built on ``care.policies`` (the one authority on access).
+
+A clinician sees an alert while they are an active member of the patient's care team and, when
+the alert reveals a consent section (inactivity reveals progress; risk and deterioration reveal
+measures), only if the patient shares that section with them. Patients do not see alerts here
+(see docs/alerts.md); everybody else: 404.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat
+from django.http import Http404
+
+from alerts.models import Alert
+from care import policies
+from care.models import CareTeamMembership, WorkspaceUserObjectPermission
+from care.sections import Section
+
+
+def alerts_visible_to(user) -> QuerySet[Alert]:
+    """Every alert this user may see, in one query (membership and consent as subqueries)."""
+    if not (user and user.is_authenticated and user.is_active and user.is_clinician):
+        return Alert.objects.none()
+    member = CareTeamMembership.objects.filter(
+        workspace=OuterRef("workspace"), clinician=user, status=CareTeamMembership.Status.ACTIVE
+    )
+    shared = WorkspaceUserObjectPermission.objects.filter(
+        user=user,
+        content_object=OuterRef("workspace"),
+        permission__content_type__app_label="care",
+        permission__codename=Concat(Value("share_"), OuterRef("section")),
+    )
+    return Alert.objects.filter(Exists(member)).filter(Q(section="") | Exists(shared))
+
+
+def alert_for_user(user, alert_id: UUID | str) -> Alert:
+    """Fetch-and-authorize one alert: 404 outside the care team, 403 "not shared" inside it
+    when the alert's section is not shared with this member."""
+    if not (user and user.is_authenticated and user.is_clinician):
+        raise Http404
+    try:
+        alert = Alert.objects.select_related(
+            "workspace__patient", "membership__clinician", "acknowledged_by", "resolved_by"
+        ).get(pk=alert_id, workspace__in=policies.workspaces_for_user(user))
+    except (Alert.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+    if alert.section:
+        policies.require_section(user, alert.workspace, Section(alert.section))
+    return alert

@@ -1,0 +1,162 @@
+"""Reads of the alert engine. Lists go through ``alerts.policies``; queries stay flat."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from alerts.conf import DEFAULT_INACTIVITY_DAYS, DEFAULT_REVIEW_INTERVAL_DAYS
+from alerts.models import Alert, AlertKind, CareCadence, Review
+from alerts.policies import alerts_visible_to
+from care.models import AuditEvent, CareTeamMembership, Workspace
+from care.sections import Section
+
+
+def alerts_for_clinician(*, clinician: User, resolved: bool = False) -> QuerySet[Alert]:
+    """The clinician's alerts: unresolved (urgent first, oldest first), or resolved (newest)."""
+    qs = alerts_visible_to(clinician).select_related(
+        "workspace__patient", "membership__clinician", "acknowledged_by"
+    )
+    if resolved:
+        return qs.filter(status=Alert.Status.RESOLVED).order_by("-resolved_at")
+    return qs.filter(status__in=Alert.UNRESOLVED).order_by("-severity", "created_at")
+
+
+def alerts_for_workspace(*, user: User, workspace: Workspace, limit: int = 20) -> list[Alert]:
+    """The alerts of one patient this clinician may see, unresolved first. 1 query."""
+    return list(
+        alerts_visible_to(user)
+        .filter(workspace=workspace)
+        .select_related("acknowledged_by", "resolved_by", "membership__clinician")
+        .order_by("-status", "-created_at")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class AlertCounts:
+    open: int = 0
+    urgent: int = 0
+
+
+def alert_counts_for_clinician(*, clinician: User) -> dict:
+    """workspace id -> AlertCounts of the unresolved alerts this clinician may see. 1 query."""
+    rows = (
+        alerts_visible_to(clinician)
+        .filter(status__in=Alert.UNRESOLVED)
+        .values("workspace_id")
+        .annotate(
+            total=Count("id"),
+            urgent=Count("id", filter=Q(severity=Alert.Severity.URGENT)),
+        )
+    )
+    return {r["workspace_id"]: AlertCounts(open=r["total"], urgent=r["urgent"]) for r in rows}
+
+
+@dataclass(frozen=True)
+class Cadence:
+    inactivity_days: int = DEFAULT_INACTIVITY_DAYS
+    review_interval_days: int = DEFAULT_REVIEW_INTERVAL_DAYS
+    next_review_on: date | None = None
+
+
+def cadences_for_memberships(membership_ids: Iterable) -> dict:
+    """membership id -> Cadence (defaults where none was set). 1 query."""
+    found = defaultdict(Cadence)
+    for c in CareCadence.objects.filter(membership__in=membership_ids):
+        found[c.membership_id] = Cadence(
+            c.inactivity_days, c.review_interval_days, c.next_review_on
+        )
+    return found
+
+
+def cadences_for_clinician(*, clinician: User) -> dict:
+    """membership id -> Cadence for every active relationship of this clinician. 1 query."""
+    return cadences_for_memberships(
+        CareTeamMembership.objects.filter(
+            clinician=clinician, status=CareTeamMembership.Status.ACTIVE
+        ).values("pk")
+    )
+
+
+def reviews_for_membership(*, membership: CareTeamMembership, limit: int = 10) -> list[Review]:
+    return list(Review.objects.filter(membership=membership).order_by("-created_at")[:limit])
+
+
+# --- the activity timeline of a patient ------------------------------------------------------
+
+TIMELINE_LABELS = {
+    "care.workspace.created": _("Joined the programme"),
+    "care.membership.invited": _("A clinician was invited to the care team"),
+    "care.membership.accepted": _("A clinician joined the care team"),
+    "care.membership.ended": _("A clinician left the care team"),
+    "care.sharing.granted": _("The patient shared more with a clinician"),
+    "care.sharing.revoked": _("The patient stopped sharing something with a clinician"),
+    "care.invitation.accepted": _("Accepted an invitation"),
+    "alerts.alert.raised": _("Alert raised: %(kind)s"),
+    "alerts.alert.repeated": _("Alert occurred again: %(kind)s"),
+    "alerts.alert.acknowledged": _("Alert acknowledged: %(kind)s"),
+    "alerts.alert.escalated": _("Alert escalated: %(kind)s"),
+    "alerts.alert.resolved": _("Alert resolved: %(kind)s"),
+    "alerts.cadence.updated": _("Review cadence changed"),
+    "alerts.review.recorded": _("Review recorded"),
+}
+TIMELINE_WINDOW = 200
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    text: str
+    actor: str
+    action: str
+
+
+def _timeline_text(event: AuditEvent) -> str:
+    data = event.data or {}
+    label = TIMELINE_LABELS.get(event.action)
+    if label is not None:
+        kind = data.get("kind")
+        kind_label = AlertKind(kind).label if kind in AlertKind.values else ""
+        return str(label) % {"kind": kind_label} if "%(kind)s" in str(label) else str(label)
+    section = data.get("section")
+    return str(_("Activity in “%(section)s”")) % {"section": Section(section).label}
+
+
+def timeline_for_clinician(
+    *, user: User, workspace: Workspace, shared: frozenset, limit: int = 30
+) -> list[TimelineEntry]:
+    """What happened in this workspace, newest first, as far as this member may know.
+
+    Built from ``care.AuditEvent`` (alerts audit there too). An event is shown when its data
+    names a ``section`` shared with the member, or, for the care core and the alert engine,
+    when it names none. Other capabilities' events appear once they carry ``section`` in their
+    audit data. Queries: 1 (the newest events with their actors).
+    """
+    events = AuditEvent.objects.filter(workspace=workspace).select_related("actor")
+    events = events.order_by("-created_at")[:TIMELINE_WINDOW]
+    shared_values = {s.value for s in shared}
+    entries = []
+    for event in events:
+        section = (event.data or {}).get("section")
+        if section:
+            if section not in shared_values or section not in Section.values:
+                continue
+        elif not event.action.startswith(("care.", "alerts.")):
+            continue
+        actor = ""
+        if event.actor is not None:
+            actor = (
+                str(_("the patient"))
+                if event.actor_id == workspace.patient_id
+                else event.actor.full_name
+            )
+        entries.append(TimelineEntry(event.created_at, _timeline_text(event), actor, event.action))
+        if len(entries) >= limit:
+            break
+    return entries

@@ -1,0 +1,217 @@
+"""Reads for outcome measures. Callers authorize first (``care.policies``); these take
+workspaces or workspace ids that the caller may already see."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import FirstValue, RowNumber
+
+from care.models import Workspace
+from measures.definitions import Instrument, get_instrument, instruments
+from measures.models import (
+    PersonalCheck,
+    PersonalItem,
+    PersonalRating,
+    Reminder,
+    Response,
+    SafetyEvent,
+    Schedule,
+)
+from measures.schedules import current_occurrence
+from measures.scoring import reliable_change
+
+
+def open_risk_events_for_workspaces(workspace_ids: Iterable) -> list[dict]:
+    """Open safety events (ids, codes and times only) for the clinician alert engine. One
+    query, newest first. The caller decides who may be told (care.policies)."""
+    return list(
+        SafetyEvent.objects.filter(
+            workspace_id__in=list(workspace_ids), status=SafetyEvent.Status.OPEN
+        )
+        .order_by("-created_at")
+        .values("id", "workspace_id", "response_id", "rule", "item", "value", "created_at")
+    )
+
+
+def latest_scores_for_workspaces(workspace_ids: Iterable) -> dict:
+    """For the caseload: workspace id -> instrument code -> latest total, band, baseline, change
+    and reliable change. One query whatever the number of workspaces (window functions)."""
+    partition = [F("workspace_id"), F("instrument")]
+    rows = (
+        Response.objects.filter(
+            workspace_id__in=list(workspace_ids),
+            status=Response.Status.COMPLETED,
+            total__isnull=False,
+        )
+        .annotate(
+            newest=Window(RowNumber(), partition_by=partition, order_by=F("completed_at").desc()),
+            baseline=Window(
+                FirstValue("total"), partition_by=partition, order_by=F("completed_at").asc()
+            ),
+        )
+        .filter(newest=1)
+        .values("workspace_id", "instrument", "total", "band", "baseline", "completed_at")
+    )
+    known = instruments()
+    result: dict = defaultdict(dict)
+    for row in rows:
+        definition = known.get(row["instrument"])
+        if definition is None:
+            continue
+        result[row["workspace_id"]][row["instrument"]] = {
+            "instrument": row["instrument"],
+            "name": definition.name,
+            "total": row["total"],
+            "band": row["band"],
+            "band_label": definition.band_for(row["total"]).label,
+            "baseline": row["baseline"],
+            "change": row["total"] - row["baseline"],
+            "reliable_change": reliable_change(definition, row["baseline"], row["total"]),
+            "completed_at": row["completed_at"],
+        }
+    return dict(result)
+
+
+@dataclass
+class Point:
+    response_id: object
+    completed_at: datetime
+    total: int
+    band: str
+    band_label: str
+    prorated: bool
+
+
+@dataclass
+class Trend:
+    instrument: Instrument
+    points: list[Point] = field(default_factory=list)
+
+    @property
+    def baseline(self) -> Point | None:
+        return self.points[0] if self.points else None
+
+    @property
+    def latest(self) -> Point | None:
+        return self.points[-1] if self.points else None
+
+    @property
+    def change(self) -> int | None:
+        if len(self.points) < 2:
+            return None
+        return self.latest.total - self.baseline.total
+
+    @property
+    def reliable_change(self) -> str:
+        if len(self.points) < 2:
+            return ""
+        return reliable_change(self.instrument, self.baseline.total, self.latest.total)
+
+
+def trends_for_workspace(workspace: Workspace) -> list[Trend]:
+    """Every instrument with at least one scored response, oldest point first. One query."""
+    by_code: dict[str, Trend] = {}
+    rows = Response.objects.filter(
+        workspace=workspace, status=Response.Status.COMPLETED, total__isnull=False
+    ).order_by("completed_at")
+    known = instruments()
+    for response in rows:
+        definition = known.get(response.instrument)
+        if definition is None:
+            continue
+        trend = by_code.setdefault(response.instrument, Trend(definition))
+        trend.points.append(
+            Point(
+                response.pk,
+                response.completed_at,
+                response.total,
+                response.band,
+                definition.band_for(response.total).label,
+                response.prorated,
+            )
+        )
+    return [by_code[code] for code in known if code in by_code]
+
+
+@dataclass
+class Due:
+    instrument: Instrument
+    due_on: date
+    in_progress: Response | None
+
+
+def due_for_workspace(workspace: Workspace, *, today: date) -> list[Due]:
+    """What the patient should fill in now: each active schedule whose latest occurrence has
+    no completed response on or after it. Three queries whatever the number of schedules."""
+    schedules = list(Schedule.objects.filter(workspace=workspace, active=True))
+    last_done: dict[str, datetime] = {}
+    for code, completed_at in (
+        Response.objects.filter(workspace=workspace, status=Response.Status.COMPLETED)
+        .order_by("instrument", "completed_at")
+        .values_list("instrument", "completed_at")
+    ):
+        last_done[code] = completed_at
+    open_responses = {
+        r.instrument: r
+        for r in Response.objects.filter(workspace=workspace, status=Response.Status.IN_PROGRESS)
+    }
+    known = instruments()
+    due = []
+    for schedule in schedules:
+        if schedule.instrument not in known:
+            continue
+        occurrence = current_occurrence(schedule, today=today)
+        if occurrence is None:
+            continue
+        done = last_done.get(schedule.instrument)
+        if done is not None and done.date() >= occurrence:
+            continue
+        due.append(
+            Due(known[schedule.instrument], occurrence, open_responses.get(schedule.instrument))
+        )
+    return sorted(due, key=lambda d: (d.due_on, d.instrument.code))
+
+
+def responses_for_workspace(workspace: Workspace):
+    return Response.objects.filter(workspace=workspace).order_by("-created_at")
+
+
+def response_for_workspace(workspace: Workspace, response_id) -> Response:
+    """The response, or Response.DoesNotExist (callers turn it into 404)."""
+    return Response.objects.get(workspace=workspace, pk=response_id)
+
+
+def schedules_for_workspace(workspace: Workspace):
+    return Schedule.objects.filter(workspace=workspace).order_by("instrument")
+
+
+def reminders_for_workspace(workspace: Workspace):
+    """The delivery log, newest first."""
+    return Reminder.objects.filter(workspace=workspace).select_related("schedule")
+
+
+def personal_items(workspace: Workspace) -> list[PersonalItem]:
+    return list(PersonalItem.objects.filter(workspace=workspace, archived_at__isnull=True))
+
+
+def personal_checks(workspace: Workspace, *, limit: int = 52) -> list[PersonalCheck]:
+    """Recent checks with their ratings (two queries), newest first."""
+    return list(
+        PersonalCheck.objects.filter(workspace=workspace)
+        .prefetch_related(
+            Prefetch("ratings", queryset=PersonalRating.objects.select_related("item"))
+        )
+        .order_by("-created_at")[:limit]
+    )
+
+
+def instrument_or_none(code: str) -> Instrument | None:
+    try:
+        return get_instrument(code)
+    except LookupError:
+        return None

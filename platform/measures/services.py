@@ -1,0 +1,513 @@
+"""Writes for outcome measures: answering, the safety flow, schedules, reminders and the
+personal measure. Every service is atomic and keyword-only, validates its input, audits and
+publishes ids-only events after commit (``care.events``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from uuid import UUID
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from alerts.services import alert_raise
+from care import policies
+from care.events import publish_workspace_event
+from care.models import Workspace
+from care.sections import Section
+from care.services import audit
+from measures.definitions import get_instrument, instruments
+from measures.models import (
+    PersonalCheck,
+    PersonalItem,
+    PersonalRating,
+    Reminder,
+    Response,
+    SafetyEvent,
+    Schedule,
+)
+from measures.schedules import current_occurrence
+from measures.scoring import AnswerError, clean_answers, reliable_change, safety_triggers, score
+
+SECTION = "measures"
+REMINDER_SALT = "measures.reminder"
+MAX_PERSONAL_ITEMS = 3
+
+
+def _require_owner(workspace: Workspace, by: User) -> None:
+    if not policies.is_owner(by, workspace):
+        raise ValidationError(_("Only the patient can answer their own questionnaires."))
+
+
+def _instrument_or_error(code: str):
+    try:
+        return get_instrument(code)
+    except LookupError:
+        raise ValidationError({"instrument": _("There is no such questionnaire.")}) from None
+
+
+# --- answering -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def response_start(*, workspace: Workspace, instrument: str, by: User) -> Response:
+    """Resume the patient's unfinished response to this questionnaire, or start one."""
+    _require_owner(workspace, by)
+    definition = _instrument_or_error(instrument)
+    existing = (
+        Response.objects.select_for_update()
+        .filter(workspace=workspace, instrument=instrument, status=Response.Status.IN_PROGRESS)
+        .first()
+    )
+    if existing is not None:
+        return existing
+    response = Response.objects.create(
+        workspace=workspace, instrument=instrument, instrument_version=definition.version
+    )
+    audit(
+        action="measures.response.started",
+        actor=by,
+        workspace=workspace,
+        response=str(response.pk),
+        instrument=instrument,
+    )
+    return response
+
+
+@dataclass
+class SaveResult:
+    response: Response
+    safety_events: list[SafetyEvent] = field(default_factory=list)
+    missing: tuple[int, ...] = ()
+    new_safety_event: bool = False  # this save raised one: show the support page now
+
+    @property
+    def needs_safety_page(self) -> bool:
+        return bool(self.safety_events)
+
+
+def _stored(answers: Mapping) -> dict[int, int | str]:
+    return {int(key): value for key, value in answers.items()}
+
+
+def _raise_safety_events(
+    response: Response, answers: Mapping, by: User
+) -> tuple[list[SafetyEvent], bool]:
+    """Create (once per rule) the safety events these answers trip. Runs inside the caller's
+    transaction, so the answer and its event are stored together or not at all."""
+    definition = get_instrument(response.instrument)
+    events, raised = [], False
+    for rule in definition.safety:
+        if rule.item not in safety_triggers(definition, answers):
+            continue
+        event, created = SafetyEvent.objects.get_or_create(
+            response=response,
+            rule=rule.rule,
+            defaults={
+                "workspace_id": response.workspace_id,
+                "item": rule.item,
+                "value": answers[rule.item],
+            },
+        )
+        if created:
+            raised = True
+            # The clinician-side loop: an urgent alert that escalates until acknowledged.
+            alert_raise(
+                workspace=response.workspace,
+                kind="risk",
+                severity="urgent",
+                source_id=str(event.pk),
+                actor=by,
+            )
+            audit(
+                action="measures.safety.raised",
+                actor=by,
+                workspace=response.workspace,
+                safety_event=str(event.pk),
+                response=str(response.pk),
+                rule=rule.rule,
+            )
+            publish_workspace_event(
+                workspace_id=response.workspace_id,
+                kind="measures.risk",
+                section=SECTION,
+                data={"safety_event": str(event.pk), "response": str(response.pk)},
+            )
+        events.append(event)
+    return events, raised
+
+
+@transaction.atomic
+def response_save_answers(*, response: Response, answers: Mapping, by: User) -> SaveResult:
+    """Save answers as the patient goes (partial answers persist).
+
+    Bad answers (unknown items, values that are not options) raise ValidationError and change
+    nothing. A risk answer raises its safety event in this same transaction, whether or not the
+    questionnaire is finished. Sending the same answers to a completed response is a no-op;
+    different ones are refused.
+    """
+    response = Response.objects.select_for_update().select_related("workspace").get(pk=response.pk)
+    _require_owner(response.workspace, by)
+    definition = get_instrument(response.instrument)
+    try:
+        cleaned = clean_answers(definition, answers)
+    except AnswerError as error:
+        raise ValidationError({"answers": str(error)}) from None
+    stored = _stored(response.answers)
+    if response.is_completed:
+        if any(stored.get(number) != value for number, value in cleaned.items()):
+            raise ValidationError(_("This questionnaire is already finished and cannot change."))
+        return SaveResult(response, list(response.safety_events.all()))
+    merged = stored | cleaned
+    if merged != stored:
+        response.answers = {str(number): value for number, value in sorted(merged.items())}
+        response.save(update_fields=["answers", "updated_at"])
+    events, raised = _raise_safety_events(response, merged, by)
+    return SaveResult(response, events, score(definition, merged).missing, raised)
+
+
+@transaction.atomic
+def response_complete(*, response: Response, by: User) -> Response:
+    """Finish a response with the answers saved so far. Refused (nothing changed) while an
+    answer is missing, unless the instrument allows prorating. Finishing twice is a no-op."""
+    response = Response.objects.select_for_update().select_related("workspace").get(pk=response.pk)
+    _require_owner(response.workspace, by)
+    if response.is_completed:
+        return response
+    result = score(get_instrument(response.instrument), _stored(response.answers))
+    if result.total is None:
+        raise ValidationError(
+            {
+                "answers": _("Please answer every question before finishing (missing: %(items)s).")
+                % {"items": ", ".join(str(n) for n in result.missing)}
+            },
+            code="incomplete",
+        )
+    _complete(response, result, by)
+    return response
+
+
+def _complete(response: Response, result, by: User) -> None:
+    now = timezone.now()
+    response.status = Response.Status.COMPLETED
+    response.completed_at = now
+    response.total = result.total
+    response.band = result.band.code
+    response.prorated = result.prorated
+    response.save(
+        update_fields=["status", "completed_at", "total", "band", "prorated", "updated_at"]
+    )
+    Reminder.objects.filter(
+        workspace_id=response.workspace_id,
+        schedule__instrument=response.instrument,
+        due_on__lte=timezone.localdate(now),
+    ).exclude(status=Reminder.Status.COMPLETED).update(
+        status=Reminder.Status.COMPLETED, completed_at=now, updated_at=now
+    )
+    _raise_deterioration(response, by)
+    audit(
+        action="measures.response.completed",
+        actor=by,
+        workspace=response.workspace,
+        response=str(response.pk),
+        instrument=response.instrument,
+    )
+    publish_workspace_event(
+        workspace_id=response.workspace_id,
+        kind="measures.completed",
+        section=SECTION,
+        data={"response": str(response.pk), "instrument": response.instrument},
+    )
+
+
+def _raise_deterioration(response: Response, by: User) -> None:
+    """A reliable worsening against the first completed score of the same instrument raises a
+    routine deterioration alert (once per response)."""
+    baseline = (
+        Response.objects.filter(
+            workspace_id=response.workspace_id,
+            instrument=response.instrument,
+            status=Response.Status.COMPLETED,
+        )
+        .exclude(pk=response.pk)
+        .order_by("completed_at")
+        .values_list("total", flat=True)
+        .first()
+    )
+    definition = get_instrument(response.instrument)
+    if reliable_change(definition, baseline, response.total) == "worse":
+        alert_raise(
+            workspace=response.workspace,
+            kind="deterioration",
+            severity="routine",
+            source_id=str(response.pk),
+            actor=by,
+        )
+
+
+@transaction.atomic
+def safety_event_acknowledge(*, event: SafetyEvent, by: User) -> SafetyEvent:
+    """A care-team member who may see measures marks a risk event as seen and acted on."""
+    event = SafetyEvent.objects.select_for_update().select_related("workspace").get(pk=event.pk)
+    if policies.active_membership(by, event.workspace) is None or not policies.can_view_section(
+        by, event.workspace, Section.MEASURES
+    ):
+        raise ValidationError(_("Only the care team can acknowledge this."))
+    if event.status == SafetyEvent.Status.ACKNOWLEDGED:
+        return event
+    event.status = SafetyEvent.Status.ACKNOWLEDGED
+    event.acknowledged_by = by
+    event.acknowledged_at = timezone.now()
+    event.save(update_fields=["status", "acknowledged_by", "acknowledged_at", "updated_at"])
+    audit(
+        action="measures.safety.acknowledged",
+        actor=by,
+        workspace=event.workspace,
+        safety_event=str(event.pk),
+    )
+    return event
+
+
+# --- schedules -------------------------------------------------------------------------------
+
+
+def _require_owner_or_member(workspace: Workspace, by: User) -> None:
+    if not (policies.is_owner(by, workspace) or policies.active_membership(by, workspace)):
+        raise ValidationError(_("Only the patient or their care team can set this."))
+
+
+@transaction.atomic
+def schedule_set(
+    *,
+    workspace: Workspace,
+    instrument: str,
+    starts_on: date,
+    by: User,
+    at_start: bool = True,
+    every_weeks: int | None = None,
+    ends_on: date | None = None,
+    at_end: bool = False,
+    active: bool = True,
+) -> Schedule:
+    """Create or replace the schedule of one instrument in a workspace."""
+    _require_owner_or_member(workspace, by)
+    _instrument_or_error(instrument)
+    schedule = (
+        Schedule.objects.select_for_update()
+        .filter(workspace=workspace, instrument=instrument)
+        .first()
+    ) or Schedule(workspace=workspace, instrument=instrument, created_by=by)
+    schedule.starts_on = starts_on
+    schedule.at_start = at_start
+    if every_weeks is not None and not 1 <= every_weeks <= 52:
+        raise ValidationError({"every_weeks": _("Choose from 1 to 52 weeks, or leave it empty.")})
+    schedule.every_weeks = every_weeks
+    schedule.ends_on = ends_on
+    schedule.at_end = at_end
+    schedule.active = active
+    if not (at_start or every_weeks or at_end):
+        raise ValidationError(_("Choose at least one time for the questionnaire."))
+    schedule.full_clean(exclude=["created_by"])
+    created = schedule._state.adding
+    schedule.save()
+    audit(
+        action="measures.schedule.created" if created else "measures.schedule.changed",
+        actor=by,
+        workspace=workspace,
+        schedule=str(schedule.pk),
+        instrument=instrument,
+    )
+    return schedule
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def reminder_token(reminder: Reminder) -> str:
+    return signing.dumps(str(reminder.pk), salt=REMINDER_SALT)
+
+
+def reminder_opened(*, token: str) -> Reminder | None:
+    """The tracking link: marks a sent reminder as opened, nothing else. Bad links do nothing."""
+    try:
+        reminder_id = signing.loads(token, salt=REMINDER_SALT)
+        UUID(reminder_id)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    with transaction.atomic():
+        reminder = Reminder.objects.select_for_update().filter(pk=reminder_id).first()
+        if reminder is not None and reminder.status == Reminder.Status.SENT:
+            reminder.status = Reminder.Status.OPENED
+            reminder.opened_at = timezone.now()
+            reminder.save(update_fields=["status", "opened_at", "updated_at"])
+    return reminder
+
+
+@dataclass
+class ReminderRun:
+    scheduled: int = 0
+    sent: int = 0
+
+
+def reminders_send(*, today: date, base_url: str) -> ReminderRun:
+    """Plan a reminder for every schedule occurrence that is due and not done, and send each
+    planned reminder once. Safe to run as often as wanted: a reminder is sent at most once per
+    occurrence (a unique row per schedule and date, and a row lock while sending).
+
+    The e-mail carries no instrument name or score: only that something is waiting."""
+    run = ReminderRun()
+    schedules = Schedule.objects.filter(active=True).select_related("workspace__patient")
+    known = set(instruments())
+    for schedule in schedules:
+        if schedule.instrument not in known:
+            continue
+        due_on = current_occurrence(schedule, today=today)
+        if due_on is None:
+            continue
+        done = Response.objects.filter(
+            workspace_id=schedule.workspace_id,
+            instrument=schedule.instrument,
+            status=Response.Status.COMPLETED,
+            completed_at__date__gte=due_on,
+        ).exists()
+        if done:
+            continue
+        try:
+            with transaction.atomic():
+                _reminder, created = Reminder.objects.get_or_create(
+                    schedule=schedule, due_on=due_on, defaults={"workspace": schedule.workspace}
+                )
+        except IntegrityError:  # a concurrent run planned it first
+            created = False
+        run.scheduled += int(created)
+    pending = Reminder.objects.filter(status=Reminder.Status.SCHEDULED).values_list("pk", flat=True)
+    for reminder_id in list(pending):
+        run.sent += int(_send_one(reminder_id, base_url))
+    return run
+
+
+def _send_one(reminder_id, base_url: str) -> bool:
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update()
+            .select_related("workspace__patient")
+            .filter(pk=reminder_id, status=Reminder.Status.SCHEDULED)
+            .first()
+        )
+        if reminder is None:
+            return False
+        patient = reminder.workspace.patient
+        if not patient.is_active or not patient.email:
+            return False
+        link = base_url.rstrip("/") + reverse(
+            "patient:measures_reminder_open", args=[reminder_token(reminder)]
+        )
+        send_mail(
+            subject=_("Something is waiting for you in your programme"),
+            message=render_to_string("measures/reminder_email.txt", {"link": link}),
+            from_email=None,
+            recipient_list=[patient.email],
+        )
+        reminder.status = Reminder.Status.SENT
+        reminder.sent_at = timezone.now()
+        reminder.save(update_fields=["status", "sent_at", "updated_at"])
+        audit(
+            action="measures.reminder.sent",
+            actor=None,
+            workspace=reminder.workspace,
+            reminder=str(reminder.pk),
+        )
+    return True
+
+
+# --- the personal measure --------------------------------------------------------------------
+
+
+@transaction.atomic
+def personal_items_set(*, workspace: Workspace, texts: list[str], by: User) -> list[PersonalItem]:
+    """Name up to three things that matter (the patient, or a care-team member with them).
+    Replaces the current list; earlier items are archived, keeping their ratings."""
+    _require_owner_or_member(workspace, by)
+    cleaned = [t.strip() for t in texts if t and t.strip()]
+    if not cleaned:
+        raise ValidationError({"texts": _("Name at least one thing that matters to you.")})
+    if len(cleaned) > MAX_PERSONAL_ITEMS:
+        raise ValidationError({"texts": _("Choose up to three things.")})
+    if any(len(t) > 200 for t in cleaned):
+        raise ValidationError({"texts": _("Please keep each one under 200 characters.")})
+    current = list(
+        PersonalItem.objects.select_for_update().filter(
+            workspace=workspace, archived_at__isnull=True
+        )
+    )
+    if [item.text for item in current] == cleaned:
+        return current
+    now = timezone.now()
+    PersonalItem.objects.filter(pk__in=[item.pk for item in current]).update(
+        archived_at=now, updated_at=now
+    )
+    items = [
+        PersonalItem.objects.create(workspace=workspace, text=text, position=n, created_by=by)
+        for n, text in enumerate(cleaned, start=1)
+    ]
+    audit(action="measures.personal.items_set", actor=by, workspace=workspace, count=len(items))
+    return items
+
+
+@transaction.atomic
+def personal_check_record(
+    *, workspace: Workspace, ratings: Mapping, by: User, client_id: UUID | None = None
+) -> PersonalCheck:
+    """Rate each current thing that matters 0-10. Every current item must be rated; a retried
+    submit with the same ``client_id`` is stored once."""
+    _require_owner(workspace, by)
+    if client_id is not None:
+        existing = PersonalCheck.objects.filter(workspace=workspace, client_id=client_id).first()
+        if existing is not None:
+            return existing
+    items = {
+        str(item.pk): item
+        for item in PersonalItem.objects.filter(workspace=workspace, archived_at__isnull=True)
+    }
+    if not items:
+        raise ValidationError(_("Name the things that matter to you first."))
+    given = {str(key): value for key, value in ratings.items()}
+    if set(given) != set(items):
+        raise ValidationError({"ratings": _("Please rate each of your things, and only those.")})
+    scores = {}
+    for key, value in given.items():
+        if isinstance(value, bool):
+            raise ValidationError({"ratings": _("Each rating is a whole number from 0 to 10.")})
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                {"ratings": _("Each rating is a whole number from 0 to 10.")}
+            ) from None
+        if str(number) != str(value).strip() or not 0 <= number <= 10:
+            raise ValidationError({"ratings": _("Each rating is a whole number from 0 to 10.")})
+        scores[key] = number
+    check = PersonalCheck.objects.create(workspace=workspace, client_id=client_id)
+    PersonalRating.objects.bulk_create(
+        [
+            PersonalRating(personal_check=check, item=items[key], score=number)
+            for key, number in scores.items()
+        ]
+    )
+    audit(action="measures.personal.checked", actor=by, workspace=workspace, check=str(check.pk))
+    publish_workspace_event(
+        workspace_id=workspace.pk,
+        kind="measures.personal_checked",
+        section=SECTION,
+        data={"check": str(check.pk)},
+    )
+    return check

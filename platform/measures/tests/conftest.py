@@ -1,0 +1,30 @@
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from care.events import workspace_group
+
+
+@pytest.fixture
+def workspace_events(workspace):
+    """A real listener on the in-memory channel layer for the workspace's group: call it to get
+    every event published so far (after commit)."""
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(workspace_group(workspace.pk), channel)
+
+    def received():
+        events = []
+        while True:
+            try:
+                events.append(async_to_sync(_receive_now)(layer, channel))
+            except TimeoutError:
+                return events
+
+    return received
+
+
+async def _receive_now(layer, channel):
+    import asyncio
+
+    return await asyncio.wait_for(layer.receive(channel), timeout=0.05)

@@ -1,0 +1,304 @@
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.utils import timezone
+
+from care.models import AuditEvent
+from measures import selectors, services
+from measures.models import Reminder, Response, SafetyEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _phq9(workspace, patient, answers, *, finish=True):
+    response = services.response_start(workspace=workspace, instrument="phq9", by=patient)
+    result = services.response_save_answers(response=response, answers=answers, by=patient)
+    if finish:
+        services.response_complete(response=response, by=patient)
+    response.refresh_from_db()
+    return response, result
+
+
+def test_answers_are_saved_as_the_patient_goes(workspace, patient):
+    response = services.response_start(workspace=workspace, instrument="gad7", by=patient)
+    services.response_save_answers(response=response, answers={"1": 2}, by=patient)
+    services.response_save_answers(response=response, answers={"2": 1}, by=patient)
+    again = services.response_start(workspace=workspace, instrument="gad7", by=patient)
+    assert again.pk == response.pk
+    again.refresh_from_db()
+    assert again.answers == {"1": 2, "2": 1}
+    assert again.status == Response.Status.IN_PROGRESS and again.total is None
+
+
+def test_an_incomplete_questionnaire_cannot_be_finished_and_has_no_total(workspace, patient):
+    response, _result = _phq9(workspace, patient, dict.fromkeys(range(1, 9), 0), finish=False)
+    with pytest.raises(ValidationError, match="missing: 9"):
+        services.response_complete(response=response, by=patient)
+    response.refresh_from_db()
+    assert response.total is None and response.status == Response.Status.IN_PROGRESS
+
+
+def test_a_complete_phq9_is_scored_and_banded(workspace, patient):
+    answers = {1: 3, 2: 3, 3: 2, 4: 2, 5: 1, 6: 1, 7: 0, 8: 0, 9: 0}
+    response, result = _phq9(workspace, patient, answers)
+    assert (response.total, response.band, response.prorated) == (12, "moderate", False)
+    assert result.safety_events == []
+    assert not SafetyEvent.objects.exists()
+
+
+@pytest.mark.parametrize("value", [1, 2, 3])
+def test_item_nine_above_zero_raises_a_safety_event_at_once_whatever_the_total(
+    workspace, patient, workspace_events, django_capture_on_commit_callbacks, value
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = services.response_start(workspace=workspace, instrument="phq9", by=patient)
+        # Only item 9 answered: the questionnaire is far from finished, the total would be low.
+        result = services.response_save_answers(response=response, answers={9: value}, by=patient)
+    assert result.needs_safety_page
+    event = SafetyEvent.objects.get()
+    assert (event.workspace_id, event.response_id, event.item, event.value) == (
+        workspace.pk,
+        response.pk,
+        9,
+        value,
+    )
+    assert event.status == SafetyEvent.Status.OPEN
+    risk = [e for e in workspace_events() if e["kind"] == "measures.risk"]
+    assert risk == [
+        {
+            "type": "live.event",
+            "kind": "measures.risk",
+            "workspace": str(workspace.pk),
+            "section": "measures",
+            "data": {"safety_event": str(event.pk), "response": str(response.pk)},
+        }
+    ]
+    assert AuditEvent.objects.filter(action="measures.safety.raised").count() == 1
+    opened = selectors.open_risk_events_for_workspaces([workspace.pk])
+    assert [row["id"] for row in opened] == [event.pk]
+
+
+def test_the_safety_event_is_raised_once_per_response(workspace, patient):
+    response, _ = _phq9(workspace, patient, {9: 1}, finish=False)
+    services.response_save_answers(response=response, answers={9: 2, 1: 0}, by=patient)
+    assert SafetyEvent.objects.count() == 1
+
+
+def test_the_risk_event_is_stored_with_no_channel_layer(workspace, patient, settings):
+    settings.CHANNEL_LAYERS = {}
+    response, result = _phq9(workspace, patient, {**dict.fromkeys(range(1, 9), 0), 9: 1})
+    assert response.total == 1 and response.band == "minimal"
+    assert result.needs_safety_page
+    assert SafetyEvent.objects.filter(response=response).exists()
+
+
+def test_bad_answers_change_nothing(workspace, patient):
+    response = services.response_start(workspace=workspace, instrument="phq9", by=patient)
+    for bad in ({"1": 7}, {"12": 1}, {"1": 1, "9": "x"}):
+        with pytest.raises(ValidationError):
+            services.response_save_answers(response=response, answers=bad, by=patient)
+    response.refresh_from_db()
+    assert response.answers == {}
+    assert not SafetyEvent.objects.exists()
+
+
+def test_finishing_twice_is_idempotent_and_answers_cannot_change_after(workspace, patient):
+    answers = dict.fromkeys(range(1, 8), 1)
+    response = services.response_start(workspace=workspace, instrument="gad7", by=patient)
+    services.response_save_answers(response=response, answers=answers, by=patient)
+    services.response_complete(response=response, by=patient)
+    first = Response.objects.get(pk=response.pk).completed_at
+    services.response_complete(response=response, by=patient)
+    services.response_save_answers(response=response, answers=answers, by=patient)  # same: no-op
+    with pytest.raises(ValidationError, match="already finished"):
+        services.response_save_answers(response=response, answers={"1": 3}, by=patient)
+    response.refresh_from_db()
+    assert response.completed_at == first and response.total == 7
+    assert Response.objects.count() == 1
+
+
+def test_nobody_else_can_answer_for_the_patient(
+    workspace, patient, gp, gp_membership, other_patient
+):
+    for actor in (gp, other_patient):
+        with pytest.raises(ValidationError):
+            services.response_start(workspace=workspace, instrument="phq9", by=actor)
+    response = services.response_start(workspace=workspace, instrument="phq9", by=patient)
+    with pytest.raises(ValidationError):
+        services.response_save_answers(response=response, answers={9: 3}, by=gp)
+    assert not SafetyEvent.objects.exists()
+
+
+def test_unknown_instrument_is_refused(workspace, patient):
+    with pytest.raises(ValidationError):
+        services.response_start(workspace=workspace, instrument="nope", by=patient)
+
+
+def test_reliable_change_and_baseline_in_latest_scores(workspace, patient, other_patient):
+    from tests.factories import workspace_for
+
+    for answers in (dict.fromkeys(range(1, 9), 3) | {9: 0}, dict.fromkeys(range(1, 10), 1)):
+        _phq9(workspace, patient, answers)
+    other = workspace_for(other_patient)
+    _phq9(other, other_patient, dict.fromkeys(range(1, 10), 0))
+    scores = selectors.latest_scores_for_workspaces([workspace.pk, other.pk])
+    mine = scores[workspace.pk]["phq9"]
+    assert (mine["baseline"], mine["total"], mine["change"]) == (24, 9, -15)
+    assert mine["reliable_change"] == "improved"
+    assert scores[other.pk]["phq9"]["total"] == 0
+
+
+def test_latest_scores_take_one_query_at_any_size(django_assert_num_queries):
+    from tests.factories import PatientFactory, workspace_for
+
+    def build(n):
+        ids = []
+        for _ in range(n):
+            patient = PatientFactory()
+            ws = workspace_for(patient)
+            _phq9(ws, patient, dict.fromkeys(range(1, 10), 1))
+            ids.append(ws.pk)
+        return ids
+
+    small, large = build(2), build(50)
+    with django_assert_num_queries(1):
+        assert len(selectors.latest_scores_for_workspaces(small)) == 2
+    with django_assert_num_queries(1):
+        assert len(selectors.latest_scores_for_workspaces(large)) == 50
+
+
+def test_open_risk_events_take_one_query(workspace, patient, django_assert_num_queries):
+    _phq9(workspace, patient, {9: 2}, finish=False)
+    with django_assert_num_queries(1):
+        assert len(selectors.open_risk_events_for_workspaces([workspace.pk])) == 1
+
+
+def test_acknowledging_closes_the_risk_event(
+    workspace, patient, gp, gp_membership, therapist, therapist_membership
+):
+    _phq9(workspace, patient, {9: 2}, finish=False)
+    event = SafetyEvent.objects.get()
+    with pytest.raises(ValidationError):  # nothing shared with the therapist
+        services.safety_event_acknowledge(event=event, by=therapist)
+    services.safety_event_acknowledge(event=event, by=gp)
+    assert selectors.open_risk_events_for_workspaces([workspace.pk]) == []
+
+
+# --- schedules and reminders -----------------------------------------------------------------
+
+
+def test_a_schedule_makes_a_questionnaire_due(workspace, patient, gp, gp_membership):
+    today = timezone.localdate()
+    services.schedule_set(
+        workspace=workspace,
+        instrument="phq9",
+        starts_on=today - timedelta(days=15),
+        every_weeks=2,
+        by=gp,
+    )
+    due = selectors.due_for_workspace(workspace, today=today)
+    assert [(d.instrument.code, d.due_on) for d in due] == [("phq9", today - timedelta(days=1))]
+    _phq9(workspace, patient, dict.fromkeys(range(1, 10), 0))
+    assert selectors.due_for_workspace(workspace, today=today) == []
+
+
+def test_schedule_bad_input_is_refused(workspace, patient, outsider_clinician):
+    today = date(2026, 1, 1)
+    with pytest.raises(ValidationError):
+        services.schedule_set(workspace=workspace, instrument="x", starts_on=today, by=patient)
+    with pytest.raises(ValidationError):
+        services.schedule_set(
+            workspace=workspace,
+            instrument="phq9",
+            starts_on=today,
+            every_weeks=0,
+            at_start=False,
+            by=patient,
+        )
+    with pytest.raises(ValidationError):
+        services.schedule_set(
+            workspace=workspace,
+            instrument="phq9",
+            starts_on=today,
+            ends_on=today - timedelta(days=1),
+            by=patient,
+        )
+    with pytest.raises(ValidationError):
+        services.schedule_set(
+            workspace=workspace, instrument="phq9", starts_on=today, by=outsider_clinician
+        )
+
+
+def test_reminders_are_sent_once_content_free_and_logged(workspace, patient):
+    today = timezone.localdate()
+    services.schedule_set(workspace=workspace, instrument="phq9", starts_on=today, by=patient)
+    call_command("send_measure_reminders", "--base-url", "https://care.example")
+    call_command("send_measure_reminders", "--base-url", "https://care.example")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [patient.email]
+    text = (message.subject + message.body).lower()
+    for word in ("phq", "gad", "who-5", "depress", "anxiety", "score", "questionnaire"):
+        assert word not in text
+    reminder = Reminder.objects.get()
+    assert reminder.status == Reminder.Status.SENT and reminder.sent_at is not None
+    token = message.body.split("/r/")[1].split("/")[0]
+    assert services.reminder_opened(token=token).status == Reminder.Status.OPENED
+    assert services.reminder_opened(token="garbage") is None
+    _phq9(workspace, patient, dict.fromkeys(range(1, 10), 0))
+    reminder.refresh_from_db()
+    assert reminder.status == Reminder.Status.COMPLETED and reminder.completed_at is not None
+
+
+def test_no_reminder_when_already_done(workspace, patient):
+    today = timezone.localdate()
+    services.schedule_set(workspace=workspace, instrument="gad7", starts_on=today, by=patient)
+    response = services.response_start(workspace=workspace, instrument="gad7", by=patient)
+    services.response_save_answers(
+        response=response, answers=dict.fromkeys(range(1, 8), 0), by=patient
+    )
+    services.response_complete(response=response, by=patient)
+    run = services.reminders_send(today=today, base_url="https://care.example")
+    assert (run.scheduled, run.sent) == (0, 0)
+    assert mail.outbox == []
+
+
+# --- the personal measure --------------------------------------------------------------------
+
+
+def test_personal_measure_up_to_three_things_rated_0_to_10(workspace, patient):
+    items = services.personal_items_set(
+        workspace=workspace, texts=["Walk the dog", "Sleep through", ""], by=patient
+    )
+    assert [i.position for i in items] == [1, 2]
+    with pytest.raises(ValidationError):
+        services.personal_items_set(workspace=workspace, texts=["a", "b", "c", "d"], by=patient)
+    ratings = {str(items[0].pk): 4, str(items[1].pk): "7"}
+    check = services.personal_check_record(workspace=workspace, ratings=ratings, by=patient)
+    assert sorted(r.score for r in check.ratings.all()) == [4, 7]
+    for bad in (
+        {str(items[0].pk): 11, str(items[1].pk): 1},
+        {str(items[0].pk): 1},
+        {str(items[0].pk): 1, str(items[1].pk): "x"},
+    ):
+        with pytest.raises(ValidationError):
+            services.personal_check_record(workspace=workspace, ratings=bad, by=patient)
+    assert len(selectors.personal_checks(workspace)) == 1
+
+
+def test_demo_seed_is_idempotent_and_shows_a_trend():
+    from measures import demo
+    from tests.factories import GPFactory, PatientFactory, add_member, workspace_for
+
+    patient = PatientFactory(email="patient@example.org")
+    gp = GPFactory(email="gp@example.org")
+    add_member(workspace_for(patient), gp, ["measures"])
+    users = {"patient@example.org": patient, "gp@example.org": gp}
+    demo.seed(users=users)
+    demo.seed(users=users)
+    trends = selectors.trends_for_workspace(workspace_for(patient))
+    assert [len(t.points) for t in trends] == [4, 4, 4]
+    assert trends[0].reliable_change == "improved"
