@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("invite/", views.invite, name="invite"),
     path("patients/<uuid:workspace_id>/", views.patient_overview, name="patient_overview"),
+    path("", include("clinician_app.programme.urls")),
     path("messages/", include("clinician_app.messages.urls")),
     path("patients/", include("clinician_app.measures.urls")),
     path("", include("clinician_app.alerts.urls")),

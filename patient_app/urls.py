@@ -14,6 +14,7 @@ urlpatterns = [
     path("who-has-seen-my-data/", views.access_log, name="access_log"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("", include("patient_app.privacy.urls")),
+    path("programme/", include("patient_app.programme.urls")),
     path("messages/", include("patient_app.messages.urls")),
     path("measures/", include("patient_app.measures.urls")),
     path("goals/", include("patient_app.goals.urls")),

@@ -7,6 +7,7 @@ from config import views
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("care.api_urls")),
+    path("", include("content.api_urls")),
     path("", include("messaging.api_urls")),
     path("", include("measures.api_urls")),
     path("", include("clinician_app.alerts.api_urls")),

@@ -102,3 +102,34 @@ def timezone_today(user):
     from django.utils import timezone
 
     return timezone.localdate(timezone=zoneinfo.ZoneInfo(user.timezone))
+
+
+def test_caseload_shows_programme_progress_where_progress_is_shared(
+    client, workspace, patient, gp, gp_membership, therapist, therapist_membership
+):
+    from pathlib import Path
+
+    from content import services as content
+    from content.loader import pack_load
+
+    programme = pack_load(
+        Path(__file__).resolve().parents[2] / "content" / "packs" / "persistent-symptoms"
+    ).programme
+    enrolment = content.enrolment_start(workspace=workspace, programme=programme, by=patient)
+    first = programme.modules.get(position=1).pages.get(position=1)
+    content.page_complete(enrolment=enrolment, page=first, by=patient)
+    total = content_pages(programme)
+    client.force_login(gp, backend="accounts.backends.EmailBackend")
+    page = client.get(reverse("clinician:caseload")).content.decode()
+    assert f"1 of {total} pages" in page
+    client.force_login(therapist, backend="accounts.backends.EmailBackend")  # nothing shared
+    page = client.get(reverse("clinician:caseload")).content.decode()
+    assert f"1 of {total} pages" not in page
+
+
+def content_pages(programme):
+    from content.models import Page
+
+    return Page.objects.filter(
+        module__programme=programme, retired=False, module__retired=False
+    ).count()

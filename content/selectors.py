@@ -1,0 +1,232 @@
+"""Reads of programme content and of a patient's place in it.
+
+Content reads need no policy (published content is not patient data). Reads of a patient's
+enrolment, progress and answers take a workspace that the caller has already fetched and
+authorized through ``care.policies`` (and logged, for a clinician).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from care.models import Workspace
+from content.models import (
+    AnswerFeedback,
+    Enrolment,
+    Exercise,
+    ExerciseAnswer,
+    Module,
+    Page,
+    PageProgress,
+    Programme,
+)
+
+
+def programmes_published() -> QuerySet[Programme]:
+    return Programme.objects.filter(published=True)
+
+
+def programme_get(programme_id) -> Programme:
+    """A published programme, or Programme.DoesNotExist."""
+    return programmes_published().get(pk=programme_id)
+
+
+def modules_with_pages(programme: Programme) -> list[Module]:
+    """The programme's current modules, in order, each with its current pages (2 queries)."""
+    return list(
+        Module.objects.filter(programme=programme, retired=False).prefetch_related(
+            Prefetch(
+                "pages",
+                queryset=Page.objects.filter(retired=False).only(
+                    "id", "module_id", "slug", "position", "title"
+                ),
+            )
+        )
+    )
+
+
+def page_get(page_id) -> Page:
+    """A current page of a published programme, with its module and programme (1 query)."""
+    return Page.objects.select_related("module__programme").get(
+        pk=page_id, retired=False, module__retired=False, module__programme__published=True
+    )
+
+
+def exercises_library(programme: Programme | None = None) -> QuerySet[Exercise]:
+    """Browsable exercises (reflection prompts stay on their pages)."""
+    queryset = Exercise.objects.filter(
+        retired=False, kind=Exercise.Kind.EXERCISE, programme__published=True
+    ).select_related("programme")
+    if programme is not None:
+        queryset = queryset.filter(programme=programme)
+    return queryset
+
+
+def exercise_get(exercise_id) -> Exercise:
+    return Exercise.objects.select_related("programme").get(
+        pk=exercise_id, retired=False, programme__published=True
+    )
+
+
+def exercises_for_page(page: Page) -> dict[str, Exercise]:
+    slugs = page.exercise_slugs()
+    if not slugs:
+        return {}
+    rows = Exercise.objects.filter(programme_id=page.module.programme_id, slug__in=slugs)
+    return {e.slug: e for e in rows}
+
+
+def enrolments_for_workspace(workspace: Workspace) -> list[Enrolment]:
+    return list(
+        Enrolment.objects.filter(workspace=workspace).select_related(
+            "programme", "prescribed_by", "last_page__module"
+        )
+    )
+
+
+def enrolment_for(workspace: Workspace, programme: Programme) -> Enrolment | None:
+    return (
+        Enrolment.objects.filter(workspace=workspace, programme=programme)
+        .select_related("prescribed_by", "last_page")
+        .first()
+    )
+
+
+def answers_by_exercise(enrolment: Enrolment | None, exercises) -> dict:
+    if enrolment is None:
+        return {}
+    ids = [e.pk for e in exercises]
+    return {
+        a.exercise_id: a
+        for a in ExerciseAnswer.objects.filter(
+            enrolment=enrolment, exercise_id__in=ids
+        ).prefetch_related("feedback")
+    }
+
+
+@dataclass
+class ModuleState:
+    module: Module
+    total: int
+    visited: int
+    completed: int
+    recommended: bool = False
+    pages: list = field(default_factory=list)  # (page, PageProgress | None)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+    @property
+    def state(self) -> str:
+        if self.total and self.completed == self.total:
+            return "done"
+        return "in_progress" if self.visited else "not_started"
+
+
+@dataclass
+class ProgrammeProgress:
+    programme: Programme
+    enrolment: Enrolment | None
+    modules: list[ModuleState]
+
+    @property
+    def total(self) -> int:
+        return sum(m.total for m in self.modules)
+
+    @property
+    def completed(self) -> int:
+        return sum(m.completed for m in self.modules)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+    def resume_page(self) -> Page | None:
+        """Where to continue: the last page opened if it is still current, otherwise the first
+        page not yet done, otherwise the first page."""
+        current = {p.pk: p for m in self.modules for p, _ in m.pages}
+        if self.enrolment and self.enrolment.last_page_id in current:
+            last = current[self.enrolment.last_page_id]
+            done = {p.pk for m in self.modules for p, pr in m.pages if pr and pr.completed_at}
+            if last.pk not in done:
+                return last
+        for module in self.modules:
+            for page, progress in module.pages:
+                if progress is None or progress.completed_at is None:
+                    return page
+        return next((p for m in self.modules for p, _ in m.pages), None)
+
+
+def programme_progress(programme: Programme, enrolment: Enrolment | None) -> ProgrammeProgress:
+    """Each module's state and percentage (3-4 queries whatever the size)."""
+    modules = modules_with_pages(programme)
+    progress: dict = {}
+    recommended: set = set()
+    if enrolment is not None:
+        progress = {p.page_id: p for p in PageProgress.objects.filter(enrolment=enrolment)}
+        recommended = set(enrolment.recommended_modules.values_list("pk", flat=True))
+    states = []
+    for module in modules:
+        pages = [(page, progress.get(page.pk)) for page in module.pages.all()]
+        states.append(
+            ModuleState(
+                module=module,
+                total=len(pages),
+                visited=sum(1 for _p, pr in pages if pr),
+                completed=sum(1 for _p, pr in pages if pr and pr.completed_at),
+                recommended=module.pk in recommended,
+                pages=pages,
+            )
+        )
+    return ProgrammeProgress(programme=programme, enrolment=enrolment, modules=states)
+
+
+def answers_for_workspace(workspace: Workspace, *, submitted_only: bool = False) -> QuerySet:
+    queryset = (
+        ExerciseAnswer.objects.filter(enrolment__workspace=workspace)
+        .select_related("exercise", "page__module", "enrolment__programme")
+        .prefetch_related("feedback")
+    )
+    if submitted_only:
+        queryset = queryset.filter(status=ExerciseAnswer.Status.SUBMITTED)
+    return queryset.order_by("-updated_at")
+
+
+def takeaways_for_workspace(workspace: Workspace) -> list[dict]:
+    """The patient's own action points: answers to fields marked ``takeaway`` (reflections and
+    exercise fields), grouped by module, with each module's 'try this week' step."""
+    rows = []
+    for answer in answers_for_workspace(workspace):
+        for spec in answer.exercise.fields:
+            value = answer.data.get(spec["name"])
+            if spec.get("takeaway") and value not in (None, "", []):
+                rows.append(
+                    {
+                        "module": answer.page.module if answer.page else None,
+                        "exercise": answer.exercise,
+                        "label": spec["label"],
+                        "value": display_value(spec, value),
+                        "page": answer.page,
+                    }
+                )
+    return rows
+
+
+def display_value(spec: dict, value) -> str:
+    """An answer value as text a person reads: option labels, not their codes."""
+    labels = {o["value"]: o["label"] for o in spec.get("options", [])}
+    if isinstance(value, list):
+        return ", ".join(labels.get(v, v) for v in value)
+    return str(labels.get(value, value))
+
+
+def feedback_unseen(workspace: Workspace) -> list[AnswerFeedback]:
+    """Replies from the care team the patient has not read yet (for the dashboard)."""
+    return list(
+        AnswerFeedback.objects.filter(
+            answer__enrolment__workspace=workspace, seen_at__isnull=True
+        ).select_related("answer__exercise", "answer__page")
+    )

@@ -1,0 +1,15 @@
+from django.core.management import call_command
+
+from content.models import Enrolment, ExerciseAnswer, PageProgress
+
+
+def test_seed_demo_prescribes_the_programme_with_progress_and_is_idempotent(db, settings):
+    settings.LOCAL = True
+    call_command("seed_demo", stdout=None)
+    call_command("seed_demo", stdout=None)
+    assert Enrolment.objects.count() == 2
+    assert set(Enrolment.objects.values_list("prescribed_by__email", flat=True)) == {
+        "gp@example.org"
+    }
+    assert PageProgress.objects.filter(completed_at__isnull=False).count() == 3
+    assert ExerciseAnswer.objects.count() == 1
