@@ -54,6 +54,21 @@ INBOUND_FIELDS = {
 }
 
 
+@database_sync_to_async
+def _second_factor_ok(user, session) -> bool:
+    """The HTTP pages hold a clinician at the second-factor gate until a TOTP code is confirmed;
+    the socket applies the same rule to the session it was opened with."""
+    from django.conf import settings
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.models import Device
+
+    if not (settings.CLINICIAN_MFA_REQUIRED and user.is_clinician):
+        return True
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY) if session is not None else None
+    device = Device.from_persistent_id(persistent_id) if persistent_id else None
+    return device is not None and device.user_id == user.pk and device.confirmed
+
+
 def session_fingerprint(session_key: str | None) -> str | None:
     """A one-way fingerprint of a session key, so the layer never carries the key itself."""
     if not session_key:
@@ -186,6 +201,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
+            await self.close(code=CLOSE_SIGNED_OUT)
+            return
+        if not await _second_factor_ok(user, self.scope.get("session")):
             await self.close(code=CLOSE_SIGNED_OUT)
             return
         self.user = user

@@ -349,3 +349,31 @@ async def test_a_clinicians_presence_is_shown_to_the_patient(workspace, patient,
     presence = await sync_to_async(selectors.presence_for_users)([gp.pk])
     assert not presence[gp.pk].online and presence[gp.pk].last_seen_at is not None
     await patient_socket.disconnect()
+
+
+async def test_a_clinician_past_the_password_but_not_the_second_factor_is_refused(gp, settings):
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.CLINICIAN_MFA_REQUIRED = True
+    communicator, connected, _code = await connect(gp)
+    assert not connected
+    await communicator.disconnect()
+
+    device = await sync_to_async(TOTPDevice.objects.create)(user=gp, name="app", confirmed=True)
+
+    def verified_cookie():
+        client = Client()
+        client.force_login(gp, backend="accounts.backends.EmailBackend")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return f"sessionid={session.session_key}".encode()
+
+    cookie = await sync_to_async(verified_cookie)()
+    communicator = WebsocketCommunicator(
+        application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)]
+    )
+    connected, _code = await communicator.connect()
+    assert connected
+    await communicator.disconnect()
