@@ -29,4 +29,5 @@ def programme_card(request, workspace) -> dict:
     }
 
 
-DASHBOARD_CARDS = [(10, "content/dashboard_card.html", programme_card)]
+# First in the middle column: the next step and the progress.
+DASHBOARD_CARDS = [(5, "content/dashboard_card.html", programme_card, "main")]

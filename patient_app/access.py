@@ -4,6 +4,7 @@ _member = {"membership_id": "gp_membership"}
 
 ROUTES = {
     "patient:dashboard": Rule(Audience.PATIENT),
+    "patient:help": Rule(Audience.PATIENT),
     "patient:care_team": Rule(Audience.PATIENT),
     # The membership in the URL belongs to the owner's workspace: another patient gets 404.
     "patient:care_team_accept": Rule(

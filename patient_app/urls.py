@@ -6,6 +6,7 @@ app_name = "patient"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("help/", views.help_page, name="help"),
     path("care-team/", views.care_team, name="care_team"),
     path("care-team/<uuid:membership_id>/accept/", views.care_team_accept, name="care_team_accept"),
     path("care-team/<uuid:membership_id>/end/", views.care_team_end, name="care_team_end"),

@@ -15,7 +15,7 @@ from accounts.models import User
 from care import selectors, services
 from care.models import CareTeamMembership
 from care.sections import SECTION_DESCRIPTIONS, Section
-from patient_app.dashboard import dashboard_cards
+from patient_app.dashboard import dashboard_regions
 from patient_app.decorators import patient_required
 from patient_app.forms import InvitationSignupForm, SectionsForm
 
@@ -44,9 +44,15 @@ def dashboard(request):
             "pending_members": [
                 m for m in members if m.status == CareTeamMembership.Status.INVITED
             ],
-            "cards": dashboard_cards(request, workspace),
+            "regions": dashboard_regions(request, workspace),
         },
     )
+
+
+@patient_required
+def help_page(request):
+    """How the programme works, what sharing means, the crisis plan and reaching the team."""
+    return render(request, "patient_app/help.html")
 
 
 @patient_required

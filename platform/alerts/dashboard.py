@@ -13,4 +13,4 @@ def _shared_reviews(request, workspace) -> dict:
     return {"reviews": reviews}
 
 
-DASHBOARD_CARDS = [(60, "alerts/dashboard_reviews.html", _shared_reviews)]
+DASHBOARD_CARDS = [(60, "alerts/dashboard_reviews.html", _shared_reviews, "main")]

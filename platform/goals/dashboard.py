@@ -1,16 +1,26 @@
-"""The patient's dashboard card: goals, suggestions waiting and today's habits."""
+"""The patient's dashboard cards: the programme's two core tools, in the right-hand column.
+
+"Don't break the chain" (today's habits and their chains) and the goal ladder (goals and the
+suggestions waiting). Each card is one selector call with a fixed number of queries.
+"""
 
 from goals import selectors
 
 
-def _card(request, workspace):
+def _chain_card(request, workspace):
+    return {"habits": selectors.habit_views(workspace=workspace)}
+
+
+def _ladder_card(request, workspace):
     ladders = selectors.ladders_for_workspace(workspace=workspace)
-    habits = selectors.habit_views(workspace=workspace)
     return {
-        "ladders": len(ladders),
+        "ladders": ladders[:3],
+        "count": len(ladders),
         "waiting": sum(len(ladder.open_proposals) for ladder in ladders),
-        "habits": habits,
     }
 
 
-DASHBOARD_CARDS = [(30, "goals/dashboard_card.html", _card)]
+DASHBOARD_CARDS = [
+    (10, "goals/dashboard_chain.html", _chain_card, "tools"),
+    (20, "goals/dashboard_ladder.html", _ladder_card, "tools"),
+]
