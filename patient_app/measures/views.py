@@ -20,6 +20,8 @@ from measures import charts, selectors, services
 from measures.definitions import NOT_APPLICABLE, instruments
 from measures.models import Response
 from patient_app.decorators import patient_required
+from toolbox import models as toolbox_models
+from toolbox import selectors as toolbox_selectors
 
 
 def _workspace(request):
@@ -175,10 +177,21 @@ def support(request):
         response = None
     if response is not None and not response.is_completed:
         continue_url = reverse("patient:measure_response", args=[response.pk])
+    # The patient's own crisis plan comes first: their words, their people, their numbers.
+    # Read through the toolbox selector (the owner always passes its section check).
+    plan = toolbox_selectors.crisis_plan_for_viewer(user=request.user, workspace=workspace)
+    parts = {part.kind: part for part in plan.parts}
+    emergency = parts.pop(toolbox_models.CrisisKind.EMERGENCY.value, None)
     return render(
         request,
         "patient_app/measures/support.html",
-        {"continue_url": continue_url, "has_care_team": _has_care_team(workspace)},
+        {
+            "continue_url": continue_url,
+            "has_care_team": _has_care_team(workspace),
+            "plan": plan,
+            "plan_parts": [part for part in parts.values() if part.items],
+            "plan_emergency_items": emergency.items if emergency else [],
+        },
     )
 
 

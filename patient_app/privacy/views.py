@@ -22,10 +22,12 @@ def my_data(request):
     workspace = services.workspace_get_or_create(patient=request.user)
     data = privacy.workspace_export(workspace=workspace)
     if request.GET.get("format") == "json":
+        # Standard formats offered by the apps (the measures as a FHIR Bundle) sit beside the
+        # raw records under their own keys.
+        download = {"exported_at": timezone.now(), "data": data}
+        download |= privacy.extra_exports(workspace=workspace)
         response = HttpResponse(
-            json.dumps(
-                {"exported_at": timezone.now(), "data": data}, cls=DjangoJSONEncoder, indent=2
-            ),
+            json.dumps(download, cls=DjangoJSONEncoder, indent=2),
             content_type="application/json",
         )
         response["Content-Disposition"] = 'attachment; filename="my-data.json"'

@@ -4,6 +4,10 @@ Every model of every project app is declared in that app's ``data_rights.py``, e
 ``PATIENT_DATA`` (label -> ORM path from the model to its ``care.Workspace``) or in
 ``NOT_PATIENT_DATA`` (label -> why it holds nothing of a patient's, or how it is handled).
 A test fails when a model is in neither, so new patient data cannot escape export.
+
+An app may also offer its data in a standard format for the patient's download: an optional
+``EXTRA_EXPORTS`` dict in its ``data_rights.py`` maps a top-level key of the download (``"fhir"``)
+to a callable ``(workspace) -> dict``; ``extra_exports`` collects them.
 """
 
 from __future__ import annotations
@@ -59,6 +63,21 @@ def workspace_export(*, workspace: Workspace) -> dict:
             for item in json.loads(serializers.serialize("json", rows, cls=DjangoJSONEncoder))
         ]
     return result
+
+
+# Keys of the download that belong to the platform itself.
+RESERVED_EXPORT_KEYS = frozenset({"exported_at", "data"})
+
+
+def extra_exports(*, workspace: Workspace) -> dict[str, dict]:
+    """Each app's ``EXTRA_EXPORTS`` for this workspace, by key (e.g. ``{"fhir": Bundle}``)."""
+    builders: dict[str, object] = {}
+    for app, module in app_modules("data_rights"):
+        for key, build in getattr(module, "EXTRA_EXPORTS", {}).items():
+            if key in builders or key in RESERVED_EXPORT_KEYS:
+                raise ValueError(f"{app}.data_rights: export key '{key}' is already taken")
+            builders[key] = build
+    return {key: build(workspace) for key, build in sorted(builders.items())}
 
 
 def patient_erase(*, patient) -> dict:

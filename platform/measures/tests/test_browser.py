@@ -1,11 +1,13 @@
 """A real browser: the patient answers a PHQ-9 with item 9 above 0 on a small screen, one
-question at a time, and sees the support page at once; the GP then sees the urgent event."""
+question at a time, and sees the support page with their own crisis plan at once; the GP then sees the urgent event."""
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
 from tests.factories import ALL_SECTIONS, GPFactory, PatientFactory, add_member, workspace_for
+from toolbox import services as toolbox_services
+from toolbox.models import CrisisKind
 
 # `browser` is the root conftest fixture: Debian Chromium, required when REQUIRE_BROWSER=1.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,6 +28,12 @@ def test_patient_with_a_risk_answer_sees_support_at_once_and_gp_sees_it(live_ser
     gp = GPFactory(full_name="Dr Browser")
     workspace = workspace_for(patient)
     add_member(workspace, gp, ALL_SECTIONS)
+    toolbox_services.crisis_item_add(
+        workspace=workspace,
+        by=patient,
+        kind=CrisisKind.SELF_HELP,
+        text="Sit with the cat and breathe",
+    )
 
     phone = browser.new_context(viewport={"width": 375, "height": 700})
     phone.add_cookies([_session_cookie(patient, live_server)])
@@ -44,6 +52,10 @@ def test_patient_with_a_risk_answer_sees_support_at_once_and_gp_sees_it(live_ser
     assert page.get_by_text("You do not have to cope with this alone").is_visible()
     support = page.locator("[data-safety=support]")
     assert support.get_by_text("Call your local emergency number", exact=False).is_visible()
+    # The patient's own crisis plan is on the same page, with a way to the full plan.
+    plan = page.locator("[data-safety=crisis-plan]")
+    assert plan.get_by_text("Sit with the cat and breathe").is_visible()
+    assert plan.get_by_role("link", name="Open my full crisis plan").is_visible()
     phone.close()
 
     desk = browser.new_context()

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.urls import reverse
 from fhir.resources.R4B.bundle import Bundle
@@ -64,3 +66,40 @@ def test_every_instrument_exports(patient, workspace):
 
     data = fhir.bundle(Response.objects.select_related("workspace"), instruments())
     assert len(data["entry"]) == 2 * len(instruments())
+
+
+def test_the_patients_own_download_holds_a_valid_fhir_bundle(client, patient, workspace):
+    """The measures reach the patient's data download as a FHIR Bundle under "fhir", beside the
+    raw records, through the ``EXTRA_EXPORTS`` hook of ``measures/data_rights.py``."""
+    response = _complete(workspace, patient, "phq9", {**dict.fromkeys(range(1, 9), 1), 9: 0})
+    client.force_login(patient, backend="accounts.backends.EmailBackend")
+    download = client.get(reverse("patient:my_data"), {"format": "json"})
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/json"
+    body = download.json()
+    assert str(response.pk) in {row["id"] for row in body["data"]["measures.Response"]}
+    bundle = Bundle.model_validate(body["fhir"])
+    assert bundle.type == "collection"
+    resources = [entry.resource for entry in bundle.entry]
+    assert [r.__resource_type__ for r in resources] == ["QuestionnaireResponse", "Observation"]
+    qr, obs = resources
+    QuestionnaireResponse.model_validate(qr.model_dump(mode="json", exclude_none=True))
+    assert qr.status == "completed" and len(qr.item) == 9
+    assert obs.valueInteger == 8 and obs.code.coding[0].code == "44261-6"
+    assert obs.derivedFrom[0].reference == f"QuestionnaireResponse/{qr.id}"
+    assert qr.id == str(response.pk)
+
+
+def test_the_download_holds_only_the_patients_own_measures(client, patient, other_patient):
+    """Another patient's completed questionnaire never appears in this patient's Bundle, and a
+    patient with no questionnaires gets a valid empty Bundle."""
+    from tests.factories import workspace_for
+
+    theirs = _complete(
+        workspace_for(other_patient), other_patient, "gad7", dict.fromkeys(range(1, 8), 3)
+    )
+    client.force_login(patient, backend="accounts.backends.EmailBackend")
+    body = client.get(reverse("patient:my_data"), {"format": "json"}).json()
+    bundle = Bundle.model_validate(body["fhir"])
+    assert not bundle.entry
+    assert str(theirs.pk) not in json.dumps(body)

@@ -12,6 +12,9 @@ from django.utils import timezone
 from care.models import AccessLogEntry
 from measures import services
 from measures.models import Reminder, Response, SafetyEvent
+from tests.factories import add_member, workspace_for
+from toolbox import services as toolbox_services
+from toolbox.models import CrisisKind, OrganisationEmergencyNumber
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +265,55 @@ def test_overview_panel_hidden_without_consent(
     client.force_login(therapist, backend="accounts.backends.EmailBackend")
     body = client.get(reverse("clinician:patient_overview", args=[workspace.pk])).content.decode()
     assert "PHQ-9: 9" not in body and 'data-risk="open"' not in body
+
+
+def test_support_page_shows_the_patients_own_crisis_plan(patient_client, workspace, patient, gp):
+    """The safety flow shows the plan the patient wrote (and their organisation's numbers) at
+    once, without JavaScript, with a link to the full plan."""
+    add_member(workspace, gp)
+    OrganisationEmergencyNumber.objects.create(
+        organisation=gp.organisation, label="Surgery crisis line", number="+45 11 22 33 44"
+    )
+    lines = {
+        CrisisKind.WARNING_SIGN: "I stop answering my phone",
+        CrisisKind.SELF_HELP: "Walk the dog around the lake",
+        CrisisKind.HELPER: "My sister Ana",
+        CrisisKind.PROFESSIONAL: "Dr Lind at the surgery",
+        CrisisKind.EMERGENCY: "Night crisis team",
+        CrisisKind.SAFER: "Give the pills to Ana",
+    }
+    for kind, text in lines.items():
+        toolbox_services.crisis_item_add(
+            workspace=workspace, by=patient, kind=kind, text=text, contact="555 0101"
+        )
+    response = _start(patient_client)
+    page = patient_client.post(
+        reverse("patient:measure_response", args=[response.pk]),
+        {"item-9": "2", "action": "next-2"},
+    )
+    body = patient_client.get(page.url).content.decode()
+    plan_at = body.index('data-safety="crisis-plan"')
+    for text in lines.values():
+        assert text in body[plan_at:]
+    assert "Surgery crisis line" in body and "+45 11 22 33 44" in body
+    assert reverse("patient:crisis_plan") in body and "Open my full crisis plan" in body
+    # The general steps stay, after the patient's own plan.
+    assert body.index("Call your local emergency number") > body.index(lines[CrisisKind.SAFER])
+
+
+def test_support_page_with_no_plan_keeps_the_emergency_contacts(patient_client):
+    body = patient_client.get(reverse("patient:measures_support")).content.decode()
+    assert "You have not written a crisis plan yet" in body
+    assert "Make my crisis plan" in body and reverse("patient:crisis_plan") in body
+    assert "Call your local emergency number" in body and "112" in body
+
+
+def test_support_page_never_shows_another_patients_plan(patient_client, other_patient):
+    toolbox_services.crisis_item_add(
+        workspace=workspace_for(other_patient),
+        by=other_patient,
+        kind=CrisisKind.HELPER,
+        text="Somebody else's neighbour",
+    )
+    body = patient_client.get(reverse("patient:measures_support")).content.decode()
+    assert "Somebody else" not in body

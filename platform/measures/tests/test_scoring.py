@@ -2,17 +2,19 @@
 
 The reference functions below restate each instrument's published scoring in the plainest way;
 the platform's scoring engine reads the YAML definitions. Every possible PHQ-9 (4^9) and GAD-7
-(4^7) answer set is checked; WHO-5 (6^5) is small enough to check exhaustively too; PHQ-15
-(3^15, and the "does not apply" variant of item 4) is checked on a seeded random sample plus
-the extremes.
+(4^7) answer set is checked; WHO-5 (6^5) is small enough to check exhaustively too. PHQ-15
+(3^15, and the "does not apply" variant of item 4) and WHO-5 are also checked with Hypothesis
+property tests: complete answer sets against the reference, and any answer set with a gap has no
+total at all.
 """
 
 from __future__ import annotations
 
 import itertools
-import random
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from measures.definitions import NOT_APPLICABLE, get_instrument
 from measures.scoring import AnswerError, clean_answers, reliable_change, safety_triggers, score
@@ -85,19 +87,60 @@ def test_every_who5_answer_set_scores_as_published():
     assert _check_every_answer_set("who5", range(6), who5_reference) == 6**5
 
 
-def test_phq15_sample_scores_as_published():
+PROPERTY_SETTINGS = settings(max_examples=500, deadline=None, derandomize=True)
+
+# PHQ-15: fifteen items scored 0-2; item 4 (periods) may be "does not apply to me".
+phq15_answer_sets = st.tuples(
+    *[st.sampled_from((0, 1, 2)) for _ in range(3)],
+    st.sampled_from((0, 1, 2, NOT_APPLICABLE)),
+    *[st.sampled_from((0, 1, 2)) for _ in range(11)],
+)
+who5_answer_sets = st.tuples(*[st.integers(min_value=0, max_value=5) for _ in range(5)])
+
+
+@PROPERTY_SETTINGS
+@given(values=phq15_answer_sets)
+@example(values=tuple([0] * 15))
+@example(values=tuple([2] * 15))
+@example(values=(0, 0, 0, NOT_APPLICABLE, *[2] * 11))
+def test_phq15_scores_as_published(values):
     instrument = get_instrument("phq15")
-    rng = random.Random(20260501)
-    samples = [tuple([0] * 15), tuple([2] * 15), tuple([0, 0, 0, NOT_APPLICABLE] + [2] * 11)]
-    for _ in range(20_000):
-        values = [rng.choice((0, 1, 2)) for _ in range(15)]
-        if rng.random() < 0.4:
-            values[3] = NOT_APPLICABLE
-        samples.append(tuple(values))
-    for values in samples:
-        result = score(instrument, dict(zip(instrument.item_numbers, values, strict=True)))
-        assert (result.total, result.band.code) == phq15_reference(values), values
-    assert score(instrument, dict.fromkeys(range(1, 16), 2)).total == 30
+    result = score(instrument, dict(zip(instrument.item_numbers, values, strict=True)))
+    assert (result.total, result.band.code) == phq15_reference(values)
+    assert not result.prorated and result.missing == ()
+
+
+@PROPERTY_SETTINGS
+@given(values=who5_answer_sets)
+@example(values=(0, 0, 0, 0, 0))
+@example(values=(5, 5, 5, 5, 5))
+def test_who5_scores_as_published(values):
+    instrument = get_instrument("who5")
+    result = score(instrument, dict(zip(instrument.item_numbers, values, strict=True)))
+    assert (result.total, result.band.code) == who5_reference(values)
+    assert 0 <= result.total <= 100 and result.total % 4 == 0
+    assert not result.prorated and result.missing == ()
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data(), code=st.sampled_from(["phq15", "who5"]))
+def test_a_gap_anywhere_means_no_total(data, code):
+    """Whatever is answered, leaving out at least one item gives no total and no band (the
+    definitions do not allow prorating), and names exactly the missing items."""
+    instrument = get_instrument(code)
+    numbers = instrument.item_numbers
+    answered = data.draw(
+        st.lists(st.sampled_from(numbers), unique=True, max_size=len(numbers) - 1), label="items"
+    )
+    answers = {}
+    for number in answered:
+        options = sorted(v for v in instrument.option_values if v != NOT_APPLICABLE)
+        if code == "phq15" and number == 4:
+            options.append(NOT_APPLICABLE)
+        answers[number] = data.draw(st.sampled_from(options), label=f"item {number}")
+    result = score(instrument, answers)
+    assert result.total is None and result.band is None
+    assert set(result.missing) == set(numbers) - set(answered)
 
 
 @pytest.mark.parametrize(
