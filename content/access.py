@@ -73,6 +73,12 @@ ROUTES = {
     "patient:programme_module": Rule(
         Audience.PATIENT, params={"module_id": "programme_module"}, ok={"GET": 302}
     ),
+    "patient:programme_try": Rule(
+        Audience.PATIENT,
+        methods=("POST",),
+        params={"module_id": "programme_module"},
+        ok={"POST": 400},  # the matrix posts no action: a clear 400, nothing made
+    ),
     "patient:programme_page": Rule(
         Audience.PATIENT, methods=("GET", "POST"), params={"page_id": "programme_page"}
     ),

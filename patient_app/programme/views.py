@@ -8,10 +8,11 @@ saving as you type (through the API) and a local copy while the connection is do
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -248,6 +249,7 @@ def page(request, page_id):
             "page_progress": page_progress,
             "previous": ordered[index - 1] if index > 0 else None,
             "next": ordered[index + 1] if index + 1 < len(ordered) else None,
+            "try_ladders": _try_ladders(workspace) if is_last_in_module else [],
             "position": module_pages.index(current) + 1 if current in module_pages else 1,
             "is_last_in_module": is_last_in_module,
             "show_note": bool(first_ever and enrolment.note),
@@ -333,3 +335,57 @@ def takeaways(request):
     return render(
         request, "patient_app/programme/takeaways.html", {"modules": modules, "loose": loose}
     )
+
+
+def _try_ladders(workspace):
+    """The patient's current goal ladders, to offer as a home for the module's try-this-week."""
+    from goals.models import Ladder
+
+    return list(
+        Ladder.objects.filter(workspace=workspace, archived_at__isnull=True)
+        .only("pk", "title")
+        .order_by("title")
+    )
+
+
+@patient_required
+@require_POST
+def try_this_week(request, module_id):
+    """The module's "try this week" step becomes a habit, or a step on a goal ladder (a chosen
+    one of the patient's own, or a new ladder "From my programme" when none is chosen)."""
+    from goals import selectors as goals_selectors
+    from goals import services as goals
+    from goals.models import TEXT_SHORT
+
+    try:
+        target = Module.objects.get(pk=module_id, retired=False, programme__published=True)
+    except (Module.DoesNotExist, ValidationError):
+        raise Http404 from None
+    action = request.POST.get("action")
+    if action not in ("habit", "ladder") or not target.try_this_week:
+        return HttpResponseBadRequest(_("Nothing was changed: please use one of the buttons."))
+    workspace = _workspace(request)
+    back = redirect("patient:programme_module", module_id=target.pk)
+    text = Truncator(target.try_this_week).chars(TEXT_SHORT)
+    try:
+        if action == "habit":
+            habit = goals.habit_create(workspace=workspace, by=request.user, name=text)
+            messages.success(request, _("It is now a habit. Mark the days you do it."))
+            return redirect("patient:habit_detail", habit_id=habit.pk)
+        ladder_id = request.POST.get("ladder") or ""
+        if ladder_id:
+            try:
+                ladder = goals_selectors.ladder_get(workspace=workspace, ladder_id=ladder_id)
+            except (Http404, ValidationError, ObjectDoesNotExist):
+                messages.error(request, _("Please choose one of your goals."))
+                return back
+        else:
+            ladder = goals.ladder_create(
+                workspace=workspace, by=request.user, title=_("From my programme")
+            )
+        step = goals.step_add(ladder=ladder, by=request.user, description=text)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return back
+    messages.success(request, _("It is now a step on your goal ladder."))
+    return redirect(reverse("patient:goal_ladder", args=[ladder.pk]) + f"#step-{step.pk}")
