@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -39,12 +40,26 @@ def bench_env(extra: dict | None = None) -> dict:
     return env
 
 
+def _log_file(name: str, port: int):
+    """Server output goes to a file (a pipe nobody reads would block the server)."""
+    folder = Path(os.environ.get("BENCH_WORKDIR") or tempfile.gettempdir())
+    return open(folder / f"{name}-{port}.log", "w+b")  # noqa: SIM115 - closed in stop()
+
+
+def log_tail(process, size: int = 3000) -> str:
+    log = getattr(process, "bench_log", None)
+    if log is None:
+        return ""
+    log.flush()
+    log.seek(0)
+    return log.read().decode(errors="replace")[-size:]
+
+
 def _wait(check, process, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
-            err = process.stderr.read().decode(errors="replace") if process.stderr else ""
-            raise RuntimeError(f"{what} exited early: {err[-2000:]}")
+            raise RuntimeError(f"{what} exited early: {log_tail(process)}")
         try:
             check()
             return
@@ -58,14 +73,16 @@ def _wait(check, process, timeout: float, what: str) -> None:
 def daphne(env: dict, timeout: float = 60.0):
     """Daphne serving ``bench.asgi:application``; yields (base_url, process)."""
     port = free_port()
+    log = _log_file("daphne", port)
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
          "--ping-interval", "600", "bench.asgi:application"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
+    process.bench_log = log
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(
@@ -83,13 +100,15 @@ def daphne(env: dict, timeout: float = 60.0):
 def bare_websockets(env: dict, timeout: float = 30.0):
     """The bare ``websockets`` relay in its own process; yields (ws base url, process)."""
     port = free_port()
+    log = _log_file("bare-ws", port)
     process = subprocess.Popen(
         [sys.executable, "-m", "bench.bare_ws", str(port)],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
+    process.bench_log = log
 
     def check():
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
@@ -109,8 +128,9 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
-    if process.stderr:
-        process.stderr.close()
+    log = getattr(process, "bench_log", None)
+    if log is not None:
+        log.close()
 
 
 # --- /proc readings (psutil is not a dependency) ---------------------------------------------
