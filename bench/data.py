@@ -264,9 +264,7 @@ def dashboard_patient(size: int, *, tag: str, seed: int = 11) -> User:
     thread = Thread.objects.create(workspace=workspace, kind=Thread.Kind.TEAM)
     Message.objects.bulk_create(_conversation([(thread, patient, gp)], size), batch_size=1000)
     thread.save(update_fields=["last_sequence", "last_message_at"])
-    Response.objects.bulk_create(
-        _responses([workspace], max(1, size // 2), rng), batch_size=1000
-    )
+    Response.objects.bulk_create(_responses([workspace], max(1, size // 2), rng), batch_size=1000)
     return patient
 
 

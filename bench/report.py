@@ -14,7 +14,10 @@ def _ratio(a, b):
 def targets(report: dict) -> list[dict]:
     lines = []
     scenarios = report["scenarios"]
-    for key, label in (("messaging_memory", "in-memory, 1 process"), ("messaging_redis", "Redis pub/sub, 2 processes")):
+    for key, label in (
+        ("messaging_memory", "in-memory, 1 process"),
+        ("messaging_redis", "Redis pub/sub, 2 processes"),
+    ):
         m = scenarios.get(key)
         if not m or "error" in m:
             if m:
@@ -63,7 +66,10 @@ def targets(report: dict) -> list[dict]:
                 )
             )
         last = cl[-1]
-        for key, bare, label in (("page", "bare_page", "caseload page"), ("api", "bare_json", "caseload API")):
+        for key, bare, label in (
+            ("page", "bare_page", "caseload page"),
+            ("api", "bare_json", "caseload API"),
+        ):
             ratio = last[f"ratio_{key}"]
             lines.append(
                 _line(
@@ -127,7 +133,8 @@ def markdown(report: dict) -> str:
         f"Machine: {m['cpus']} CPUs ({m['cpu_model']}), {m['memory_gib']} GiB, {m['network']}; "
         f"load average {m['load_average']} at start, {m.get('load_average_at_end')} at end "
         f"(shared machine: other work ran at the same time). Python {m['python']}. "
-        f"Database: {report['database']}." + (" QUICK RUN (tiny counts)." if report["quick"] else ""),
+        f"Database: {report['database']}."
+        + (" QUICK RUN (tiny counts)." if report["quick"] else ""),
         "",
         "## Targets",
         "",
@@ -207,7 +214,15 @@ def markdown(report: dict) -> str:
             "| request | median ms | queries |",
             "| --- | --- | --- |",
         ]
-        for key in ("api_first", "api_middle", "api_oldest", "api_catch_up_middle", "page_first", "page_middle", "page_oldest"):
+        for key in (
+            "api_first",
+            "api_middle",
+            "api_oldest",
+            "api_catch_up_middle",
+            "page_first",
+            "page_middle",
+            "page_oldest",
+        ):
             out.append(f"| {key} | {hist[key]['median_ms']} | {hist[key]['queries']} |")
         out.append("")
         out.append(f"Deep page plan: {hist.get('deep_page_plan')}")
@@ -230,6 +245,15 @@ def markdown(report: dict) -> str:
             )
     for name, r in s.items():
         if "error" in r:
-            out += ["", f"## {name}: FAILED", "", f"{r['error']}", "", "```", r.get("log", "")[-1500:], "```"]
+            out += [
+                "",
+                f"## {name}: FAILED",
+                "",
+                f"{r['error']}",
+                "",
+                "```",
+                r.get("log", "")[-1500:],
+                "```",
+            ]
     out.append("")
     return "\n".join(out)

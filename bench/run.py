@@ -129,7 +129,10 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny counts (smoke run)")
     parser.add_argument("--only", help="comma-separated scenarios: " + ", ".join(SCENARIOS))
     parser.add_argument("--db", choices=["auto", "sqlite", "postgres"], default="auto")
-    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+    )
     parser.add_argument("--redis-host", default="127.0.0.1")
     parser.add_argument("--redis-port", type=int, default=6379)
     parser.add_argument("--redis-db", type=int, default=12)
@@ -137,7 +140,9 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=900, help="per scenario, seconds")
     parser.add_argument("--no-profile", action="store_true")
     for key, value in FULL.items():
-        kind = (lambda s: [int(x) for x in s.split(",")]) if isinstance(value, list) else type(value)
+        kind = (
+            (lambda s: [int(x) for x in s.split(",")]) if isinstance(value, list) else type(value)
+        )
         parser.add_argument(f"--{key.replace('_', '-')}", type=kind, default=None)
     args = parser.parse_args(argv)
 
@@ -158,7 +163,11 @@ def main(argv=None) -> int:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix=f"bench-{os.getpid()}-", dir=ROOT / "var" if (ROOT / "var").is_dir() else None))
+    workdir = Path(
+        tempfile.mkdtemp(
+            prefix=f"bench-{os.getpid()}-", dir=ROOT / "var" if (ROOT / "var").is_dir() else None
+        )
+    )
     pg_host_port = ("127.0.0.1", 5432)
     use_pg = args.db == "postgres" or (args.db == "auto" and reachable(*pg_host_port))
     pg = Postgres(args.pg_url) if use_pg else None
@@ -206,11 +215,21 @@ def main(argv=None) -> int:
             "window": params["window"],
             "rounds": params["rounds"],
             "timeout": 120 if not args.quick else 20,
+            "profile_dir": None if (args.quick or args.no_profile) else str(out_dir),
+            "profile_stem": stamp,
         }
         plans = {
-            "messaging_memory": ({"scenario": "messaging", "layer": "in-memory", **messaging_cfg}, {}),
+            "messaging_memory": (
+                {"scenario": "messaging", "layer": "in-memory", **messaging_cfg},
+                {},
+            ),
             "messaging_redis": (
-                {"scenario": "messaging", "layer": "redis-pubsub", "two_processes": True, **messaging_cfg},
+                {
+                    "scenario": "messaging",
+                    "layer": "redis-pubsub",
+                    "two_processes": True,
+                    **messaging_cfg,
+                },
                 {
                     "REDIS_URL": f"redis://{args.redis_host}:{args.redis_port}/{args.redis_db}",
                     "REDIS_PREFIX": prefix,
@@ -222,11 +241,18 @@ def main(argv=None) -> int:
                     "sizes": params["sizes"],
                     "repeats": params["repeats"],
                     "profile_dir": None if (args.quick or args.no_profile) else str(out_dir),
-                    "profile_stem": f"{stamp}-profile",
+                    "profile_stem": f"{stamp}-profile-pages",
                 },
                 {},
             ),
-            "history": ({"scenario": "history", "messages": params["history"], "repeats": params["repeats"]}, {}),
+            "history": (
+                {
+                    "scenario": "history",
+                    "messages": params["history"],
+                    "repeats": params["repeats"],
+                },
+                {},
+            ),
             "idle": (
                 {
                     "scenario": "idle",
@@ -245,7 +271,10 @@ def main(argv=None) -> int:
             print(f"bench: {name} ...", flush=True)
             result = run_scenario(name, cfg, env_for(name, extra), workdir, args.timeout)
             the_report["scenarios"][name] = result
-            print(f"bench: {name} {'FAILED: ' + result['error'] if 'error' in result else 'done'}", flush=True)
+            print(
+                f"bench: {name} {'FAILED: ' + result['error'] if 'error' in result else 'done'}",
+                flush=True,
+            )
     finally:
         if pg:
             pg.drop_all()

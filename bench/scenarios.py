@@ -29,7 +29,7 @@ from django.urls import reverse  # noqa: E402
 from bench import data, servers  # noqa: E402
 from bench.wsload import Socket, open_all, run_pairs  # noqa: E402
 
-TARGETS = ("platform", "channels_relay", "websockets_relay")
+TARGETS = ("platform", "channels_relay_persisted", "channels_relay", "websockets_relay")
 
 
 # --- prepare ---------------------------------------------------------------------------------
@@ -61,6 +61,15 @@ def _sockets(target: str, pairs: list[dict], servers_: dict, round_no: int) -> l
                     Socket(_ws(b) + "/ws/live/", "live", p["clinician_session"], b, p["thread"]),
                 )
             )
+        elif target == "channels_relay_persisted":
+            room = f"/bench/relay-db/{p['relay_thread']}/"
+            base = 1 + 10_000 * round_no
+            result.append(
+                (
+                    Socket(_ws(a) + room, "relay", seq_base=base),
+                    Socket(_ws(b) + room, "relay", seq_base=base + 1000),
+                )
+            )
         elif target == "channels_relay":
             room = f"/bench/relay/r{round_no}x{i}/"
             result.append((Socket(_ws(a) + room, "relay"), Socket(_ws(b) + room, "relay")))
@@ -78,9 +87,10 @@ def _db_check(pairs: list[dict], sent_ids: set, delivered_ids: set) -> dict:
     from messaging.models import Message, Thread
 
     threads = [p["thread"] for p in pairs]
-    stored = set(
-        str(c) for c in Message.objects.filter(thread_id__in=threads).values_list("client_id", flat=True)
-    )
+    stored = {
+        str(c)
+        for c in Message.objects.filter(thread_id__in=threads).values_list("client_id", flat=True)
+    }
     gaps = 0
     for row in (
         Message.objects.filter(thread_id__in=threads)
@@ -106,6 +116,9 @@ def messaging(cfg: dict) -> dict:
     With ``two_processes``, the patient side connects to one Daphne and the clinician side to
     another (the Redis layer carries every delivery across)."""
     pairs = data.messaging_pairs(cfg["pairs"], tag=cfg.get("tag", "msg"))
+    # Threads of their own for the persisted bare relay (its sequences are the client's).
+    for pair, extra in zip(pairs, data.messaging_pairs(cfg["pairs"], tag="relaydb"), strict=True):
+        pair["relay_thread"] = extra["thread"]
     env = dict(os.environ)  # the database and layer run.py chose
     runs: dict[str, list] = {t: [] for t in TARGETS}
     sent_ids: set = set()
@@ -120,8 +133,10 @@ def messaging(cfg: dict) -> dict:
         procs = {proc_a.pid, proc_b.pid}
         # Warm-up, not measured: first connections, imports, query compilation, DB connections.
         for target in TARGETS:
-            socks = _sockets(target, pairs, {"a": a, "b": b, "bare": bare}, "w")
-            warm = asyncio.run(run_pairs(socks, messages=1, window=1, timeout=cfg.get("timeout", 60)))
+            socks = _sockets(target, pairs, {"a": a, "b": b, "bare": bare}, 99)
+            warm = asyncio.run(
+                run_pairs(socks, messages=1, window=1, timeout=cfg.get("timeout", 60))
+            )
             if target == "platform":
                 delivered_ids.update(warm["delivered_client_ids"])
                 sent_ids.update(warm["sent_client_ids"])
@@ -149,13 +164,67 @@ def messaging(cfg: dict) -> dict:
                 result["round"] = round_no
                 runs[target].append(result)
     summary = {t: _aggregate(rs) for t, rs in runs.items()}
+    db_check = _db_check(pairs, sent_ids, delivered_ids)
+    profile = _live_path_profile(cfg, pairs[0]) if cfg.get("profile_dir") else None
     return {
+        "live_path": profile,
         "layer": cfg["layer"],
         "database": connection.vendor,
         "processes": 2 if cfg.get("two_processes") else 1,
         "runs": runs,
         "summary": summary,
-        "db_check": _db_check(pairs, sent_ids, delivered_ids),
+        "db_check": db_check,
+    }
+
+
+def _live_path_profile(cfg: dict, pair: dict) -> dict:
+    """The database work of one live message, as the consumer's sync thread does it: reload the
+    sender, authorize and store (``_send``), then for each of the two sockets reload the user and
+    read what is new (``_messages_after``). Queries counted, time measured, pyinstrument profile.
+    (pyinstrument sees one thread, so this runs the same functions in-process, not in Daphne.)"""
+    import uuid
+
+    from pyinstrument import Profiler
+
+    from accounts.models import User
+    from messaging import consumers
+
+    patient = User.objects.get(pk=pair["patient"])
+    gp = User.objects.get(pk=pair["clinician"])
+    thread = pair["thread"]
+
+    def one() -> None:
+        sender = consumers._reload_user.func(patient.pk)
+        message = consumers._send.func(sender, thread, str(uuid.uuid4()), "Profiled message")
+        for reader in (patient, gp):
+            consumers._messages_after.func(reader, thread, message.sequence - 1)
+
+    one()
+    with CaptureQueriesContext(connection) as ctx:
+        one()
+    count = cfg.get("profile_messages", 100)
+    started = time.perf_counter()
+    cpu = time.process_time()
+    for _ in range(count):
+        one()
+    wall = (time.perf_counter() - started) / count
+    cpu = (time.process_time() - cpu) / count
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for _ in range(count):
+        one()
+    profiler.stop()
+    text = profiler.output_text(unicode=False, color=False, show_all=False)
+    out = Path(cfg["profile_dir"])
+    path = out / f"{cfg.get('profile_stem', 'profile')}-live-{cfg['layer']}.txt"
+    path.write_text(text)
+    return {
+        "queries_per_message": len(ctx.captured_queries),
+        "queries": [q["sql"][:120] for q in ctx.captured_queries],
+        "sync_ms_per_message": round(1000 * wall, 2),
+        "sync_cpu_ms_per_message": round(1000 * cpu, 2),
+        "text": str(path),
+        "head": text.splitlines()[:70],
     }
 
 

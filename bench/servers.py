@@ -75,8 +75,18 @@ def daphne(env: dict, timeout: float = 60.0):
     port = free_port()
     log = _log_file("daphne", port)
     process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-         "--ping-interval", "600", "bench.asgi:application"],
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "--ping-interval",
+            "600",
+            "bench.asgi:application",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -32,9 +32,7 @@ _DASHBOARD = engines["django"].from_string(
 
 def _memberships(user):
     return (
-        CareTeamMembership.objects.filter(
-            clinician=user, status=CareTeamMembership.Status.ACTIVE
-        )
+        CareTeamMembership.objects.filter(clinician=user, status=CareTeamMembership.Status.ACTIVE)
         .select_related("workspace__patient")
         .order_by("workspace__patient__full_name")
     )
@@ -66,4 +64,3 @@ def bare_dashboard(request):
     workspace = Workspace.objects.select_related("patient").get(patient=request.user)
     members = CareTeamMembership.objects.filter(workspace=workspace).select_related("clinician")
     return HttpResponse(_DASHBOARD.render({"workspace": workspace, "members": members}, request))
-

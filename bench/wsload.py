@@ -34,6 +34,7 @@ class Socket:
     cookie: str | None = None  # session key for "live"
     origin: str | None = None
     thread: str | None = None
+    seq_base: int | None = None  # "relay" frames carry n = seq_base + k (the persisted relay)
 
 
 @dataclass
@@ -140,7 +141,7 @@ async def run_pairs(
             pass
 
     async def writer(me: int, ws, sock: Socket):
-        for _ in range(messages):
+        for k in range(messages):
             await gates[me].acquire()
             cid = str(uuid.uuid4())
             state.sent[cid] = (time.perf_counter(), me)
@@ -149,14 +150,18 @@ async def run_pairs(
                 frame["body"] = BODY
             else:
                 frame = {"c": cid, "from": me, "body": BODY}
+                if sock.seq_base is not None:
+                    frame["n"] = sock.seq_base + k
             await ws.send(json.dumps(frame))
 
     readers = [
-        asyncio.create_task(reader(i, ws, s.kind)) for i, (ws, s) in enumerate(zip(conns, socks))
+        asyncio.create_task(reader(i, ws, s.kind))
+        for i, (ws, s) in enumerate(zip(conns, socks, strict=True))
     ]
     t0 = time.perf_counter()
     writers = [
-        asyncio.create_task(writer(i, ws, s)) for i, (ws, s) in enumerate(zip(conns, socks))
+        asyncio.create_task(writer(i, ws, s))
+        for i, (ws, s) in enumerate(zip(conns, socks, strict=True))
     ]
     timed_out = False
     try:
