@@ -237,7 +237,7 @@ def _aggregate(results: list[dict]) -> dict:
                 v = v.get(key) if isinstance(v, dict) else None
             if v is not None:
                 values.append(v)
-        return statistics.median(values) if values else None
+        return round(statistics.median(values), 2) if values else None
 
     return {
         "throughput_per_s": med(["throughput_per_s"]),
