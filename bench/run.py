@@ -214,7 +214,9 @@ def main(argv=None) -> int:
             "messages": params["messages"],
             "window": params["window"],
             "rounds": params["rounds"],
-            "timeout": 120 if not args.quick else 20,
+            # Hard limit per websocket run: generous (8 messages/s) so that a busy machine
+            # shows as slow, not as lost; what is still missing after it counts as lost.
+            "timeout": 20 if args.quick else max(120, 2 * params["pairs"] * params["messages"] / 8),
             "profile_dir": None if (args.quick or args.no_profile) else str(out_dir),
             "profile_stem": stamp,
         }
