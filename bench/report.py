@@ -110,7 +110,9 @@ def targets(report: dict) -> list[dict]:
                     level.get("held"),
                     (
                         f"RSS {level.get('process_rss_mib')} MiB, {level.get('kib_per_socket')} KiB/socket, "
-                        f"idle CPU {level.get('cpu_percent_idle')} %, pongs {level.get('pong_sample')}"
+                        f"idle CPU {level.get('cpu_percent_idle')} %, pongs {level.get('pong_sample')}, "
+                        f"handshakes failed {level.get('failed_first_attempt')} "
+                        f"(after one retry {level.get('failed_after_retry', 0)})"
                     )
                     if "error" not in level
                     else level["error"],

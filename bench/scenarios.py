@@ -290,13 +290,28 @@ async def _hold(pid: int, socks: list, levels: list, cfg: dict) -> dict:
             entry = {"sockets": level}
             t = time.perf_counter()
             cpu_t = servers.cpu_seconds(pid)
+            wanted = socks[len(conns) : level]
             try:
-                new = await asyncio.wait_for(
-                    open_all(socks[len(conns) : level], concurrency=cfg.get("concurrency", 50)),
+                attempt = await asyncio.wait_for(
+                    open_all(wanted, concurrency=cfg.get("concurrency", 50), tolerate=True),
                     cfg.get("connect_timeout", 240),
                 )
-            except (TimeoutError, OSError, RuntimeError) as error:
-                entry.update({"held": False, "error": f"{type(error).__name__}: {error}"[:300]})
+                failed = [
+                    s for s, c in zip(wanted, attempt, strict=True) if isinstance(c, Exception)
+                ]
+                errors = sorted({type(c).__name__ for c in attempt if isinstance(c, Exception)})
+                new = [c for c in attempt if not isinstance(c, Exception)]
+                entry["failed_first_attempt"] = len(failed)
+                if failed:  # a reconnect, as a browser would, fewer at a time
+                    entry["first_attempt_errors"] = errors
+                    retry = await asyncio.wait_for(
+                        open_all(failed, concurrency=10, tolerate=True),
+                        cfg.get("connect_timeout", 240),
+                    )
+                    new += [c for c in retry if not isinstance(c, Exception)]
+                    entry["failed_after_retry"] = sum(isinstance(c, Exception) for c in retry)
+            except TimeoutError as error:
+                entry.update({"held": False, "error": f"connect timed out: {error}"[:300]})
                 out["levels"].append(entry)
                 break
             conns.extend(new)

@@ -78,14 +78,18 @@ async def _open(sock: Socket, open_timeout: float):
     return ws
 
 
-async def open_all(socks: list[Socket], *, concurrency: int = 50, open_timeout: float = 60):
+async def open_all(
+    socks: list[Socket], *, concurrency: int = 50, open_timeout: float = 60, tolerate=False
+):
+    """Connect every socket, ``concurrency`` handshakes at a time. With ``tolerate``, failed
+    handshakes come back as exceptions in place of connections instead of raising."""
     gate = asyncio.Semaphore(concurrency)
 
     async def one(sock):
         async with gate:
             return await _open(sock, open_timeout)
 
-    return await asyncio.gather(*(one(s) for s in socks))
+    return await asyncio.gather(*(one(s) for s in socks), return_exceptions=tolerate)
 
 
 async def run_pairs(
