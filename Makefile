@@ -33,6 +33,10 @@ run: install
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## Benchmarks against bare baselines, side by side (bounded; writes bench/reports/)
+bench: install-dev
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -279,7 +279,9 @@ def _insert_many(model, objs: list) -> None:
     params = [
         [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields] for obj in objs
     ]
-    with connection.cursor() as cursor:
+    # One transaction (joined if one is open): in autocommit mode ``executemany`` commits every
+    # row on its own (SQLite syncs the disk per row) and a failure would leave half a log.
+    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
 

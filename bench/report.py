@@ -1,0 +1,261 @@
+"""Targets (pass/fail lines) and the Markdown summary of a bench report."""
+
+from __future__ import annotations
+
+
+def _line(name: str, ok: bool, measured: str) -> dict:
+    return {"name": name, "ok": bool(ok), "measured": measured}
+
+
+def _ratio(a, b):
+    return round(a / b, 3) if a is not None and b else None
+
+
+def targets(report: dict) -> list[dict]:
+    lines = []
+    scenarios = report["scenarios"]
+    for key, label in (
+        ("messaging_memory", "in-memory, 1 process"),
+        ("messaging_redis", "Redis pub/sub, 2 processes"),
+    ):
+        m = scenarios.get(key)
+        if not m or "error" in m:
+            if m:
+                lines.append(_line(f"messaging ({label}) ran", False, m["error"]))
+            continue
+        s = m["summary"]
+        p, c = s["platform"], s["channels_relay"]
+        thr = _ratio(p["throughput_per_s"], c["throughput_per_s"])
+        p99 = _ratio(p["p99_ms"], c["p99_ms"])
+        lines.append(
+            _line(
+                f"messaging ({label}): persisted throughput >= 0.5x bare Channels relay",
+                thr is not None and thr >= 0.5,
+                f"{thr}x ({p['throughput_per_s']}/s vs {c['throughput_per_s']}/s)",
+            )
+        )
+        lines.append(
+            _line(
+                f"messaging ({label}): p99 <= 2x bare Channels relay",
+                p99 is not None and p99 <= 2,
+                f"{p99}x ({p['p99_ms']} ms vs {c['p99_ms']} ms)",
+            )
+        )
+        bad = {t: (v["lost"], v["duplicated"], v["unsent"]) for t, v in s.items()}
+        clean = all(v == (0, 0, 0) for v in bad.values()) and m["db_check"]["ok"]
+        lines.append(
+            _line(
+                f"messaging ({label}): 0 lost, 0 duplicated (every target; platform checked against the database)",
+                clean,
+                "lost/duplicated/unsent "
+                + ", ".join(f"{t} {v[0]}/{v[1]}/{v[2]}" for t, v in bad.items())
+                + f"; database check {'ok' if m['db_check']['ok'] else m['db_check']}",
+            )
+        )
+    pages = scenarios.get("pages")
+    if pages and "error" not in pages:
+        cl = pages["caseload"]
+        for key, label in (("page", "caseload page"), ("api", "caseload API")):
+            counts = [e[key]["queries"] for e in cl]
+            sizes = [e["patients"] for e in cl]
+            lines.append(
+                _line(
+                    f"{label}: same query count at {', '.join(map(str, sizes))} patients",
+                    len(set(counts)) == 1,
+                    f"queries {counts}",
+                )
+            )
+        last = cl[-1]
+        for key, bare, label in (
+            ("page", "bare_page", "caseload page"),
+            ("api", "bare_json", "caseload API"),
+        ):
+            ratio = last[f"ratio_{key}"]
+            lines.append(
+                _line(
+                    f"{label} at {last['patients']} patients within 3x the bare view",
+                    ratio <= 3,
+                    f"{ratio}x ({last[key]['median_ms']} ms vs {last[bare]['median_ms']} ms)",
+                )
+            )
+        db = pages["dashboard"]
+        counts = [e["page"]["queries"] for e in db]
+        lines.append(
+            _line(
+                f"dashboard: same query count at {', '.join(str(e['messages_and_scores']) for e in db)} messages and scores",
+                len(set(counts)) == 1,
+                f"queries {counts}; time vs bare {[e['ratio_page'] for e in db]}x",
+            )
+        )
+    elif pages:
+        lines.append(_line("pages ran", False, pages["error"]))
+    hist = scenarios.get("history")
+    if hist and "error" not in hist:
+        for key, label in (("ratio_api_middle", "middle"), ("ratio_api_oldest", "oldest")):
+            lines.append(
+                _line(
+                    f"history ({hist['messages']} messages): {label} page costs <= 1.5x the first page (API)",
+                    hist[key] <= 1.5,
+                    f"{hist[key]}x",
+                )
+            )
+    elif hist:
+        lines.append(_line("history ran", False, hist["error"]))
+    idle = scenarios.get("idle")
+    if idle and "error" not in idle:
+        for level in idle["levels"]:
+            lines.append(
+                _line(
+                    f"idle: one Daphne process holds {level['sockets']} idle authenticated live sockets",
+                    level.get("held"),
+                    (
+                        f"RSS {level.get('process_rss_mib')} MiB, {level.get('kib_per_socket')} KiB/socket, "
+                        f"idle CPU {level.get('cpu_percent_idle')} %, pongs {level.get('pong_sample')}, "
+                        f"handshakes failed {level.get('failed_first_attempt')} "
+                        f"(after one retry {level.get('failed_after_retry', 0)})"
+                    )
+                    if "error" not in level
+                    else level["error"],
+                )
+            )
+    elif idle:
+        lines.append(_line("idle ran", False, idle["error"]))
+    return lines
+
+
+def _fmt(v) -> str:
+    return "-" if v is None else str(v)
+
+
+def markdown(report: dict) -> str:
+    m = report["machine"]
+    out = [
+        f"# Benchmark report {report['started_at']}",
+        "",
+        f"Machine: {m['cpus']} CPUs ({m['cpu_model']}), {m['memory_gib']} GiB, {m['network']}; "
+        f"load average {m['load_average']} at start, {m.get('load_average_at_end')} at end "
+        f"(shared machine: other work ran at the same time). Python {m['python']}. "
+        f"Database: {report['database']}."
+        + (" QUICK RUN (tiny counts)." if report["quick"] else ""),
+        "",
+        "## Targets",
+        "",
+    ]
+    for line in report["targets"]:
+        out.append(f"- **{'PASS' if line['ok'] else 'FAIL'}** {line['name']}: {line['measured']}")
+    for name, why in report.get("skipped", {}).items():
+        out.append(f"- **SKIPPED** {name}: {why}")
+    s = report["scenarios"]
+    for key in ("messaging_memory", "messaging_redis"):
+        r = s.get(key)
+        if not r or "error" in r:
+            continue
+        p = report["parameters"]
+        out += [
+            "",
+            f"## Messaging: {r['layer']} layer, {r['processes']} Daphne process(es), {r['database']}",
+            "",
+            f"{p['pairs']} patient/clinician pairs, {p['messages']} messages per socket, "
+            f"window {p['window']} in flight per sender, {p['rounds']} round(s) (medians shown).",
+            "",
+            "| target | msgs/s | p50 ms | p99 ms | lost | dup | server CPU ms/msg | throughput vs Channels relay |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        base = r["summary"]["channels_relay"]["throughput_per_s"]
+        for t, v in r["summary"].items():
+            out.append(
+                f"| {t} | {_fmt(v['throughput_per_s'])} | {_fmt(v['p50_ms'])} | {_fmt(v['p99_ms'])} | "
+                f"{v['lost']} | {v['duplicated']} | {v['server_cpu_ms_per_message']} | "
+                f"{_fmt(_ratio(v['throughput_per_s'], base))}x |"
+            )
+        out.append("")
+        out.append(f"Database check: {r['db_check']}")
+    pages = s.get("pages")
+    if pages and "error" not in pages:
+        out += [
+            "",
+            f"## Caseload ({pages['database']})",
+            "",
+            "| patients | page ms | queries | bare page ms | ratio | API ms | queries | bare JSON ms | ratio |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for e in pages["caseload"]:
+            out.append(
+                f"| {e['patients']} | {e['page']['median_ms']} | {e['page']['queries']} | "
+                f"{e['bare_page']['median_ms']} | {e['ratio_page']}x | {e['api']['median_ms']} | "
+                f"{e['api']['queries']} | {e['bare_json']['median_ms']} | {e['ratio_api']}x |"
+            )
+        out += [
+            "",
+            "## Patient dashboard",
+            "",
+            "| messages and scores | page ms | queries | bare ms | bare queries | ratio |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for e in pages["dashboard"]:
+            out.append(
+                f"| {e['messages_and_scores']} | {e['page']['median_ms']} | {e['page']['queries']} | "
+                f"{e['bare_page']['median_ms']} | {e['bare_page']['queries']} | {e['ratio_page']}x |"
+            )
+        if pages.get("profile"):
+            pr = pages["profile"]
+            out += [
+                "",
+                f"## Profile: {pr['path']} at {pr['size']} ({pr['median_ms']} ms median)",
+                "",
+                "```",
+                *pr["head"],
+                "```",
+            ]
+    hist = s.get("history")
+    if hist and "error" not in hist:
+        out += [
+            "",
+            f"## Message history: {hist['messages']} messages in one thread ({hist['database']})",
+            "",
+            "| request | median ms | queries |",
+            "| --- | --- | --- |",
+        ]
+        for key in (
+            "api_first",
+            "api_middle",
+            "api_oldest",
+            "api_catch_up_middle",
+            "page_first",
+            "page_middle",
+            "page_oldest",
+        ):
+            out.append(f"| {key} | {hist[key]['median_ms']} | {hist[key]['queries']} |")
+        out.append("")
+        out.append(f"Deep page plan: {hist.get('deep_page_plan')}")
+    idle = s.get("idle")
+    if idle and "error" not in idle:
+        out += [
+            "",
+            "## Idle live sockets (one Daphne process)",
+            "",
+            f"Before: RSS {idle['process_rss_mib_before']} MiB, idle CPU {idle['cpu_percent_idle_no_sockets']} %.",
+            "",
+            "| sockets | held | connect s | connect CPU ms/socket | RSS MiB | KiB/socket | idle CPU % | fds |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for e in idle["levels"]:
+            out.append(
+                f"| {e['sockets']} | {e.get('held')} | {_fmt(e.get('connect_seconds'))} | "
+                f"{_fmt(e.get('connect_cpu_ms_per_socket'))} | {_fmt(e.get('process_rss_mib'))} | "
+                f"{_fmt(e.get('kib_per_socket'))} | {_fmt(e.get('cpu_percent_idle'))} | {_fmt(e.get('open_fds'))} |"
+            )
+    for name, r in s.items():
+        if "error" in r:
+            out += [
+                "",
+                f"## {name}: FAILED",
+                "",
+                f"{r['error']}",
+                "",
+                "```",
+                r.get("log", "")[-1500:],
+                "```",
+            ]
+    out.append("")
+    return "\n".join(out)

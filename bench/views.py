@@ -1,0 +1,66 @@
+"""Bare baseline views: the same patients listed by plain Django, no policy, no extras.
+
+They answer "what does listing these rows cost with nothing but the framework": one query for
+the rows, a template or JSON, the session and authentication middleware the product has too.
+Mounted only by ``bench.urls``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse
+from django.template import engines
+
+from care.models import CareTeamMembership, Workspace
+
+_CASELOAD = engines["django"].from_string(
+    """<!doctype html><html lang="en"><head><title>Caseload</title></head><body><main>
+<h1>Caseload</h1><table><thead><tr><th>Patient</th><th>Last active</th><th>Role</th></tr></thead>
+<tbody>{% for m in memberships %}<tr data-workspace="{{ m.workspace_id }}">
+<td><a href="/clinician/patients/{{ m.workspace_id }}/">{{ m.workspace.patient.full_name }}</a></td>
+<td>{{ m.workspace.last_activity_at|date:"j M Y" }}</td><td>{{ m.get_role_display }}</td></tr>
+{% endfor %}</tbody></table></main></body></html>"""
+)
+
+_DASHBOARD = engines["django"].from_string(
+    """<!doctype html><html lang="en"><head><title>Home</title></head><body><main>
+<h1>{{ workspace.patient.full_name }}</h1><ul>{% for m in members %}
+<li>{{ m.clinician.full_name }} ({{ m.get_role_display }}, {{ m.get_status_display }})</li>
+{% endfor %}</ul></main></body></html>"""
+)
+
+
+def _memberships(user):
+    return (
+        CareTeamMembership.objects.filter(clinician=user, status=CareTeamMembership.Status.ACTIVE)
+        .select_related("workspace__patient")
+        .order_by("workspace__patient__full_name")
+    )
+
+
+@login_required
+def bare_caseload(request):
+    return HttpResponse(_CASELOAD.render({"memberships": _memberships(request.user)}, request))
+
+
+@login_required
+def bare_caseload_json(request):
+    return JsonResponse(
+        [
+            {
+                "workspace": str(m.workspace_id),
+                "patient": m.workspace.patient.full_name,
+                "last_activity_at": m.workspace.last_activity_at,
+                "role": m.role,
+            }
+            for m in _memberships(request.user)
+        ],
+        safe=False,
+    )
+
+
+@login_required
+def bare_dashboard(request):
+    workspace = Workspace.objects.select_related("patient").get(patient=request.user)
+    members = CareTeamMembership.objects.filter(workspace=workspace).select_related("clinician")
+    return HttpResponse(_DASHBOARD.render({"workspace": workspace, "members": members}, request))
