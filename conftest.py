@@ -67,6 +67,19 @@ def anonymous(client):
     return client
 
 
+@pytest.fixture
+def in_memory_channel_layer(settings):
+    """For tests that read what a service publishes by subscribing a bare channel from the test
+    thread: only the in-memory layer allows that (the Redis pub/sub layer binds channels to an
+    event loop). Fan-out over Redis has its own tests (messaging/tests/test_redis_layer.py)."""
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 # --- browser (Playwright driving Debian's Chromium) -------------------------------------
 
 CHROMIUM_FLAGS = [

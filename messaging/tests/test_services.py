@@ -35,16 +35,8 @@ def _drain(channel_name: str) -> list[dict]:
 
 
 @pytest.fixture(autouse=True)
-def _in_memory_layer(settings):
-    """These tests read what the service publishes by subscribing a bare channel from the test
-    thread, which only the in-memory layer allows (the Redis pub/sub layer binds channels to an
-    event loop). Fan-out over Redis is proven in test_redis_layer.py."""
-    from channels.layers import channel_layers
-
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
+def _in_memory_layer(in_memory_channel_layer):
+    """Read what the service publishes from the test thread (see the root fixture)."""
 
 
 def _subscribe(user) -> str:

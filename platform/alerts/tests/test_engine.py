@@ -147,7 +147,7 @@ def test_resolving_an_open_alert_acknowledges_it_too(workspace, gp_membership, g
 
 
 def test_events_are_published_after_commit_with_ids_only(
-    workspace, gp_membership, gp, django_capture_on_commit_callbacks
+    workspace, gp_membership, gp, django_capture_on_commit_callbacks, in_memory_channel_layer
 ):
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()

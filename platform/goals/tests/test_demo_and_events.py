@@ -42,7 +42,9 @@ async def _receive_now(layer, channel):
     return await asyncio.wait_for(layer.receive(channel), timeout=0.05)
 
 
-def test_events_are_published_after_commit_with_ids_only(workspace, patient):
+def test_events_are_published_after_commit_with_ids_only(
+    workspace, patient, in_memory_channel_layer
+):
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(workspace_group(workspace.pk), channel)
@@ -58,7 +60,7 @@ def test_events_are_published_after_commit_with_ids_only(workspace, patient):
     assert "Secret" not in str(events)
 
 
-def test_a_rolled_back_change_publishes_nothing(workspace, patient):
+def test_a_rolled_back_change_publishes_nothing(workspace, patient, in_memory_channel_layer):
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(workspace_group(workspace.pk), channel)
@@ -69,7 +71,7 @@ def test_a_rolled_back_change_publishes_nothing(workspace, patient):
     assert not Ladder.objects.exists()
 
 
-def test_habit_events_belong_to_the_habits_section(workspace, patient):
+def test_habit_events_belong_to_the_habits_section(workspace, patient, in_memory_channel_layer):
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(workspace_group(workspace.pk), channel)

@@ -6,7 +6,7 @@ from care.events import workspace_group
 
 
 @pytest.fixture
-def workspace_events(workspace):
+def workspace_events(workspace, in_memory_channel_layer):
     """A real listener on the in-memory channel layer for the workspace's group: call it to get
     every event published so far (after commit)."""
     layer = get_channel_layer()

@@ -146,7 +146,7 @@ def test_a_private_entry_never_reaches_the_gp(
 
 
 def test_private_entries_are_not_published_live(
-    workspace, today, django_capture_on_commit_callbacks
+    workspace, today, django_capture_on_commit_callbacks, in_memory_channel_layer
 ):
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
