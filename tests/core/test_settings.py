@@ -97,3 +97,18 @@ def test_check_deploy_is_clean_with_production_variables():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_manage_py_names_the_missing_variable_instead_of_a_django_traceback():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=BASE_ENV,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Configuration error: SECRET_KEY must be set" in result.stderr
+    assert "Traceback" not in result.stderr
