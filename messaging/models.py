@@ -197,3 +197,30 @@ class ReplyAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"agreement for {self.membership_id}"
+
+
+class PendingNotice(models.Model):
+    """Someone has a new message they have not been told about by e-mail yet.
+
+    One row per person, whatever the number of messages or threads: a burst of messages moves
+    ``last_message_at`` on the same row (``INSERT ... ON CONFLICT DO UPDATE``), it never adds
+    rows. ``send_message_notifications`` claims the rows that have been quiet long enough,
+    deletes them and sends one e-mail each (``messaging.notifications``). The row holds no
+    message text and no thread: only who is to be told and since when.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recipient = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    first_message_at = models.DateTimeField()
+    last_message_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["first_message_at"]
+        indexes = [models.Index(fields=["last_message_at"], name="pending_notice_last_idx")]
+
+    def __str__(self) -> str:
+        return f"pending notice for {self.recipient_id}"

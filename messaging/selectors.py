@@ -28,6 +28,8 @@ from care.models import CareTeamMembership, Workspace
 from messaging.models import Message, Presence, ReadMark, ReplyAgreement, Thread
 
 PAGE_SIZE = 50
+# Working days a patient may expect to wait for a reply when the clinician has set no agreement.
+DEFAULT_REPLY_DAYS = 2
 ONLINE_WINDOW = timedelta(minutes=2)
 
 
@@ -167,8 +169,69 @@ def add_working_days(start: datetime, days: int) -> datetime:
 def reply_due(*, since: datetime | None, agreement: ReplyAgreement | None) -> datetime | None:
     if since is None:
         return None
-    days = agreement.reply_within_working_days if agreement else 2
+    days = agreement.reply_within_working_days if agreement else DEFAULT_REPLY_DAYS
     return add_working_days(since, days)
+
+
+# The shortest possible agreement is one working day, so nothing younger can be overdue.
+_YOUNGEST_OVERDUE = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class OverdueReply:
+    workspace_id: UUID
+    membership_id: UUID
+    message_id: UUID
+
+
+def overdue_replies(
+    *, now: datetime, threads: QuerySet[Thread] | None = None
+) -> list[OverdueReply]:
+    """Every (care relationship, oldest unanswered patient message) whose agreed reply time
+    (``ReplyAgreement.reply_within_working_days``, 2 working days when none is set) has passed.
+
+    In the team thread every active member's own agreement counts; in a private thread only
+    that member's. ``threads`` narrows the search (default: all).
+
+    Queries: 2, whatever the number of workspaces (threads awaiting a reply with their oldest
+    unanswered patient message; the active memberships of those workspaces with agreements).
+    """
+    oldest = (
+        Message.objects.filter(
+            thread=OuterRef("pk"),
+            sender_id=OuterRef("workspace__patient_id"),
+            created_at__gte=OuterRef("awaiting_reply_since"),
+        )
+        .order_by("sequence")
+        .values("pk")[:1]
+    )
+    waiting = (threads if threads is not None else Thread.objects.all()).filter(
+        awaiting_reply_since__isnull=False, awaiting_reply_since__lte=now - _YOUNGEST_OVERDUE
+    )
+    rows = list(
+        waiting.annotate(oldest=Subquery(oldest)).values_list(
+            "workspace_id", "kind", "membership_id", "awaiting_reply_since", "oldest"
+        )
+    )
+    if not rows:
+        return []
+    members: dict = {}
+    for pk, workspace_id, days in CareTeamMembership.objects.filter(
+        workspace_id__in=Subquery(waiting.values("workspace_id")),
+        status=CareTeamMembership.Status.ACTIVE,
+        clinician__is_active=True,
+    ).values_list("pk", "workspace_id", "reply_agreement__reply_within_working_days"):
+        members.setdefault(workspace_id, []).append((pk, days or DEFAULT_REPLY_DAYS))
+    found = []
+    for workspace_id, kind, thread_membership_id, since, message_id in rows:
+        if message_id is None:
+            continue
+        for membership_id, days in members.get(workspace_id, []):
+            if kind == Thread.Kind.PRIVATE and membership_id != thread_membership_id:
+                continue
+            if add_working_days(since, days) < now:
+                found.append(OverdueReply(workspace_id, membership_id, message_id))
+    return found
 
 
 @dataclass(frozen=True)

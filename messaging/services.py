@@ -18,11 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from alerts.models import Alert, AlertKind
+from alerts.services import alert_resolve
 from care import policies
 from care.events import publish, publish_workspace_event, user_group
 from care.models import CareTeamMembership, Workspace
 from care.services import audit
-from messaging import selectors
+from messaging import notifications, selectors
 from messaging.models import (
     MESSAGE_MAX_LENGTH,
     Message,
@@ -142,6 +144,7 @@ def message_send(*, thread: Thread, sender: User, body, client_id) -> tuple[Mess
     locked.last_sequence = sequence
     locked.last_message_at = now
     update = ["last_sequence", "last_message_at", "updated_at"]
+    answered = False
     if sender.is_patient:
         if locked.awaiting_reply_since is None:
             locked.awaiting_reply_since = now
@@ -149,18 +152,47 @@ def message_send(*, thread: Thread, sender: User, body, client_id) -> tuple[Mess
     elif locked.awaiting_reply_since is not None:
         locked.awaiting_reply_since = None
         update.append("awaiting_reply_since")
+        answered = True
     locked.save(update_fields=update)
+    if answered:
+        _reply_overdue_alerts_resolve(workspace_id=locked.workspace_id, by=sender, now=now)
     _mark_read(thread=locked, user=sender, sequence=sequence)
-    _publish_to_participants(
-        fresh,
-        {
-            "type": "message.event",
-            "kind": "created",
-            "thread": str(locked.pk),
-            "sequence": sequence,
-        },
+    participants = selectors.participant_ids(fresh)
+    notifications.notices_record(
+        recipient_ids=[pk for pk in participants if pk != sender.pk], at=now
     )
+    event = {
+        "type": "message.event",
+        "kind": "created",
+        "thread": str(locked.pk),
+        "sequence": sequence,
+    }
+    for user_id in participants:
+        publish(user_group(user_id), event)
     return message, True
+
+
+def _reply_overdue_alerts_resolve(*, workspace_id, by: User, now) -> None:
+    """An answer may end a reply-overdue alert: resolve each unresolved one of this workspace
+    whose care relationship has no thread still overdue (1 query when there is none)."""
+    alerts = list(
+        Alert.objects.filter(
+            workspace_id=workspace_id,
+            kind=AlertKind.REPLY_OVERDUE,
+            status__in=Alert.UNRESOLVED,
+        )
+    )
+    if not alerts:
+        return
+    still = {
+        o.membership_id
+        for o in selectors.overdue_replies(
+            now=now, threads=Thread.objects.filter(workspace_id=workspace_id)
+        )
+    }
+    for alert in alerts:
+        if alert.membership_id not in still:
+            alert_resolve(alert=alert, by=by, note=_("Answered in messages."))
 
 
 def _own_message(*, thread: Thread, message_id, user: User) -> Message:

@@ -302,3 +302,15 @@ LOGGING = {
         "daphne": {"level": "WARNING"},
     },
 }
+
+# --- links in e-mails and message notifications ---------------------------------------------
+# The site's public address (scheme and host, no path) for links in e-mails. Default: the local
+# server, or https:// and the first allowed host in production.
+SITE_URL = env_str(
+    "SITE_URL",
+    "http://127.0.0.1:8000" if LOCAL else (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else ""),
+).rstrip("/")
+# A new message is told by e-mail (never its text) once no further message has come for this
+# many seconds, or at the latest this long after the first untold one; see docs/messaging.md.
+MESSAGE_NOTIFY_DELAY_SECONDS = env_int("MESSAGE_NOTIFY_DELAY_SECONDS", 300, minimum=0)
+MESSAGE_NOTIFY_MAX_WAIT_SECONDS = env_int("MESSAGE_NOTIFY_MAX_WAIT_SECONDS", 3600, minimum=0)
