@@ -117,6 +117,9 @@ def message_send(*, thread: Thread, sender: User, body, client_id) -> tuple[Mess
     Requires: ``thread`` came from ``selectors.thread_for_user(sender, ...)``; this re-checks
     participation inside the lock. Returns (message, created). A retry with the same client id
     returns the stored message unchanged; the same id used by someone else is refused.
+    A new message also records a pending e-mail notice for the other participants
+    (``messaging.notifications``), and a clinician's answer resolves the reply-overdue alerts
+    it ends.
     """
     body = _clean_body(body)
     client_id = _clean_client_id(client_id)
