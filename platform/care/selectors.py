@@ -71,10 +71,8 @@ def caseload_for_clinician(*, clinician: User) -> list[CaseloadRow]:
     """
     memberships = (
         list(
-            CareTeamMembership.objects.filter(
-                clinician=clinician, status=CareTeamMembership.Status.ACTIVE
-            )
-            .select_related("workspace", "workspace__patient")
+            CareTeamMembership.objects.filter(policies.membership_current(), clinician=clinician)
+            .select_related("workspace", "workspace__patient", "cover__absent")
             .order_by("workspace__patient__full_name")
         )
         if clinician.is_active
