@@ -5,11 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from care import policies
-from care.models import AccessLogEntry, CareTeamMembership, Workspace, WorkspaceUserObjectPermission
+from care.models import (
+    AccessLogEntry,
+    CareTeamMembership,
+    Cover,
+    Workspace,
+    WorkspaceUserObjectPermission,
+)
 from care.sections import Section
 
 
@@ -99,3 +106,49 @@ def pending_memberships_for_clinician(*, clinician: User) -> QuerySet[CareTeamMe
 
 def workspace_with_patient_prefetch() -> Prefetch:
     return Prefetch("memberships", queryset=CareTeamMembership.objects.select_related("clinician"))
+
+
+# --- cover -----------------------------------------------------------------------------------
+
+
+def covers_for_clinician(*, clinician: User) -> tuple[list[Cover], list[Cover]]:
+    """The covers this clinician gave and received that are not over, each with
+    ``patients``: how many patients the cover member is in the care team of now.
+
+    Queries: 1 (both lists, with the two clinicians and the count)."""
+    now = timezone.now()
+    rows = list(
+        Cover.objects.filter(Q(absent=clinician) | Q(colleague=clinician), ends_at__gt=now)
+        .select_related("absent", "colleague")
+        .annotate(
+            patients=Count("memberships", filter=policies.membership_current("memberships__"))
+        )
+        .order_by("starts_at")
+    )
+    return (
+        [c for c in rows if c.absent_id == clinician.pk],
+        [c for c in rows if c.colleague_id == clinician.pk],
+    )
+
+
+def cover_for_clinician(*, clinician: User, cover_id) -> Cover | None:
+    """A cover either of its two clinicians may act on; None for anyone else."""
+    return (
+        Cover.objects.filter(Q(absent=clinician) | Q(colleague=clinician), pk=cover_id)
+        .select_related("absent", "colleague")
+        .first()
+    )
+
+
+def covers_for_workspace(*, workspace: Workspace) -> list[Cover]:
+    """Covers that concern this patient now or ahead: those of a clinician active in their care
+    team, not cancelled and not over. Queries: 1."""
+    now = timezone.now()
+    absent_ids = CareTeamMembership.objects.filter(
+        policies.membership_current(), workspace=workspace, cover__isnull=True
+    ).values("clinician_id")
+    return list(
+        Cover.objects.filter(absent_id__in=absent_ids, cancelled_at__isnull=True, ends_at__gt=now)
+        .select_related("absent", "colleague")
+        .order_by("starts_at")
+    )
