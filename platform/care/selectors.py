@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -28,7 +28,7 @@ def memberships_for_workspace(
     Queries: 1 for the memberships with their clinicians, 1 for all consent rows.
     """
     qs = CareTeamMembership.objects.filter(workspace=workspace).select_related(
-        "clinician", "clinician__organisation"
+        "clinician", "clinician__organisation", "cover__absent"
     )
     if not include_ended:
         qs = qs.exclude(status=CareTeamMembership.Status.ENDED)
@@ -142,13 +142,21 @@ def cover_for_clinician(*, clinician: User, cover_id) -> Cover | None:
 
 def covers_for_workspace(*, workspace: Workspace) -> list[Cover]:
     """Covers that concern this patient now or ahead: those of a clinician active in their care
-    team, not cancelled and not over. Queries: 1."""
+    team, not cancelled and not over. Each has ``under_way`` and ``covering_here`` (the
+    colleague is in this care team as the cover member now). Queries: 1."""
     now = timezone.now()
     absent_ids = CareTeamMembership.objects.filter(
         policies.membership_current(), workspace=workspace, cover__isnull=True
     ).values("clinician_id")
-    return list(
+    here = CareTeamMembership.objects.filter(
+        policies.membership_current(), workspace=workspace, cover=OuterRef("pk")
+    )
+    covers = list(
         Cover.objects.filter(absent_id__in=absent_ids, cancelled_at__isnull=True, ends_at__gt=now)
+        .annotate(covering_here=Exists(here))
         .select_related("absent", "colleague")
         .order_by("starts_at")
     )
+    for cover in covers:
+        cover.under_way = cover.starts_at <= now
+    return covers
