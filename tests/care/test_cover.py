@@ -241,3 +241,47 @@ def test_the_covering_clinician_receives_urgent_escalation(
     ):
         assert alert_services.alerts_escalate_due() == 1
     assert any(colleague.email in m.to for m in mail.outbox)
+
+
+def _drain(layer, channel):
+    import asyncio
+
+    from asgiref.sync import async_to_sync
+
+    async def receive():
+        return await asyncio.wait_for(layer.receive(channel), timeout=0.05)
+
+    received = []
+    while True:
+        try:
+            received.append(async_to_sync(receive)())
+        except TimeoutError:
+            return received
+
+
+def test_start_and_end_tell_the_colleagues_sockets_with_ids_only(
+    gp, colleague, team, in_memory_channel_layer, django_capture_on_commit_callbacks
+):
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from care.events import user_group
+
+    first, second, _known = team
+    layer = get_channel_layer()
+    with time_machine.travel(MONDAY, tick=False):  # the layer's groups expire by the clock
+        channel = async_to_sync(layer.new_channel)()
+        async_to_sync(layer.group_add)(user_group(colleague.pk), channel)
+        with django_capture_on_commit_callbacks(execute=True):
+            cover = arrange(gp, colleague, MONDAY.date(), MONDAY.date(), note="Away at a course")
+    started = _drain(layer, channel)
+    assert {e["workspace"] for e in started} == {str(first.pk), str(second.pk)}
+    assert {e["type"] for e in started} == {"access.changed"}
+    with (
+        time_machine.travel(cover.ends_at, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.covers_run()
+    assert {e["workspace"] for e in _drain(layer, channel)} == {str(first.pk), str(second.pk)}
+    audit_text = str(list(AuditEvent.objects.filter(action__startswith="care.cover").values()))
+    assert "Away at a course" not in audit_text and "Colleague" not in audit_text
