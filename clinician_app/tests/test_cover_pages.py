@@ -169,3 +169,56 @@ def test_caseload_marks_covered_patients_with_flat_queries(client, gp, colleague
         assert page.count(f'data-cover="{cover.pk}"') == size
         assert f"cover for {absent.full_name} until" in page
     assert counts[0] == counts[1], counts
+
+
+API = reverse("api:cover-list")
+
+
+def test_api_arranges_and_lists_covers(client, gp, colleague, workspace):
+    add_member(workspace, gp, [Section.GOALS])
+    login(client, gp)
+    body = {
+        "colleague_id": str(colleague.pk),
+        "starts_on": today().isoformat(),
+        "ends_on": (today() + timedelta(days=2)).isoformat(),
+        "note": "Back soon",
+    }
+    response = client.post(API, body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["colleague"]["id"] == str(colleague.pk)
+    assert CareTeamMembership.objects.filter(clinician=colleague, cover__isnull=False).count() == 1
+    listed = client.get(API).json()
+    assert [c["id"] for c in listed] == [response.json()["id"]]
+    login(client, colleague)
+    assert [c["absent"]["id"] for c in client.get(API).json()] == [str(gp.pk)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"colleague_id": "nope", "starts_on": "2030-01-01", "ends_on": "2030-01-02"},
+        {"colleague_id": None, "starts_on": "2030-13-01", "ends_on": []},
+        {"starts_on": "2000-01-01", "ends_on": "2000-01-02", "colleague_id": "COLLEAGUE"},
+        {"starts_on": "TODAY", "ends_on": "TODAY", "colleague_id": "FOREIGN"},
+        {"starts_on": "TODAY", "ends_on": "TODAY", "colleague_id": "COLLEAGUE", "note": "x" * 281},
+    ],
+)
+def test_api_bad_input_is_a_400_and_changes_nothing(client, gp, colleague, body):
+    foreign = GPFactory(organisation=OrganisationFactory(name="Elsewhere Clinic"))
+    names = {"COLLEAGUE": str(colleague.pk), "FOREIGN": str(foreign.pk), "TODAY": str(today())}
+    body = {
+        key: names.get(value, value) if isinstance(value, str) else value
+        for key, value in body.items()
+    }
+    login(client, gp)
+    response = client.post(API, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert not Cover.objects.exists()
+
+
+def test_api_is_for_clinicians_only(client, patient):
+    login(client, patient)
+    assert client.get(API).status_code == 403
+    client.logout()
+    assert client.get(API).status_code == 401

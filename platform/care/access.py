@@ -22,6 +22,7 @@ ROUTES = {
 # world the GP's cover is taken by the therapist, so the care-team audience is exactly them.
 ROUTES |= {
     "clinician:covers": Rule(Audience.CLINICIAN, methods=("GET", "POST")),
+    "api:cover-list": Rule(Audience.CLINICIAN, methods=("GET", "POST"), api=True),
     "clinician:cover_cancel": Rule(
         Audience.CARE_TEAM,
         methods=("POST",),
