@@ -509,7 +509,7 @@ def cover_start(*, cover: Cover) -> int:
     if cover.cancelled_at is not None or not (cover.starts_at <= now < cover.ends_at):
         return 0
     colleague = cover.colleague
-    if not colleague.is_active or not cover.absent.is_active:
+    if not (colleague.is_active and colleague.is_clinician and cover.absent.is_active):
         return 0
     taken = CareTeamMembership.objects.filter(clinician=colleague).filter(
         ~Q(status=CareTeamMembership.Status.ENDED) | Q(cover=cover)
