@@ -285,3 +285,21 @@ def test_start_and_end_tell_the_colleagues_sockets_with_ids_only(
     assert {e["workspace"] for e in _drain(layer, channel)} == {str(first.pk), str(second.pk)}
     audit_text = str(list(AuditEvent.objects.filter(action__startswith="care.cover").values()))
     assert "Away at a course" not in audit_text and "Colleague" not in audit_text
+
+
+def test_the_command_reports_what_it_did(gp, colleague, team):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with time_machine.travel(MONDAY, tick=False):
+        arrange(gp, colleague, date(2030, 3, 5), date(2030, 3, 5))
+    out = StringIO()
+    with time_machine.travel(datetime(2030, 3, 5, 8, tzinfo=ZONE), tick=False):
+        call_command("run_covers", stdout=out)
+    with time_machine.travel(datetime(2030, 3, 6, 8, tzinfo=ZONE), tick=False):
+        call_command("run_covers", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "covers: started=2 ended=0",
+        "covers: started=0 ended=2",
+    ]
