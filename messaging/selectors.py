@@ -48,9 +48,9 @@ def threads_for_user(user) -> QuerySet[Thread]:
     return qs.filter(
         Q(kind=Thread.Kind.TEAM)
         | Q(
+            policies.membership_current("membership__"),
             kind=Thread.Kind.PRIVATE,
             membership__clinician=user,
-            membership__status=CareTeamMembership.Status.ACTIVE,
         )
     )
 
@@ -71,7 +71,7 @@ def may_post(user, thread: Thread) -> bool:
     """Reading a private thread stays possible for the patient after the member left; posting
     needs every participant to be current."""
     if thread.kind == Thread.Kind.PRIVATE:
-        return thread.membership.status == CareTeamMembership.Status.ACTIVE
+        return thread.membership.is_active
     return True
 
 
@@ -79,8 +79,8 @@ def participant_ids(thread: Thread) -> list:
     """User ids of everyone who may currently read this thread (for publishing)."""
     ids = [thread.workspace.patient_id]
     members = CareTeamMembership.objects.filter(
+        policies.membership_current(),
         workspace_id=thread.workspace_id,
-        status=CareTeamMembership.Status.ACTIVE,
         clinician__is_active=True,
     )
     if thread.kind == Thread.Kind.PRIVATE:

@@ -89,7 +89,7 @@ def private_thread_open(*, workspace: Workspace, membership_id, by: User) -> Thr
         raise Http404
     try:
         membership = CareTeamMembership.objects.get(
-            pk=membership_id, workspace=workspace, status=CareTeamMembership.Status.ACTIVE
+            policies.membership_current(), pk=membership_id, workspace=workspace
         )
     except (CareTeamMembership.DoesNotExist, ValueError, ValidationError):
         raise ValidationError({"membership": _("Choose someone in your care team.")}) from None

@@ -62,7 +62,12 @@ def care_team(request):
     return render(
         request,
         "patient_app/care_team.html",
-        {"workspace": workspace, "members": members, "form": SectionsForm()},
+        {
+            "workspace": workspace,
+            "members": members,
+            "form": SectionsForm(),
+            "covers": selectors.covers_for_workspace(workspace=workspace),
+        },
     )
 
 
