@@ -486,3 +486,37 @@ def test_the_thread_page_query_count_is_flat_with_attachments_on_every_message(
     at_twenty = count()
     assert client.get(url).content.decode().count('class="attachments"') == 20
     assert at_two == at_twenty
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_message_with_a_file_arrives_live_with_its_metadata(team_thread, patient, gp):
+    from asgiref.sync import sync_to_async
+
+    from messaging.tests.test_live_socket import connect, next_frame
+
+    gp_socket, connected, _code = await connect(gp)
+    assert connected
+    message, _created = await sync_to_async(services.message_send)(
+        thread=team_thread,
+        sender=patient,
+        body="",
+        client_id=uuid.uuid4(),
+        files=[upload("knee.png", picture())],
+    )
+    frame = await next_frame(gp_socket, timeout=10)
+    row = await sync_to_async(message.attachments.get)()
+    assert frame["type"] == "message" and frame["message"]["body"] == ""
+    assert frame["message"]["attachments"] == [
+        {
+            "id": str(row.pk),
+            "name": "knee.png",
+            "content_type": "image/png",
+            "size": row.size,
+            "url": reverse(
+                "api:message-attachment",
+                kwargs={"thread_id": team_thread.pk, "attachment_id": row.pk},
+            ),
+        }
+    ]
+    await gp_socket.disconnect()
+    await sync_to_async(attachments.discard)([row.storage_name])
