@@ -221,7 +221,9 @@ def check_uploads(uploads) -> list[CheckedFile]:
 def request_too_large(request) -> bool:
     """Whether a request announces more than a full message with the largest files allowed.
     Django limits the form fields (``DATA_UPLOAD_MAX_MEMORY_SIZE``) but not uploaded files, so
-    this stops an oversized body before it is parsed. The reverse proxy should cap it too."""
+    such a request is refused on its length alone. The body has been received by then (and,
+    with a session's CSRF check, parsed into temporary files that Django deletes after the
+    request): the reverse proxy in front should cap the body size."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:

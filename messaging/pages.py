@@ -39,8 +39,10 @@ def thread_page(request, thread_id, *, template: str, url_name: str) -> HttpResp
     POST sends a message and redirects back (post/redirect/get)."""
     thread = selectors.thread_for_user(request.user, thread_id)
     if request.method == "POST" and attachments.request_too_large(request):
-        # Refused before the body is parsed: nothing of it is read into memory or a temp file.
-        form = MessageForm()
+        # Refused on its announced length, without checking (or storing) any of its files;
+        # the text is kept for the next try.
+        form = MessageForm(data={"client_id": uuid.uuid4(), "body": request.POST.get("body", "")})
+        form.is_valid()
         form.add_error(None, attachments.too_large_message())
     else:
         form = MessageForm(request.POST or None, request.FILES or None)

@@ -204,7 +204,7 @@ def test_an_oversized_file_is_refused_and_nothing_is_stored(
     assert not Message.objects.exists() and stored_files() == []
 
 
-def test_a_request_larger_than_any_message_is_refused_before_it_is_read(
+def test_a_request_larger_than_any_message_is_refused_on_its_length(
     settings, team_thread, patient, empty_storage
 ):
     settings.ATTACHMENT_MAX_BYTES = 1024
@@ -216,6 +216,19 @@ def test_a_request_larger_than_any_message_is_refused_before_it_is_read(
         format="multipart",
     )
     assert response.status_code == 413 and "too much to send" in response.json()["detail"]
+    assert not Message.objects.exists() and stored_files() == []
+
+
+def test_the_page_answers_an_oversized_request_with_a_form_error(
+    client, settings, team_thread, patient, empty_storage
+):
+    settings.ATTACHMENT_MAX_BYTES = 1024
+    client.force_login(patient, **LOGIN)
+    response = client.post(
+        thread_url(team_thread),
+        {"client_id": str(uuid.uuid4()), "attachments": [upload("a.png", b"\0" * 1_200_000)]},
+    )
+    assert response.status_code == 400 and "too much to send" in response.content.decode()
     assert not Message.objects.exists() and stored_files() == []
 
 
