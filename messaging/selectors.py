@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from care import policies
 from care.models import CareTeamMembership, Workspace
-from messaging.models import Message, Presence, ReadMark, ReplyAgreement, Thread
+from messaging.models import Attachment, Message, Presence, ReadMark, ReplyAgreement, Thread
 
 PAGE_SIZE = 50
 # Working days a patient may expect to wait for a reply when the clinician has set no agreement.
@@ -67,6 +67,22 @@ def thread_for_user(user, thread_id: UUID | str) -> Thread:
         raise Http404 from None
 
 
+def attachment_for_user(user, thread_id, attachment_id) -> tuple[Thread, Attachment]:
+    """Fetch-and-authorize one attachment of one thread: 404 for anyone who is not a current
+    participant. An attachment of a removed message is hidden from the thread; only the patient
+    whose record it is can still fetch it (from their data export)."""
+    thread = thread_for_user(user, thread_id)
+    try:
+        attachment = Attachment.objects.select_related("message").get(
+            pk=attachment_id, message__thread=thread
+        )
+    except (Attachment.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+    if attachment.message.is_removed and not policies.is_owner(user, thread.workspace):
+        raise Http404
+    return thread, attachment
+
+
 def may_post(user, thread: Thread) -> bool:
     """Reading a private thread stays possible for the patient after the member left; posting
     needs every participant to be current."""
@@ -99,10 +115,14 @@ def messages_for_thread(
     """Keyset pages by sequence: ``after`` gives the next ``limit`` in ascending order (catch-up);
     ``before`` (or nothing) gives the latest ``limit`` before it, returned ascending.
 
-    Queries: 1 (messages with their senders), whatever the page size.
+    Queries: 2 (messages with their senders; their attachments), whatever the page size.
     """
     limit = limit or PAGE_SIZE
-    qs = Message.objects.filter(thread=thread).select_related("sender")
+    qs = (
+        Message.objects.filter(thread=thread)
+        .select_related("sender")
+        .prefetch_related("attachments")
+    )
     if after is not None:
         return list(qs.filter(sequence__gt=after).order_by("sequence")[:limit])
     if before is not None:

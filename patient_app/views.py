@@ -156,6 +156,7 @@ def access_log(request):
         "caseload": _("Your line in their patient list"),
         "care_team": _("Your care team"),
         "messages": _("Your messages"),
+        "message_attachment": _("A file attached to your messages"),
         "alerts": _("Alerts your care team keeps about you"),
         "timeline": _("The timeline of your programme"),
     }
