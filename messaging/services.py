@@ -9,6 +9,7 @@ up from the database by sequence number.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from care import policies
 from care.events import publish, publish_workspace_event, user_group
 from care.models import CareTeamMembership, Workspace
 from care.services import audit
+from guidance.services import guidance_record
 from messaging import selectors
 from messaging.models import (
     MESSAGE_MAX_LENGTH,
@@ -109,12 +111,15 @@ def private_thread_open(*, workspace: Workspace, membership_id, by: User) -> Thr
 
 
 @transaction.atomic
-def message_send(*, thread: Thread, sender: User, body, client_id) -> tuple[Message, bool]:
+def message_send(
+    *, thread: Thread, sender: User, body, client_id, time_spent: timedelta | None = None
+) -> tuple[Message, bool]:
     """Store a message once per client id and give it the thread's next sequence number.
 
     Requires: ``thread`` came from ``selectors.thread_for_user(sender, ...)``; this re-checks
     participation inside the lock. Returns (message, created). A retry with the same client id
-    returns the stored message unchanged; the same id used by someone else is refused.
+    returns the stored message unchanged; the same id used by someone else is refused. A
+    clinician's message counts as guidance time (``time_spent``: how long the form was open).
     """
     body = _clean_body(body)
     client_id = _clean_client_id(client_id)
@@ -151,6 +156,15 @@ def message_send(*, thread: Thread, sender: User, body, client_id) -> tuple[Mess
         update.append("awaiting_reply_since")
     locked.save(update_fields=update)
     _mark_read(thread=locked, user=sender, sequence=sequence)
+    if not sender.is_patient:
+        guidance_record(
+            clinician=sender,
+            workspace_id=locked.workspace_id,
+            kind="message",
+            source=f"message:{message.pk}",
+            time_spent=time_spent,
+            at=now,
+        )
     _publish_to_participants(
         fresh,
         {
