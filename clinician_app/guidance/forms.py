@@ -23,3 +23,10 @@ class GuidanceEntryForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occurred_on"].initial = timezone.localdate
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The hidden field has no place to show its error: say it above the form.
+        if "entry" in self._errors:
+            del self._errors["entry"]
+            self.add_error(None, _("That entry cannot be corrected here."))
