@@ -169,3 +169,31 @@ def test_outsiders_and_patients_do_not_reach_a_patients_guidance_page(
     url = reverse("clinician:guidance_patient", args=[workspace.pk])
     assert login(client, outsider_clinician).get(url).status_code == 404
     assert login(client, patient).get(url).status_code == 403
+
+
+def _token(user, minutes_ago):
+    from django.core import signing
+
+    opened = int((timezone.now() - timedelta(minutes=minutes_ago)).timestamp())
+    return signing.dumps({"u": str(user.pk), "t": opened}, salt="guidance.timer")
+
+
+def test_the_review_form_measures_the_time_it_was_open(client, gp, gp_membership, workspace):
+    login(client, gp)
+    url = reverse("clinician:review_new", args=[workspace.pk])
+    assert 'name="guidance_started"' in client.get(url).content.decode()
+    client.post(url, {"note": "Went well.", "guidance_started": _token(gp, 7)})
+    client.post(url, {"note": "Left open.", "guidance_started": _token(gp, 300)})
+    client.post(url, {"note": "Forged.", "guidance_started": _token(gp, 9)[:-2] + "xx"})
+    someone = GPFactory()
+    client.post(url, {"note": "Not mine.", "guidance_started": _token(someone, 9)})
+    minutes = sorted(GuidanceEntry.objects.filter(kind="review").values_list("minutes", flat=True))
+    assert minutes == [7, 10, 10, 30]
+
+
+def test_a_form_shown_again_keeps_its_first_token(client, gp, gp_membership, workspace):
+    login(client, gp)
+    token = _token(gp, 4)
+    url = reverse("clinician:review_new", args=[workspace.pk])
+    page = client.post(url, {"note": "", "guidance_started": token}).content.decode()
+    assert f'value="{token}"' in page and not GuidanceEntry.objects.exists()

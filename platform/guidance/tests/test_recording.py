@@ -155,3 +155,25 @@ def test_only_the_author_corrects_an_entry(gp, gp_membership, workspace):
         )
     entry.refresh_from_db()
     assert entry.minutes == 10
+
+
+def test_goal_co_setting_and_crisis_plan_suggestions_count(gp, gp_membership, workspace, patient):
+    from goals import services as goals
+    from toolbox import services as toolbox
+
+    ladder = goals.ladder_create(workspace=workspace, by=patient, title="Walk to the shop")
+    goals.proposal_create(
+        workspace=workspace,
+        by=gp,
+        kind="new_step",
+        ladder=ladder,
+        payload={"description": "Walk to the corner"},
+        time_spent=timedelta(minutes=4),
+    )
+    goals.comment_add(ladder=ladder, by=gp, body="Lovely plan.")
+    goals.comment_add(ladder=ladder, by=patient, body="Thank you.")
+    toolbox.crisis_suggestion_create(
+        workspace=workspace, by=gp, kind="self_help", text="A walk round the block"
+    )
+    kinds = sorted(GuidanceEntry.objects.values_list("kind", "minutes"))
+    assert kinds == sorted([("goal_setting", 4), ("goal_setting", 5), ("feedback", 5)])
