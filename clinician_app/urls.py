@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from clinician_app import views
+from clinician_app import summary, views
 
 app_name = "clinician"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("patients/<uuid:workspace_id>/goals/", include("clinician_app.goals.urls")),
     path("", include("clinician_app.toolbox.urls")),
     path("", include("clinician_app.cover.urls")),
+    path("", include("clinician_app.guidance.urls")),
+    path("patients/<uuid:workspace_id>/summary/", summary.patient_summary, name="patient_summary"),
 ]

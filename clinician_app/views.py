@@ -15,6 +15,7 @@ from clinician_app.caseload import FILTERS, NOT_SHARED, SORTS, caseload_rows
 from clinician_app.decorators import clinician_required
 from clinician_app.forms import InvitePatientForm
 from clinician_app.panels import panel_for
+from guidance import selectors as guidance_selectors
 
 
 @clinician_required
@@ -88,6 +89,9 @@ def patient_overview(request, workspace_id):
                 user=request.user, workspace=workspace, shared=shared
             ),
             "today": timezone.localdate(),
+            "guidance_months": guidance_selectors.monthly_for_workspace(
+                workspace=workspace, clinician=request.user
+            ),
         },
     )
 

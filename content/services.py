@@ -13,7 +13,7 @@ patient already started adds the note without resetting anything.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,6 +37,7 @@ from content.models import (
     PageProgress,
     Programme,
 )
+from guidance.services import guidance_record
 
 
 def _require_owner(enrolment_or_workspace, by: User) -> Workspace:
@@ -238,7 +239,9 @@ def answer_save(
 
 
 @transaction.atomic
-def answer_feedback_add(*, answer: ExerciseAnswer, by: User, text: str) -> AnswerFeedback:
+def answer_feedback_add(
+    *, answer: ExerciseAnswer, by: User, text: str, time_spent: timedelta | None = None
+) -> AnswerFeedback:
     """A care-team member who sees the patient's exercise answers replies to a submitted one."""
     workspace = answer.enrolment.workspace
     if policies.active_membership(by, workspace) is None or not policies.can_view_section(
@@ -256,6 +259,13 @@ def answer_feedback_add(*, answer: ExerciseAnswer, by: User, text: str) -> Answe
         workspace=workspace,
         answer=str(answer.pk),
         feedback=str(feedback.pk),
+    )
+    guidance_record(
+        clinician=by,
+        workspace_id=workspace.pk,
+        kind="feedback",
+        source=f"answer-feedback:{feedback.pk}",
+        time_spent=time_spent,
     )
     _event(workspace, "content.feedback_added", Section.JOURNAL, answer=answer.pk)
     return feedback

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from care.models import CareTeamMembership
 from care.services import access_record
+from guidance import timer
 from messaging import attachments, downloads, selectors, services
 from messaging.forms import MessageEditForm, MessageForm, MessageRemoveForm
 from messaging.models import ReplyAgreement
@@ -54,6 +55,7 @@ def thread_page(request, thread_id, *, template: str, url_name: str) -> HttpResp
                 body=form.cleaned_data["body"],
                 client_id=form.cleaned_data["client_id"],
                 files=form.cleaned_data["attachments"],
+                time_spent=timer.time_spent(request),
             )
         except ValidationError as error:
             _form_errors(form, error)

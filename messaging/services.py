@@ -9,6 +9,7 @@ up from the database by sequence number.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from care import policies
 from care.events import publish, publish_workspace_event, user_group
 from care.models import CareTeamMembership, Workspace
 from care.services import audit
+from guidance.services import guidance_record
 from messaging import attachments, notifications, selectors
 from messaging.models import (
     MESSAGE_MAX_LENGTH,
@@ -114,7 +116,13 @@ def private_thread_open(*, workspace: Workspace, membership_id, by: User) -> Thr
 
 
 def message_send(
-    *, thread: Thread, sender: User, body, client_id, files=()
+    *,
+    thread: Thread,
+    sender: User,
+    body,
+    client_id,
+    files=(),
+    time_spent: timedelta | None = None,
 ) -> tuple[Message, bool]:
     """Store a message once per client id and give it the thread's next sequence number.
 
@@ -127,6 +135,7 @@ def message_send(
     A new message also records a pending e-mail notice for the other participants
     (``messaging.notifications``), and a clinician's answer resolves the reply-overdue alerts
     it ends.
+    A clinician's message counts as guidance time (``time_spent``: how long the form was open).
     """
     checked = attachments.check_uploads(files)
     body = _clean_body(body, may_be_empty=bool(checked))
@@ -140,6 +149,7 @@ def message_send(
             client_id=client_id,
             checked=checked,
             written=written,
+            time_spent=time_spent,
         )
     except BaseException:
         # The transaction rolled back: the files written for it must go too.
@@ -156,6 +166,7 @@ def _message_store(
     client_id: UUID,
     checked: list[attachments.CheckedFile],
     written: list[str],
+    time_spent: timedelta | None,
 ) -> tuple[Message, bool]:
     # The row lock serialises senders of one thread (PostgreSQL: SELECT ... FOR UPDATE; SQLite:
     # the IMMEDIATE transaction already holds the database's write lock).
@@ -195,6 +206,15 @@ def _message_store(
     if answered:
         _reply_overdue_alerts_resolve(workspace_id=locked.workspace_id, by=sender, now=now)
     _mark_read(thread=locked, user=sender, sequence=sequence)
+    if not sender.is_patient:
+        guidance_record(
+            clinician=sender,
+            workspace_id=locked.workspace_id,
+            kind="message",
+            source=f"message:{message.pk}",
+            time_spent=time_spent,
+            at=now,
+        )
     participants = selectors.participant_ids(fresh)
     notifications.notices_record(
         recipient_ids=[pk for pk in participants if pk != sender.pk], at=now
@@ -230,7 +250,7 @@ def _reply_overdue_alerts_resolve(*, workspace_id, by: User, now) -> None:
     }
     for alert in alerts:
         if alert.membership_id not in still:
-            alert_resolve(alert=alert, by=by, note=_("Answered in messages."))
+            alert_resolve(alert=alert, by=by, note=_("Answered in messages."), count_time=False)
 
 
 def _attachments_store(

@@ -24,6 +24,7 @@ from care import policies
 from care import services as care_services
 from clinician_app.alerts.forms import CadenceForm, ResolveForm, ReviewForm
 from clinician_app.decorators import clinician_required
+from guidance import timer
 
 ALERT_LIST_LIMIT = 200
 
@@ -105,7 +106,12 @@ def alert_resolve(request, alert_id):
     if not form.is_valid():
         return _detail(request, alert, form)
     try:
-        alert_services.alert_resolve(alert=alert, by=request.user, note=form.cleaned_data["note"])
+        alert_services.alert_resolve(
+            alert=alert,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            time_spent=timer.time_spent(request),
+        )
     except alert_services.AlertConflict as conflict:
         messages.error(request, str(conflict))
         return _detail(request, alert, status=409)
@@ -163,6 +169,7 @@ def review_new(request, workspace_id):
                 by=request.user,
                 note=form.cleaned_data["note"],
                 shared_with_patient=form.cleaned_data["shared_with_patient"],
+                time_spent=timer.time_spent(request),
             )
         except ValidationError as error:
             _form_errors(form, error)

@@ -27,6 +27,7 @@ from goals.forms import (
 )
 from goals.history import describe_history
 from goals.models import Proposal
+from guidance import timer
 
 HISTORY_ON_PAGE = 10
 
@@ -75,7 +76,13 @@ def _submit(request, form, **kwargs):
     data = dict(form.cleaned_data)
     note = data.pop("note", "")
     try:
-        return services.proposal_create(by=request.user, payload=data, note=note, **kwargs)
+        return services.proposal_create(
+            by=request.user,
+            payload=data,
+            note=note,
+            time_spent=timer.time_spent(request),
+            **kwargs,
+        )
     except ValidationError as error:
         add_service_errors(form, error)
         return None
@@ -207,7 +214,12 @@ def goal_comment_add(request, workspace_id, ladder_id):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.comment_add(ladder=ladder, by=request.user, body=form.cleaned_data["body"])
+            services.comment_add(
+                ladder=ladder,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                time_spent=timer.time_spent(request),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

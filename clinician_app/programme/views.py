@@ -17,6 +17,7 @@ from clinician_app.decorators import clinician_required
 from clinician_app.programme.forms import PrescribeForm
 from content import selectors, services
 from content.models import ExerciseAnswer
+from guidance import timer
 
 
 @clinician_required
@@ -93,7 +94,9 @@ def feedback(request, workspace_id, answer_id):
         messages.error(request, _("Please write a reply of up to 2000 characters."))
     else:
         try:
-            services.answer_feedback_add(answer=answer, by=request.user, text=text)
+            services.answer_feedback_add(
+                answer=answer, by=request.user, text=text, time_spent=timer.time_spent(request)
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -17,6 +17,7 @@ from care import policies
 from care import services as care
 from care.sections import Section
 from clinician_app.decorators import clinician_required
+from guidance import timer
 from patient_app.toolbox.views import HISTORY_PAGE, trend_context
 from toolbox import selectors, services
 from toolbox.forms import CrisisItemForm
@@ -39,7 +40,10 @@ def crisis_plan(request, workspace_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.crisis_suggestion_create(
-                workspace=workspace, by=request.user, **form.cleaned_data
+                workspace=workspace,
+                by=request.user,
+                time_spent=timer.time_spent(request),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             form.add_error(None, error.messages)

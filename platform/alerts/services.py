@@ -33,6 +33,7 @@ from care.models import CareTeamMembership, Workspace, WorkspaceUserObjectPermis
 from care.policies import membership_current
 from care.sections import Section
 from care.services import audit
+from guidance.services import guidance_record
 
 _DEFAULT = object()
 
@@ -197,9 +198,17 @@ def alert_acknowledge(*, alert: Alert, by: User) -> Alert:
 
 
 @transaction.atomic
-def alert_resolve(*, alert: Alert, by: User, note: str) -> Alert:
+def alert_resolve(
+    *,
+    alert: Alert,
+    by: User,
+    note: str,
+    time_spent: timedelta | None = None,
+    count_time: bool = True,
+) -> Alert:
     """Close the loop with a note of what was done. An open alert is acknowledged by the same
-    act. Resolving a resolved alert raises AlertConflict and changes nothing."""
+    act. Resolving a resolved alert raises AlertConflict and changes nothing. The resolver's
+    time counts as guidance time (``count_time=False`` where the calling act counts it)."""
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Please write a short note of what was done.")})
@@ -217,6 +226,14 @@ def alert_resolve(*, alert: Alert, by: User, note: str) -> Alert:
     alert.resolved_at, alert.resolved_by, alert.resolution_note = now, by, note
     alert.save(update_fields=fields)
     _audit(alert, "resolved", by)
+    if count_time:
+        guidance_record(
+            clinician=by,
+            workspace_id=alert.workspace_id,
+            kind="alert_handling",
+            source=f"alert:{alert.pk}",
+            time_spent=time_spent,
+        )
     _publish(alert, "resolved")
     return alert
 
@@ -362,7 +379,12 @@ def cadence_update(
 
 @transaction.atomic
 def review_record(
-    *, membership: CareTeamMembership, by: User, note: str, shared_with_patient: bool = False
+    *,
+    membership: CareTeamMembership,
+    by: User,
+    note: str,
+    shared_with_patient: bool = False,
+    time_spent: timedelta | None = None,
 ) -> Review:
     """Record a review; the next one falls one review interval from today. Any unresolved
     review-overdue alert of this relationship is resolved by it."""
@@ -388,6 +410,13 @@ def review_record(
         review=str(review.pk),
         shared_with_patient=shared_with_patient,
     )
+    guidance_record(
+        clinician=by,
+        workspace_id=membership.workspace_id,
+        kind="review",
+        source=f"review:{review.pk}",
+        time_spent=time_spent,
+    )
     overdue = Alert.objects.filter(
         workspace=membership.workspace,
         membership=membership,
@@ -395,5 +424,5 @@ def review_record(
         status__in=Alert.UNRESOLVED,
     ).first()
     if overdue is not None:
-        alert_resolve(alert=overdue, by=by, note=_("Review recorded."))
+        alert_resolve(alert=overdue, by=by, note=_("Review recorded."), count_time=False)
     return review

@@ -15,6 +15,7 @@ PROJECT_APPS = (
     "measures",
     "toolbox",
     "alerts",
+    "guidance",
     "content",
     "messaging",
     "patient_app",

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "measures",
     "toolbox",
     "alerts",
+    "guidance",
     # feature domains
     "content",
     "messaging",

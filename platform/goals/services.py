@@ -42,6 +42,7 @@ from goals.models import (
     Proposal,
     Step,
 )
+from guidance.services import guidance_record
 
 MAX_STEPS = 30
 MAX_TARGET_YEARS = 5
@@ -479,9 +480,10 @@ def proposal_create(
     ladder: Ladder | None = None,
     step: Step | None = None,
     note: str = "",
+    time_spent: timedelta | None = None,
 ) -> Proposal:
     """A care-team member with "goals" shared suggests a change. Nothing changes until the
-    patient answers."""
+    patient answers. Counts as the clinician's guidance time (goal setting)."""
     _require_goals_member(by, workspace)
     if kind not in Proposal.Kind.values:
         raise ValidationError({"kind": _("Unknown kind of proposal.")})
@@ -538,6 +540,13 @@ def proposal_create(
         publish_workspace_event(
             workspace_id=workspace.pk, kind="goals.proposal.made", section="goals", data=ids
         )
+    guidance_record(
+        clinician=by,
+        workspace_id=workspace.pk,
+        kind="goal_setting",
+        source=f"goal-proposal:{proposal.pk}",
+        time_spent=time_spent,
+    )
     return proposal
 
 
@@ -660,13 +669,22 @@ def proposal_withdraw(*, proposal: Proposal, by: User) -> Proposal:
 
 
 @transaction.atomic
-def comment_add(*, ladder: Ladder, by: User, body: str) -> Comment:
+def comment_add(
+    *, ladder: Ladder, by: User, body: str, time_spent: timedelta | None = None
+) -> Comment:
     ladder = _lock_ladder(ladder)
     if not policies.is_owner(by, ladder.workspace):
         _require_goals_member(by, ladder.workspace)
     body = _clean_text(body, field="body", max_length=TEXT_LONG, required=True)
     comment = Comment.objects.create(ladder=ladder, author=by, body=body)
     _record(ladder=ladder, actor=by, action="comment.added", changes={"comment": str(comment.pk)})
+    guidance_record(
+        clinician=by,
+        workspace_id=ladder.workspace_id,
+        kind="goal_setting",
+        source=f"goal-comment:{comment.pk}",
+        time_spent=time_spent,
+    )
     return comment
 
 

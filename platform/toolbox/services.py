@@ -22,6 +22,7 @@ from care.events import publish_workspace_event
 from care.models import Workspace
 from care.sections import Section
 from care.services import audit
+from guidance.services import guidance_record
 from toolbox.models import (
     CheckIn,
     CrisisPlanItem,
@@ -195,7 +196,13 @@ def crisis_item_remove(*, item: CrisisPlanItem, by: User) -> None:
 
 @transaction.atomic
 def crisis_suggestion_create(
-    *, workspace: Workspace, by: User, kind: str, text: str, contact: str = ""
+    *,
+    workspace: Workspace,
+    by: User,
+    kind: str,
+    text: str,
+    contact: str = "",
+    time_spent: timedelta | None = None,
 ) -> CrisisPlanSuggestion:
     """A care-team member with the crisis plan shared proposes an addition."""
     if policies.is_owner(by, workspace):
@@ -217,6 +224,13 @@ def crisis_suggestion_create(
         actor=by,
         workspace=workspace,
         suggestion=str(suggestion.pk),
+    )
+    guidance_record(
+        clinician=by,
+        workspace_id=workspace.pk,
+        kind="feedback",
+        source=f"crisis-suggestion:{suggestion.pk}",
+        time_spent=time_spent,
     )
     _crisis_changed(workspace.pk)
     return suggestion
