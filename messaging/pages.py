@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from care.models import CareTeamMembership
+from care.policies import membership_current
 from care.services import access_record
 from guidance import timer
 from messaging import attachments, downloads, selectors, services
@@ -73,7 +74,8 @@ def thread_page(request, thread_id, *, template: str, url_name: str) -> HttpResp
     others_read = max([s for uid, s in reads.items() if uid != request.user.pk], default=0)
     members = list(
         CareTeamMembership.objects.filter(
-            workspace=thread.workspace, status=CareTeamMembership.Status.ACTIVE
+            membership_current(),
+            workspace=thread.workspace,
         ).select_related("clinician", "reply_agreement")
     )
     if thread.kind == thread.Kind.PRIVATE:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from care import policies
 from care.models import CareTeamMembership, Workspace
+from care.policies import membership_current
 from messaging.models import Attachment, Message, Presence, ReadMark, ReplyAgreement, Thread
 
 PAGE_SIZE = 50
@@ -165,8 +166,8 @@ def read_sequences(thread: Thread) -> dict:
 def agreements_for_workspace(*, workspace: Workspace) -> list[ReplyAgreement]:
     return list(
         ReplyAgreement.objects.filter(
+            membership_current("membership__"),
             membership__workspace=workspace,
-            membership__status=CareTeamMembership.Status.ACTIVE,
         ).select_related("membership__clinician")
     )
 
@@ -237,8 +238,8 @@ def overdue_replies(
         return []
     members: dict = {}
     for pk, workspace_id, days in CareTeamMembership.objects.filter(
+        membership_current(),
         workspace_id__in=Subquery(waiting.values("workspace_id")),
-        status=CareTeamMembership.Status.ACTIVE,
         clinician__is_active=True,
     ).values_list("pk", "workspace_id", "reply_agreement__reply_within_working_days"):
         members.setdefault(workspace_id, []).append((pk, days or DEFAULT_REPLY_DAYS))

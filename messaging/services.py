@@ -471,9 +471,9 @@ def agreement_acknowledge(*, workspace: Workspace, membership_id, by: User) -> R
         raise Http404
     try:
         agreement = ReplyAgreement.objects.select_for_update().get(
+            policies.membership_current("membership__"),
             membership_id=membership_id,
             membership__workspace=workspace,
-            membership__status=CareTeamMembership.Status.ACTIVE,
         )
     except (ReplyAgreement.DoesNotExist, ValueError, ValidationError):
         raise ValidationError({"membership": _("There is no agreement to acknowledge.")}) from None

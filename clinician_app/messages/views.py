@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from care import policies
-from care.models import CareTeamMembership
+from care.policies import membership_current
 from care.services import access_record_many
 from clinician_app.decorators import clinician_required
 from messaging import pages, selectors, services
@@ -37,8 +37,8 @@ def inbox(request):
     agreements = {
         a.membership.workspace_id: a
         for a in ReplyAgreement.objects.filter(
+            membership_current("membership__"),
             membership__clinician=request.user,
-            membership__status=CareTeamMembership.Status.ACTIVE,
         ).select_related("membership")
     }
     now = timezone.now()

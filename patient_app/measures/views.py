@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from care import services as care_services
-from care.models import CareTeamMembership
+from care.policies import membership_current
 from measures import charts, selectors, services
 from measures.definitions import NOT_APPLICABLE, instruments
 from measures.models import Response
@@ -196,7 +196,9 @@ def support(request):
 
 
 def _has_care_team(workspace) -> bool:
-    return workspace.memberships.filter(status=CareTeamMembership.Status.ACTIVE).exists()
+    return workspace.memberships.filter(
+        membership_current(),
+    ).exists()
 
 
 @patient_required

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from care import services as care
 from care.models import CareTeamMembership
+from care.policies import membership_current
 from messaging import pages, selectors, services
 from messaging.forms import AgreementAcknowledgeForm, PrivateThreadForm
 from patient_app.decorators import patient_required
@@ -26,7 +27,8 @@ def threads(request):
     )
     members = list(
         CareTeamMembership.objects.filter(
-            workspace=workspace, status=CareTeamMembership.Status.ACTIVE
+            membership_current(),
+            workspace=workspace,
         ).select_related("clinician", "reply_agreement")
     )
     private_with = {t.membership_id for t in rows if t.membership_id}

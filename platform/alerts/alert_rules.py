@@ -11,6 +11,7 @@ from alerts.conf import DEFAULT_INACTIVITY_DAYS
 from alerts.models import Alert, AlertKind, CareCadence
 from alerts.rules import Candidate
 from care.models import CareTeamMembership, WorkspaceUserObjectPermission
+from care.policies import membership_current
 from care.sections import Section
 
 
@@ -29,9 +30,7 @@ def inactivity(*, now: datetime) -> list[Candidate]:
         permission__codename=Section.PROGRESS.codename,
     )
     memberships = (
-        CareTeamMembership.objects.filter(
-            status=CareTeamMembership.Status.ACTIVE, clinician__is_active=True
-        )
+        CareTeamMembership.objects.filter(membership_current(), clinician__is_active=True)
         .filter(Exists(progress_shared))
         .select_related("workspace", "cadence")
     )
@@ -64,8 +63,8 @@ def review_overdue(*, now: datetime) -> list[Candidate]:
     """A next review date in the past, on an active relationship. Queries: 1."""
     today = timezone.localdate(now)
     cadences = CareCadence.objects.filter(
+        membership_current("membership__"),
         next_review_on__lt=today,
-        membership__status=CareTeamMembership.Status.ACTIVE,
         membership__clinician__is_active=True,
     ).values_list("membership_id", "membership__workspace_id", "next_review_on")
     return [

@@ -15,6 +15,7 @@ from alerts.conf import DEFAULT_INACTIVITY_DAYS, DEFAULT_REVIEW_INTERVAL_DAYS
 from alerts.models import Alert, AlertKind, CareCadence, Review
 from alerts.policies import alerts_visible_to
 from care.models import AuditEvent, CareTeamMembership, Workspace
+from care.policies import membership_current
 from care.sections import Section
 
 
@@ -79,7 +80,8 @@ def cadences_for_clinician(*, clinician: User) -> dict:
     """membership id -> Cadence for every active relationship of this clinician. 1 query."""
     return cadences_for_memberships(
         CareTeamMembership.objects.filter(
-            clinician=clinician, status=CareTeamMembership.Status.ACTIVE
+            membership_current(),
+            clinician=clinician,
         ).values("pk")
     )
 

@@ -313,7 +313,8 @@ def _organisations_of_team(workspace: Workspace) -> set:
     return {
         m.clinician.organisation
         for m in CareTeamMembership.objects.filter(
-            workspace=workspace, status=CareTeamMembership.Status.ACTIVE
+            membership_current(),
+            workspace=workspace,
         ).select_related("clinician__organisation")
         if m.clinician.organisation
     }

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from care.models import CareTeamMembership
+from care.policies import membership_current
 from care.services import audit
 from guidance import conf
 from guidance.models import GuidanceEntry, GuidanceKind
@@ -56,9 +57,7 @@ def guidance_record(
         return None
     membership = (
         CareTeamMembership.objects.filter(
-            workspace_id=workspace_id,
-            clinician=clinician,
-            status=CareTeamMembership.Status.ACTIVE,
+            membership_current(), workspace_id=workspace_id, clinician=clinician
         )
         .only("pk")
         .first()

@@ -20,6 +20,7 @@ from django.http import Http404
 from accounts.models import User
 from care import policies
 from care.models import CareTeamMembership, Workspace
+from care.policies import membership_current
 from care.sections import Section
 from toolbox.charts import Trend, trend
 from toolbox.models import (
@@ -130,7 +131,8 @@ def emergency_defaults_for_workspace(*, workspace: Workspace) -> list[Organisati
     """The numbers of the organisations around this patient: their own, and those of their
     active care-team members. One query; a number listed by two organisations shows once."""
     org_ids = CareTeamMembership.objects.filter(
-        workspace=workspace, status=CareTeamMembership.Status.ACTIVE
+        membership_current(),
+        workspace=workspace,
     ).values("clinician__organisation_id")
     numbers = OrganisationEmergencyNumber.objects.filter(organisation_id__in=org_ids)
     if workspace.patient.organisation_id:

@@ -303,3 +303,40 @@ def test_the_command_reports_what_it_did(gp, colleague, team):
         "covers: started=2 ended=0",
         "covers: started=0 ended=2",
     ]
+
+
+def test_lists_of_members_follow_the_policy_cut_off_before_the_job(gp, colleague, team):
+    """Past ``ends_at`` an expired cover member is out of every list of current members (reply
+    agreements, alert rules, guidance time), not only out of the policy, before the job runs."""
+    from alerts.alert_rules import inactivity
+    from guidance.services import guidance_record
+    from messaging import selectors as messaging_selectors
+
+    first, _second, _known = team
+    with time_machine.travel(MONDAY, tick=False):
+        cover = arrange(gp, colleague, MONDAY.date(), MONDAY.date())
+        member = cover_members(cover).get(workspace=first)
+        assert member.pk in {
+            m.pk
+            for m in CareTeamMembership.objects.filter(
+                policies.membership_current(), workspace=first
+            )
+        }
+    later = cover.ends_at + timedelta(days=30)
+    with time_machine.travel(later, tick=False):
+        assert cover_members(cover).filter(status="active").count() == 2  # the job has not run
+        current = CareTeamMembership.objects.filter(policies.membership_current(), workspace=first)
+        assert member.pk not in {m.pk for m in current}
+        agreements = messaging_selectors.agreements_for_workspace(workspace=first)
+        assert member.pk not in {a.membership_id for a in agreements}
+        assert member.pk not in {c.membership_id for c in inactivity(now=later)}
+        assert (
+            guidance_record(
+                clinician=colleague,
+                workspace_id=first.pk,
+                kind="message",
+                source="message:after-the-cover",
+                time_spent=None,
+            )
+            is None
+        )
