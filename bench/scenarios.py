@@ -178,10 +178,12 @@ def messaging(cfg: dict) -> dict:
 
 
 def _live_path_profile(cfg: dict, pair: dict) -> dict:
-    """The database work of one live message, as the consumer's sync thread does it: reload the
-    sender, authorize and store (``_send``), then for each of the two sockets reload the user and
-    read what is new (``_messages_after``). Queries counted, time measured, pyinstrument profile.
-    (pyinstrument sees one thread, so this runs the same functions in-process, not in Daphne.)"""
+    """The database work of one live message, as the consumers' sync threads do it: the sender's
+    ``send`` (authorized under the thread's row lock; the sender's own socket then sends the
+    message it holds), and the read of what is new on the other participant's socket
+    (``messages_after``, participation checked in the same query). Queries counted, time
+    measured, pyinstrument profile. (pyinstrument sees one thread, so this runs the same
+    functions in-process, not in Daphne.)"""
     import uuid
 
     from pyinstrument import Profiler
@@ -194,10 +196,8 @@ def _live_path_profile(cfg: dict, pair: dict) -> dict:
     thread = pair["thread"]
 
     def one() -> None:
-        sender = consumers._reload_user.func(patient.pk)
-        message = consumers._send.func(sender, thread, str(uuid.uuid4()), "Profiled message")
-        for reader in (patient, gp):
-            consumers._messages_after.func(reader, thread, message.sequence - 1)
+        message, _created = consumers.send(patient, thread, str(uuid.uuid4()), "Profiled message")
+        consumers.messages_after(gp, thread, message.sequence - 1)
 
     one()
     with CaptureQueriesContext(connection) as ctx:
