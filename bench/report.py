@@ -78,6 +78,18 @@ def targets(report: dict) -> list[dict]:
                     f"{ratio}x ({last[key]['median_ms']} ms vs {last[bare]['median_ms']} ms)",
                 )
             )
+            same = last.get(f"ratio_{key}_same_rows")
+            if same is not None:
+                rows = last.get("rows_listed", {}).get(key)
+                lines.append(
+                    _line(
+                        f"{label} at {last['patients']} patients within 3x the bare view "
+                        f"cut to the same {rows} rows",
+                        same <= 3,
+                        f"{same}x ({last[key]['median_ms']} ms vs "
+                        f"{last[bare + '_same_rows']['median_ms']} ms)",
+                    )
+                )
         db = pages["dashboard"]
         counts = [e["page"]["queries"] for e in db]
         lines.append(

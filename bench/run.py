@@ -56,7 +56,10 @@ QUICK = {
 }
 SCENARIOS = ["messaging_memory", "messaging_redis", "pages", "history", "idle"]
 QUICK_SCENARIOS = ["messaging_memory", "pages", "history", "idle"]
-MAX_MESSAGES = 20  # the live socket's burst allowance per socket (then 2 frames/s)
+# The live socket's burst allowance per socket (messaging.consumers.RATE_CAPACITY = 30, then 3
+# frames/s) less the warm-up message: a run stays inside the burst, so the rate limit never
+# throttles it. The default (20) is kept from the first baseline so runs compare.
+MAX_MESSAGES = 29
 
 
 def reachable(host: str, port: int) -> bool:
@@ -153,7 +156,7 @@ def main(argv=None) -> int:
     if params["messages"] > MAX_MESSAGES:
         parser.error(
             f"--messages is at most {MAX_MESSAGES}: the live socket allows a burst of "
-            f"{MAX_MESSAGES} frames per socket, then 2 per second (docs/live-protocol.md)"
+            f"{MAX_MESSAGES + 1} frames per socket, then 3 per second (docs/live-protocol.md)"
         )
     chosen = args.only.split(",") if args.only else (QUICK_SCENARIOS if args.quick else SCENARIOS)
     unknown = set(chosen) - set(SCENARIOS)

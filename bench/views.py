@@ -30,17 +30,23 @@ _DASHBOARD = engines["django"].from_string(
 )
 
 
-def _memberships(user):
-    return (
-        CareTeamMembership.objects.filter(clinician=user, status=CareTeamMembership.Status.ACTIVE)
+def _memberships(request):
+    """Every active membership, or the first ``?rows=N`` (the same number of rows as one page
+    of the product's caseload, for a like-for-like comparison)."""
+    qs = (
+        CareTeamMembership.objects.filter(
+            clinician=request.user, status=CareTeamMembership.Status.ACTIVE
+        )
         .select_related("workspace__patient")
         .order_by("workspace__patient__full_name")
     )
+    rows = request.GET.get("rows")
+    return qs[: int(rows)] if rows and rows.isdigit() else qs
 
 
 @login_required
 def bare_caseload(request):
-    return HttpResponse(_CASELOAD.render({"memberships": _memberships(request.user)}, request))
+    return HttpResponse(_CASELOAD.render({"memberships": _memberships(request)}, request))
 
 
 @login_required
@@ -53,7 +59,7 @@ def bare_caseload_json(request):
                 "last_activity_at": m.workspace.last_activity_at,
                 "role": m.role,
             }
-            for m in _memberships(request.user)
+            for m in _memberships(request)
         ],
         safe=False,
     )

@@ -21,6 +21,7 @@ from care.sections import Section
 from clinician_app.caseload_columns import Column, columns
 
 NOT_SHARED = object()
+PAGE_SIZE = 100  # rows per caseload page (the page and the API)
 
 
 class Attention:
@@ -162,11 +163,8 @@ def _cells(rows: list[Row], clinician, cols: list[Column]) -> None:
                 row.cells.append((column, values.get(row.workspace.pk)))
 
 
-def caseload_rows(
-    *, clinician, show: str = "all", sort: str = "attention", now: datetime | None = None
-) -> tuple[list[Row], list[Column]]:
-    """Every active patient of ``clinician``, filtered by ``show`` and ordered by ``sort``
-    (both already validated against FILTERS and SORTS)."""
+def _all_rows(*, clinician, now: datetime | None = None) -> list[Row]:
+    """One row per active patient of ``clinician``, without the contributed cells."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     base = selectors.caseload_for_clinician(clinician=clinician)
@@ -199,8 +197,91 @@ def caseload_rows(
         )
         row.attention = _attention(row)
         rows.append(row)
-    rows = [r for r in rows if _matches(r, show)]
+    return rows
+
+
+def caseload_rows(
+    *,
+    clinician,
+    show: str = "all",
+    sort: str = "attention",
+    now: datetime | None = None,
+    cells: bool = True,
+) -> tuple[list[Row], list[Column]]:
+    """Every active patient of ``clinician``, filtered by ``show`` and ordered by ``sort``
+    (both already validated against FILTERS and SORTS). With ``cells=False`` the contributed
+    columns are not loaded (``fill_cells`` does it for the rows actually shown)."""
+    rows = [r for r in _all_rows(clinician=clinician, now=now) if _matches(r, show)]
     rows.sort(key=_sort_key(sort))
     cols = columns()
-    _cells(rows, clinician, cols)
+    if cells:
+        _cells(rows, clinician, cols)
     return rows, cols
+
+
+def fill_cells(rows: list[Row], clinician) -> list[Column]:
+    """Load the contributed columns for ``rows`` only (one query per column, whatever the
+    number of rows)."""
+    cols = columns()
+    _cells(rows, clinician, cols)
+    return cols
+
+
+@dataclass
+class CaseloadPage:
+    """One page of the caseload: the order and the filter counts are over every patient."""
+
+    rows: list[Row]
+    columns: list[Column]
+    number: int
+    num_pages: int
+    total: int  # patients matching the filter
+    first: int  # 1-based position of the first row shown (0 when none)
+    last: int
+    filter_counts: dict  # filter key -> patients matching it (over every patient)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+def caseload_page(
+    *,
+    clinician,
+    show: str = "all",
+    sort: str = "attention",
+    page=1,
+    per_page: int = PAGE_SIZE,
+    now: datetime | None = None,
+) -> CaseloadPage:
+    """Page ``page`` of the caseload (``per_page`` rows). Every patient is ordered (attention
+    first by default) and counted before the page is cut, so page 1 always holds the patients
+    who need attention most; only the rows shown get their contributed cells. A page number
+    that is not a whole number reads as 1; one past the end as the last page."""
+    everyone = _all_rows(clinician=clinician, now=now)
+    filter_counts = {key: sum(1 for r in everyone if _matches(r, key)) for key in FILTERS}
+    rows = [r for r in everyone if _matches(r, show)]
+    rows.sort(key=_sort_key(sort))
+    num_pages = max(1, -(-len(rows) // per_page))
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        number = 1
+    number = min(max(number, 1), num_pages)
+    start = (number - 1) * per_page
+    shown = rows[start : start + per_page]
+    cols = fill_cells(shown, clinician)
+    return CaseloadPage(
+        rows=shown,
+        columns=cols,
+        number=number,
+        num_pages=num_pages,
+        total=len(rows),
+        first=start + 1 if shown else 0,
+        last=start + len(shown),
+        filter_counts=filter_counts,
+    )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from alerts import selectors as alert_selectors
 from care import policies, selectors, services
 from care.sections import Section
-from clinician_app.caseload import FILTERS, NOT_SHARED, SORTS, caseload_rows
+from clinician_app.caseload import FILTERS, NOT_SHARED, SORTS, caseload_page
 from clinician_app.decorators import clinician_required
 from clinician_app.forms import InvitePatientForm
 from clinician_app.panels import panel_for
@@ -28,17 +28,28 @@ def caseload(request):
     if sort not in SORTS:
         messages.warning(request, _("That order is not known: needs attention first."))
         sort = "attention"
-    rows, columns = caseload_rows(clinician=request.user, show=show, sort=sort)
+    raw_page = request.GET.get("page") or "1"
+    page = caseload_page(clinician=request.user, show=show, sort=sort, page=raw_page)
+    if raw_page != str(page.number):
+        messages.warning(
+            request,
+            _("That page does not exist: showing page %(number)d.") % {"number": page.number},
+        )
+    # Only the rows shown are read, so only they are logged.
     services.access_record_many(
-        actor=request.user, workspaces=[r.workspace for r in rows], section="caseload", via="web"
+        actor=request.user,
+        workspaces=[r.workspace for r in page.rows],
+        section="caseload",
+        via="web",
     )
     pending = selectors.pending_memberships_for_clinician(clinician=request.user)
     return render(
         request,
         "clinician_app/caseload.html",
         {
-            "rows": rows,
-            "columns": columns,
+            "rows": page.rows,
+            "page": page,
+            "columns": page.columns,
             "not_shared": NOT_SHARED,
             "pending": pending,
             "sections": list(Section),

@@ -6,10 +6,13 @@ reads from the database everything after the last sequence it delivered on this 
 dropped or duplicated layer event costs latency, never a message, and never a duplicate.
 
 Authorization: the socket is accepted only for an active, signed-in user (the ASGI stack checks
-the Origin and loads the session). Every message, receipt and workspace event is checked against
-the database before it is forwarded; ``access.changed`` re-computes the workspaces followed and
-closes the socket of a deactivated user; ``session.ended`` closes the sockets of a signed-out
-session.
+the Origin and loads the session). At connect one query gives the threads the user may read; the
+socket keeps that set and re-computes it on ``access.changed`` (membership, consent and account
+changes publish it). Messages are read with the participation check inside the same query, so a
+removed member gets nothing even before ``access.changed`` arrives; receipts are filtered with the
+kept set; a send is authorized under the thread's row lock; workspace events are checked against
+the database. ``access.changed`` also re-computes the workspaces followed and closes the socket
+of a deactivated user; ``session.ended`` closes the sockets of a signed-out session.
 """
 
 from __future__ import annotations
@@ -36,9 +39,14 @@ from messaging.payloads import PROTOCOL_VERSION, message_payload
 logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 16 * 1024
-RATE_CAPACITY = 20  # frames in a burst
-RATE_PER_SECOND = 2.0  # sustained frames per second
+# A person opening a page (resume, read marks of a few threads) stays inside the burst, and
+# nobody types and reads faster than 3 frames a second for long; a script is held to that.
+RATE_CAPACITY = 30  # frames in a burst
+RATE_PER_SECOND = 3.0  # sustained frames per second
 MAX_RESUME_THREADS = 200
+# The account is re-read on an inbound frame at most this often; deactivation closes the socket
+# at once through access.changed, this only covers a lost layer event.
+USER_RECHECK_SECONDS = 30.0
 CATCH_UP_BATCH = 200
 
 CLOSE_SIGNED_OUT = 4401
@@ -114,44 +122,36 @@ def _visible_workspace_ids(user) -> set[str]:
 
 @database_sync_to_async
 def _thread_positions(user) -> dict[str, int]:
+    """Thread id -> last sequence, for every thread the user may read (one query)."""
     return {
         str(pk): seq
         for pk, seq in selectors.threads_for_user(user).values_list("pk", "last_sequence")
     }
 
 
-@database_sync_to_async
-def _messages_after(user, thread_id, after: int) -> list[dict] | None:
-    """Payloads after ``after`` in order, or None when the user may no longer read the thread."""
-    try:
-        thread = selectors.thread_for_user(user, thread_id)
-    except Http404:
-        return None
+def messages_after(user, thread_id, after: int) -> list[dict]:
+    """Payloads after ``after`` in order (one query, participation checked inside it: a user who
+    may no longer read the thread gets an empty list)."""
     return [
         message_payload(m)
-        for m in selectors.messages_for_thread(thread=thread, after=after, limit=CATCH_UP_BATCH)
+        for m in selectors.readable_messages(user, thread_id)
+        .filter(sequence__gt=after)
+        .order_by("sequence")[:CATCH_UP_BATCH]
     ]
+
+
+_messages_after = database_sync_to_async(messages_after)
 
 
 @database_sync_to_async
 def _message_at(user, thread_id, sequence: int) -> dict | None:
-    try:
-        thread = selectors.thread_for_user(user, thread_id)
-    except Http404:
-        return None
-    message = (
-        Message.objects.select_related("sender").filter(thread=thread, sequence=sequence).first()
-    )
+    message = selectors.readable_messages(user, thread_id).filter(sequence=sequence).first()
     return message_payload(message) if message else None
 
 
 @database_sync_to_async
 def _may_read(user, thread_id) -> bool:
-    try:
-        selectors.thread_for_user(user, thread_id)
-    except Http404:
-        return False
-    return True
+    return selectors.threads_for_user(user).filter(pk=thread_id).exists()
 
 
 @database_sync_to_async
@@ -168,19 +168,17 @@ def _may_see_event(user, workspace_id, section) -> bool:
         return False
 
 
-@database_sync_to_async
-def _send(user, thread_id, client_id, body) -> Message:
-    thread = selectors.thread_for_user(user, thread_id)
-    message, _created = services.message_send(
-        thread=thread, sender=user, body=body, client_id=client_id
-    )
-    return message
+def send(user, thread_id, client_id, body) -> tuple[Message, bool]:
+    """Store a message (authorized under the thread's row lock by ``message_send``)."""
+    return services.message_send(thread=thread_id, sender=user, body=body, client_id=client_id)
+
+
+_send = database_sync_to_async(send)
 
 
 @database_sync_to_async
 def _mark_read(user, thread_id, sequence) -> int:
-    thread = selectors.thread_for_user(user, thread_id)
-    return services.thread_mark_read(thread=thread, user=user, sequence=sequence)
+    return services.thread_mark_read(thread=thread_id, user=user, sequence=sequence)
 
 
 _presence_connect = database_sync_to_async(services.presence_connect)
@@ -214,8 +212,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.session_fingerprint = session_fingerprint(getattr(session, "session_key", None))
         await self._join(user_group(user.pk))
         await self._sync_workspaces()
-        # Baseline: threads the client does not resume start from "now".
+        # Baseline: threads the client does not resume start from "now". The same query gives
+        # the threads this user may read, kept for the socket's life and re-computed on
+        # access.changed (receipts are filtered with it; message reads check in their query).
         self.delivered: dict[str, int] = await _thread_positions(user)
+        self.readable: set[str] = set(self.delivered)
+        self.read_sent: dict[str, int] = {}
+        self.user_checked = time.monotonic()
         await self.accept()
         self.presence_counted = True
         await _presence_connect(user=user)
@@ -256,19 +259,27 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._join(workspace_group(workspace_id))
         self.workspace_ids = allowed
 
-    async def _deliver_after(self, thread_id: str) -> bool:
-        """Send every message after the last one delivered on this socket, in order."""
+    async def _readable(self, thread_id: str) -> bool:
+        """Whether this user may read the thread: from the set kept on the socket; a thread not
+        in it (created, or joined, since) is checked once against the database."""
+        if thread_id in self.readable:
+            return True
+        if await _may_read(self.user, thread_id):
+            self.readable.add(thread_id)
+            return True
+        return False
+
+    async def _deliver_after(self, thread_id: str) -> None:
+        """Send every message after the last one delivered on this socket, in order. The read
+        checks participation in the same query, so a removed member gets nothing."""
         while True:
             after = self.delivered.get(thread_id, 0)
             batch = await _messages_after(self.user, thread_id, after)
-            if batch is None:
-                self.delivered.pop(thread_id, None)
-                return False
             for payload in batch:
                 await self._out({"type": "message", "message": payload})
                 self.delivered[thread_id] = payload["sequence"]
             if len(batch) < CATCH_UP_BATCH:
-                return True
+                return
 
     # --- inbound ---------------------------------------------------------------------------
 
@@ -302,11 +313,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
             extra = set(frame) - INBOUND_FIELDS[kind] - {"v", "type"}
             if extra:
                 raise ProtocolError("unexpected_field", f"not allowed: {', '.join(sorted(extra))}")
-            user = await _reload_user(self.user.pk)
-            if user is None:
-                await self.close(code=CLOSE_ACCESS_ENDED)
-                return
-            self.user = user
+            if time.monotonic() - self.user_checked >= USER_RECHECK_SECONDS:
+                # A backstop only: deactivation closes the socket at once through access.changed.
+                user = await _reload_user(self.user.pk)
+                if user is None:
+                    await self.close(code=CLOSE_ACCESS_ENDED)
+                    return
+                self.user = user
+                self.user_checked = time.monotonic()
             await getattr(self, f"_on_{kind}")(frame)
         except ProtocolError as error:
             await self._error(error.code, error.detail, ref)
@@ -330,7 +344,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             positions[_thread_id(raw_id)] = sequence
         missing = []
         for thread_id, sequence in positions.items():
-            if not await _may_read(self.user, thread_id):
+            if not await self._readable(thread_id):
                 missing.append(thread_id)
                 continue
             self.delivered[thread_id] = sequence
@@ -339,7 +353,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def _on_send(self, frame):
         thread_id = _thread_id(frame.get("thread"))
-        message = await _send(self.user, thread_id, frame.get("client_id"), frame.get("body"))
+        message, created = await _send(
+            self.user, thread_id, frame.get("client_id"), frame.get("body")
+        )
+        self.readable.add(thread_id)
         await self._out(
             {
                 "type": "ack",
@@ -349,10 +366,22 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 "sequence": message.sequence,
             }
         )
+        # The sender's own socket has the stored message in hand: when it is the next one this
+        # socket owes, send it now instead of reading it back on the layer event (which then
+        # finds nothing new). Any other case is left to the event, in order.
+        if created and self.delivered.get(thread_id) == message.sequence - 1:
+            await self._out({"type": "message", "message": message_payload(message)})
+            self.delivered[thread_id] = message.sequence
 
     async def _on_read(self, frame):
         thread_id = _thread_id(frame.get("thread"))
-        await _mark_read(self.user, thread_id, frame.get("sequence"))
+        sequence = frame.get("sequence")
+        # A read mark never moves back, so a repeat of what this socket already recorded
+        # changes nothing: skip the write (a client may send one per message shown).
+        if isinstance(sequence, int) and sequence <= self.read_sent.get(thread_id, -1):
+            return
+        recorded = await _mark_read(self.user, thread_id, sequence)
+        self.read_sent[thread_id] = max(recorded, self.read_sent.get(thread_id, 0))
 
     # --- from the channel layer ------------------------------------------------------------
 
@@ -371,7 +400,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def receipt_event(self, event):
         thread_id = event.get("thread")
-        if await _may_read(self.user, thread_id):
+        if isinstance(thread_id, str) and await self._readable(thread_id):
             await self._out(
                 {
                     "type": "receipt",
@@ -403,7 +432,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_ACCESS_ENDED)
             return
         self.user = user
+        self.user_checked = time.monotonic()
         await self._sync_workspaces()
+        positions = await _thread_positions(user)
+        for thread_id in self.readable - set(positions):
+            self.delivered.pop(thread_id, None)
+        for thread_id, sequence in positions.items():
+            self.delivered.setdefault(thread_id, sequence)
+        self.readable = set(positions)
         await self._out({"type": "access_changed", "workspace": event.get("workspace")})
 
     async def session_ended(self, event):

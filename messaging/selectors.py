@@ -56,14 +56,17 @@ def threads_for_user(user) -> QuerySet[Thread]:
     )
 
 
-def thread_for_user(user, thread_id: UUID | str) -> Thread:
-    """Fetch-and-authorize one thread: 404 for anyone who is not a participant."""
+def thread_for_user(user, thread_id: UUID | str, *, for_update: bool = False) -> Thread:
+    """Fetch-and-authorize one thread: 404 for anyone who is not a participant.
+
+    ``for_update`` also locks the thread row (not the joined rows) until the transaction ends,
+    so authorization and the lock are one query.
+    """
+    qs = threads_for_user(user).select_related("workspace", "membership__clinician")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
     try:
-        return (
-            threads_for_user(user)
-            .select_related("workspace", "membership__clinician")
-            .get(pk=thread_id)
-        )
+        return qs.get(pk=thread_id)
     except (Thread.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
 
@@ -82,6 +85,18 @@ def attachment_for_user(user, thread_id, attachment_id) -> tuple[Thread, Attachm
     if attachment.message.is_removed and not policies.is_owner(user, thread.workspace):
         raise Http404
     return thread, attachment
+
+
+def readable_messages(user, thread_id) -> QuerySet[Message]:
+    """Messages of one thread, filtered in the same query by the user's participation: a user
+    who may not (or no longer) read the thread gets an empty result, never an error.
+
+    This is what the live socket reads on every event, so a member removed since the socket
+    last re-checked access gets nothing even before ``access.changed`` reaches the socket.
+    """
+    return Message.objects.filter(
+        thread_id=thread_id, thread__in=threads_for_user(user).values("pk")
+    ).select_related("sender")
 
 
 def may_post(user, thread: Thread) -> bool:

@@ -13,7 +13,7 @@ from datetime import timedelta
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -117,7 +117,7 @@ def private_thread_open(*, workspace: Workspace, membership_id, by: User) -> Thr
 
 def message_send(
     *,
-    thread: Thread,
+    thread,
     sender: User,
     body,
     client_id,
@@ -126,16 +126,22 @@ def message_send(
 ) -> tuple[Message, bool]:
     """Store a message once per client id and give it the thread's next sequence number.
 
-    Requires: ``thread`` came from ``selectors.thread_for_user(sender, ...)``; this re-checks
-    participation inside the lock. ``files`` are uploaded files (at most
-    ``ATTACHMENTS_PER_MESSAGE``), checked by content before the thread is locked; with at least
-    one, the text may be empty. Returns (message, created). A retry with the same client id
-    returns the stored message unchanged (its files are not stored again); the same id used by
-    someone else is refused. On any failure nothing is stored: no row and no file.
+    ``thread`` is a Thread or its id: participation is decided here, under the row lock, in the
+    same query that takes the lock (404 for a non-participant). ``files`` are uploaded files (at
+    most ``ATTACHMENTS_PER_MESSAGE``), checked by content before the thread is locked; with at
+    least one, the text may be empty. Returns (message, created). A retry with the same client
+    id returns the stored message unchanged (its files are not stored again); the same id used
+    by someone else is refused. On any failure nothing is stored: no row and no file.
+
     A new message also records a pending e-mail notice for the other participants
-    (``messaging.notifications``), and a clinician's answer resolves the reply-overdue alerts
-    it ends.
-    A clinician's message counts as guidance time (``time_spent``: how long the form was open).
+    (``messaging.notifications``), a clinician's answer resolves the reply-overdue alerts it
+    ends, and a clinician's message counts as guidance time (``time_spent``: how long the form
+    was open).
+
+    Queries (PostgreSQL, text only): BEGIN, lock-and-authorize, client-id look-up, INSERT,
+    thread UPDATE, the sender's read mark (1, or 3 the first time), participants, the pending
+    e-mail notices, COMMIT; a clinician's message adds its guidance-time entry and the
+    reply-overdue check.
     """
     checked = attachments.check_uploads(files)
     body = _clean_body(body, may_be_empty=bool(checked))
@@ -160,7 +166,7 @@ def message_send(
 @transaction.atomic
 def _message_store(
     *,
-    thread: Thread,
+    thread,
     sender: User,
     body: str,
     client_id: UUID,
@@ -168,11 +174,10 @@ def _message_store(
     written: list[str],
     time_spent: timedelta | None,
 ) -> tuple[Message, bool]:
-    # The row lock serialises senders of one thread (PostgreSQL: SELECT ... FOR UPDATE; SQLite:
-    # the IMMEDIATE transaction already holds the database's write lock).
-    locked = Thread.objects.select_for_update().get(pk=thread.pk)
-    fresh = selectors.thread_for_user(sender, locked.pk)
-    if not selectors.may_post(sender, fresh):
+    # The row lock serialises senders of one thread (PostgreSQL: SELECT ... FOR UPDATE OF the
+    # thread row; SQLite: the IMMEDIATE transaction already holds the database's write lock).
+    locked = selectors.thread_for_user(sender, getattr(thread, "pk", thread), for_update=True)
+    if not selectors.may_post(sender, locked):
         raise ValidationError(_("This person is no longer in your care team."))
     existing = Message.objects.filter(thread=locked, client_id=client_id).first()
     if existing is not None:
@@ -181,14 +186,11 @@ def _message_store(
         return existing, False
     now = timezone.now()
     sequence = locked.last_sequence + 1
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(
-                thread=locked, sequence=sequence, client_id=client_id, sender=sender, body=body
-            )
-    except IntegrityError:  # pragma: no cover - only without a working row lock
-        existing = Message.objects.get(thread=locked, client_id=client_id)
-        return existing, False
+    # No savepoint: under the row lock nobody else can take this sequence or client id, so the
+    # unique constraints cannot fail here; if they ever did, the whole send rolls back.
+    message = Message.objects.create(
+        thread=locked, sequence=sequence, client_id=client_id, sender=sender, body=body
+    )
     _attachments_store(message=message, checked=checked, written=written)
     locked.last_sequence = sequence
     locked.last_message_at = now
@@ -215,7 +217,7 @@ def _message_store(
             time_spent=time_spent,
             at=now,
         )
-    participants = selectors.participant_ids(fresh)
+    participants = selectors.participant_ids(locked)
     notifications.notices_record(
         recipient_ids=[pk for pk in participants if pk != sender.pk], at=now
     )
@@ -356,32 +358,43 @@ def message_remove(*, thread: Thread, message_id, by: User) -> Message:
 
 
 def _mark_read(*, thread: Thread, user: User, sequence: int) -> bool:
-    mark, _created = ReadMark.objects.get_or_create(thread=thread, user=user)
-    if sequence <= mark.last_read_sequence:
-        return False
-    ReadMark.objects.filter(pk=mark.pk, last_read_sequence__lt=sequence).update(
-        last_read_sequence=sequence, updated_at=timezone.now()
+    """Move the user's read mark forward to ``sequence``; one UPDATE when the mark exists."""
+    moved = ReadMark.objects.filter(
+        thread=thread, user=user, last_read_sequence__lt=sequence
+    ).update(last_read_sequence=sequence, updated_at=timezone.now())
+    if moved:
+        return True
+    mark, created = ReadMark.objects.get_or_create(
+        thread=thread, user=user, defaults={"last_read_sequence": sequence}
     )
-    return True
+    if created:
+        return True
+    # Created by a concurrent request between the two statements: move it if still behind.
+    return bool(
+        ReadMark.objects.filter(pk=mark.pk, last_read_sequence__lt=sequence).update(
+            last_read_sequence=sequence, updated_at=timezone.now()
+        )
+    )
 
 
 @transaction.atomic
-def thread_mark_read(*, thread: Thread, user: User, sequence=None) -> int:
+def thread_mark_read(*, thread, user: User, sequence=None) -> int:
     """Record that ``user`` has read up to ``sequence`` (default: everything). Never moves back;
-    never past the last message. Tells the other participants (the sender sees "read")."""
-    selectors.thread_for_user(user, thread.pk)
-    last = Thread.objects.values_list("last_sequence", flat=True).get(pk=thread.pk)
+    never past the last message. Tells the other participants (the sender sees "read").
+    ``thread`` is a Thread or its id; participation is checked here (404 otherwise)."""
+    fresh = selectors.thread_for_user(user, getattr(thread, "pk", thread))
+    last = fresh.last_sequence
     if sequence is None:
         sequence = last
     if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 0:
         raise ValidationError({"sequence": _("The sequence must be a whole number.")})
     sequence = min(sequence, last)
-    if sequence and _mark_read(thread=thread, user=user, sequence=sequence):
+    if sequence and _mark_read(thread=fresh, user=user, sequence=sequence):
         _publish_to_participants(
-            thread,
+            fresh,
             {
                 "type": "receipt.event",
-                "thread": str(thread.pk),
+                "thread": str(fresh.pk),
                 "user": str(user.pk),
                 "sequence": sequence,
             },

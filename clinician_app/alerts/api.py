@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,7 +28,8 @@ from clinician_app.alerts.serializers import (
     ResolveSerializer,
     ReviewSerializer,
 )
-from clinician_app.caseload import FILTERS, SORTS, caseload_rows
+from clinician_app.caseload import FILTERS, SORTS, caseload_rows, fill_cells
+from clinician_app.caseload import PAGE_SIZE as CASELOAD_PAGE_SIZE
 
 
 class IsClinician(BasePermission):
@@ -43,32 +44,46 @@ class IsClinician(BasePermission):
 CLINICIAN_ONLY = [IsAuthenticated, IsClinician]
 
 
+class CaseloadPagination(PageNumberPagination):
+    """Pages of the caseload (``?page=2``): the order is over every patient, so page 1 holds
+    those who need attention most. A page that does not exist is a 404."""
+
+    page_size = CASELOAD_PAGE_SIZE
+
+
 class CaseloadView(APIView):
     permission_classes = CLINICIAN_ONLY
+    pagination_class = CaseloadPagination
 
     @extend_schema(
         parameters=[
             OpenApiParameter("show", str, enum=list(FILTERS)),
             OpenApiParameter("sort", str, enum=list(SORTS)),
+            OpenApiParameter("page", int),
         ],
         responses=CaseloadRowSerializer(many=True),
     )
     def get(self, request):
-        """Every active patient, needs attention first. Unknown filter values are ignored."""
+        """Active patients, needs attention first, a page at a time (``count``, ``next``,
+        ``previous``, ``results``). Unknown filter values are ignored."""
         show = request.query_params.get("show")
         sort = request.query_params.get("sort")
         rows, _columns = caseload_rows(
             clinician=request.user,
             show=show if show in FILTERS else "all",
             sort=sort if sort in SORTS else "attention",
+            cells=False,
         )
+        paginator = self.pagination_class()
+        shown = paginator.paginate_queryset(rows, request, view=self)
+        fill_cells(shown, request.user)
         care_services.access_record_many(
             actor=request.user,
-            workspaces=[r.workspace for r in rows],
+            workspaces=[r.workspace for r in shown],
             section="caseload",
             via="api",
         )
-        return Response(CaseloadRowSerializer(rows, many=True).data)
+        return paginator.get_paginated_response(CaseloadRowSerializer(shown, many=True).data)
 
 
 class AlertPagination(CursorPagination):

@@ -56,11 +56,33 @@ def test_caseload_api_puts_attention_first_and_hides_unshared_activity(gp, thera
     inactivity(workspace)
     calm = workspace_for(PatientFactory(full_name="Aaron Calm"))
     add_member(calm, gp, [Section.PROGRESS])
-    rows = api(gp).get(reverse("api:caseload") + "?sort=bogus&show=bogus").json()
+    rows = api(gp).get(reverse("api:caseload") + "?sort=bogus&show=bogus").json()["results"]
     assert [r["workspace"] for r in rows] == [str(workspace.pk), str(calm.pk)]
     assert rows[0]["open_alerts"] == 1 and rows[0]["attention_label"] == "Open alert"
-    row = api(therapist).get(reverse("api:caseload")).json()[0]
+    row = api(therapist).get(reverse("api:caseload")).json()["results"][0]
     assert row["recency"] is None and row["last_activity_at"] is None and row["open_alerts"] == 0
+
+
+def test_the_caseload_api_is_paged_with_the_order_over_every_patient(bulk):
+    from clinician_app.caseload import PAGE_SIZE
+
+    gp = GPFactory()
+    workspaces = bulk(gp, PAGE_SIZE + 20)
+    client = api(gp)
+    first = client.get(reverse("api:caseload")).json()
+    assert first["count"] == PAGE_SIZE + 20 and len(first["results"]) == PAGE_SIZE
+    assert first["previous"] is None and "page=2" in first["next"]
+    attention = [r["attention"] for r in first["results"]]
+    assert attention == sorted(attention) and attention[0] == 0
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 20 and second["next"] is None
+    ids = {r["workspace"] for r in first["results"] + second["results"]}
+    assert ids == {str(w.pk) for w in workspaces}
+    assert AccessLogEntry.objects.filter(actor=gp, via="api").count() == PAGE_SIZE + 20
+    for bad in ("3", "nope", "0"):
+        response = client.get(reverse("api:caseload") + f"?page={bad}")
+        assert response.status_code == 404, bad
+    assert AccessLogEntry.objects.filter(actor=gp, via="api").count() == PAGE_SIZE + 20
 
 
 def test_acknowledge_and_resolve_through_the_api(gp, gp_membership, workspace, outsider_clinician):

@@ -1,5 +1,6 @@
 """The caseload: attention order, filters, recency in words, columns, constant queries."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from alerts.models import Alert, AlertKind
 from care.models import AccessLogEntry, Workspace
 from care.sections import Section
 from clinician_app import caseload_columns
+from clinician_app.caseload import PAGE_SIZE
 from clinician_app.caseload_columns import Column
 from tests.factories import ALL_SECTIONS, GPFactory, PatientFactory, add_member, workspace_for
 
@@ -52,12 +54,50 @@ def test_queries_are_the_same_for_10_100_and_1000_patients(client, bulk, habit_c
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(URL)
         assert response.status_code == 200
-        assert response.content.decode().count("data-workspace=") == size
+        body = response.content.decode()
+        # Every patient is counted and ordered; one page of them is shown.
+        assert body.count("data-workspace=") == min(size, PAGE_SIZE)
+        assert f"{size} patients" in body
         counts.append(len(ctx.captured_queries))
     # session, user, memberships+workspaces+patients, consent rows, alert counts, cadences,
-    # the contributed column, ONE access-log insert for every row (+ savepoint), pending invites.
+    # the contributed column, ONE access-log insert for the rows shown (+ savepoint), pending
+    # invites.
     assert counts[0] == counts[1] == counts[2], counts
-    assert AccessLogEntry.objects.filter(section="caseload").count() == 1110
+    assert AccessLogEntry.objects.filter(section="caseload").count() == 10 + 100 + PAGE_SIZE
+    assert [len(ids) for ids in habit_column] == [5, 50, PAGE_SIZE // 2], (
+        "the column loads only the rows shown (every other one shares habits)"
+    )
+
+
+def test_a_large_caseload_is_paged_attention_first_over_every_patient(client, bulk):
+    gp = GPFactory()
+    workspaces = bulk(gp, 250)
+    login(client, gp)
+    first = client.get(URL + "?sort=attention").content.decode()
+    assert "Page 1 of 3" in first and "showing 1 to 100" in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    assert "page=2" in first
+    # Urgent patients (every fifth) come before everyone else, across the whole caseload:
+    # page 1 starts with all 50 of them, whatever their names.
+    attention = [int(a) for a in re.findall(r'data-attention="(\d)"', first)]
+    assert attention == sorted(attention) and attention[:50] == [0] * 50
+    third = client.get(URL + "?sort=attention&page=3").content.decode()
+    assert third.count("data-workspace=") == 50 and "showing 201 to 250" in third
+    shown = set(re.findall(r'data-workspace="([0-9a-f-]+)"', first + third))
+    second = client.get(URL + "?sort=attention&page=2").content.decode()
+    shown |= set(re.findall(r'data-workspace="([0-9a-f-]+)"', second))
+    assert shown == {str(w.pk) for w in workspaces}, "every patient on exactly one page"
+    # The filter counts are over every patient, not the page.
+    assert "Urgent alerts (50)" in first
+
+
+@pytest.mark.parametrize(("page", "shown"), [("nope", "page 1"), ("0", "page 1"), ("9", "page 2")])
+def test_a_page_that_does_not_exist_shows_the_nearest_with_a_message(client, bulk, page, shown):
+    gp = GPFactory()
+    bulk(gp, 120)
+    response = login(client, gp).get(URL + f"?page={page}")
+    assert response.status_code == 200
+    assert f"That page does not exist: showing {shown}." in response.content.decode()
 
 
 def test_needs_attention_first_urgent_then_overdue_review_then_quiet(client, gp):

@@ -126,7 +126,14 @@ def membership_accept(
         workspace=membership.workspace,
         membership=str(membership.pk),
     )
+    sections = list(sections)
     sharing_update(membership=membership, sections=sections, by=by)
+    if not sections:
+        # sharing_update tells the clinician's sockets only when a section changed; joining the
+        # team changes access too (the workspace, its team thread), so they re-check either way.
+        publish_access_changed(
+            user_ids=[membership.clinician_id], workspace_id=membership.workspace_id
+        )
     return membership
 
 

@@ -1,0 +1,61 @@
+"""The cost of one live message, in queries, so a gain cannot silently regress (docs/benchmarks.md).
+
+One message on the live socket is: the sender's ``send`` (authorized under the thread's row lock),
+then one read per *other* receiving socket (the sender's own socket sends the stored message it
+already holds). Before this was measured the same path took 18 queries.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from care import services as care
+from messaging import consumers
+
+
+@pytest.mark.django_db
+def test_one_live_message_costs_a_fixed_small_number_of_queries(team_thread, patient, gp, send):
+    send(team_thread, patient, "first")  # the sender's read mark exists from now on
+    thread_id = str(team_thread.pk)
+    with CaptureQueriesContext(connection) as sent:
+        message, created = consumers.send(patient, thread_id, str(uuid.uuid4()), "Hello")
+    assert created
+    with CaptureQueriesContext(connection) as delivered:
+        payloads = consumers.messages_after(gp, thread_id, message.sequence - 1)
+    assert [p["sequence"] for p in payloads] == [message.sequence]
+    # (savepoint,) lock-and-authorize, client-id look-up, INSERT, thread UPDATE, read-mark UPDATE,
+    # participants, (release): no separate authorization, no savepoint around the INSERT.
+    assert len(sent) <= 8, [q["sql"] for q in sent.captured_queries]
+    assert len(delivered) == 1
+
+
+@pytest.mark.django_db
+def test_a_read_for_a_removed_member_finds_nothing_even_before_the_socket_hears_of_it(
+    team_thread, patient, gp, gp_membership, send
+):
+    send(team_thread, patient, "Before")
+    care.membership_end(membership=gp_membership, by=patient)
+    message = send(team_thread, patient, "After")
+    assert consumers.messages_after(gp, str(team_thread.pk), 0) == []
+    assert [p["body"] for p in consumers.messages_after(patient, str(team_thread.pk), 0)] == [
+        "Before",
+        "After",
+    ]
+    assert message.sequence == 2
+
+
+@pytest.mark.django_db
+def test_sending_to_a_thread_one_is_not_in_is_not_found_and_stores_nothing(
+    team_thread, outsider_clinician
+):
+    from django.http import Http404
+
+    from messaging.models import Message
+
+    with pytest.raises(Http404):
+        consumers.send(outsider_clinician, str(team_thread.pk), str(uuid.uuid4()), "Hi")
+    assert Message.objects.count() == 0
