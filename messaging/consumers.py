@@ -370,7 +370,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # socket owes, send it now instead of reading it back on the layer event (which then
         # finds nothing new). Any other case is left to the event, in order.
         if created and self.delivered.get(thread_id) == message.sequence - 1:
-            await self._out({"type": "message", "message": message_payload(message)})
+            # The socket carries no files, so a message it just stored has no attachments.
+            payload = message_payload(message, attachments=[])
+            await self._out({"type": "message", "message": payload})
             self.delivered[thread_id] = message.sequence
 
     async def _on_read(self, frame):

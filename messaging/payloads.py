@@ -26,11 +26,16 @@ def attachment_payload(attachment: Attachment, *, thread_id) -> dict:
     }
 
 
-def message_payload(message: Message) -> dict:
+def message_payload(message: Message, *, attachments=None) -> dict:
     """Requires the message's ``attachments`` to be prefetched where many messages are built
-    (``selectors.messages_for_thread`` does); otherwise it costs one query."""
+    (``selectors.messages_for_thread`` does); otherwise it costs one query. A caller that knows
+    them already (a message just stored over the socket, which carries no files) passes
+    ``attachments`` and the payload costs no query at all."""
     sender = message.sender
-    attachments = [] if message.is_removed else list(message.attachments.all())
+    if message.is_removed:
+        attachments = []
+    elif attachments is None:
+        attachments = list(message.attachments.all())
     return {
         "id": str(message.pk),
         "thread": str(message.thread_id),

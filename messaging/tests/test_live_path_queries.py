@@ -28,9 +28,12 @@ def test_one_live_message_costs_a_fixed_small_number_of_queries(team_thread, pat
         payloads = consumers.messages_after(gp, thread_id, message.sequence - 1)
     assert [p["sequence"] for p in payloads] == [message.sequence]
     # (savepoint,) lock-and-authorize, client-id look-up, INSERT, thread UPDATE, read-mark UPDATE,
-    # participants, (release): no separate authorization, no savepoint around the INSERT.
-    assert len(sent) <= 8, [q["sql"] for q in sent.captured_queries]
-    assert len(delivered) == 1
+    # participants, the pending e-mail notices (one upsert for every recipient), (release): no
+    # separate authorization, no savepoint around the INSERT.
+    assert len(sent) <= 9, [q["sql"] for q in sent.captured_queries]
+    # The messages after the socket's position, filtered by participation in the same query, and
+    # one prefetch of their attachments for the whole batch.
+    assert len(delivered) == 2, [q["sql"] for q in delivered.captured_queries]
 
 
 @pytest.mark.django_db
