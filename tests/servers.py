@@ -60,24 +60,10 @@ def _tail(log) -> str:
     return log.read().decode(errors="replace")[-3000:]
 
 
-@contextlib.contextmanager
-def daphne_server(env: dict | None = None, timeout: float = 30.0, migrate: bool = True):
-    """Run ``daphne config.asgi:application`` on a free port; yields its base URL.
-
-    Without ``VAR_DIR`` or ``DATABASE_URL`` in ``env`` the server gets its own SQLite file.
-    ``migrate=False`` for a database already migrated (shared by several servers)."""
+def _start_daphne(environment: dict) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    own_var_dir = None
-    env = dict(env or {})
-    if "VAR_DIR" not in env and "DATABASE_URL" not in env:
-        own_var_dir = ROOT / "var" / f"daphne-test-{port}"
-        own_var_dir.mkdir(parents=True, exist_ok=True)
-        env["VAR_DIR"] = str(own_var_dir)
-    environment = server_environment(env)
-    if migrate:
-        manage("migrate", "--noinput", "-v0", env=env)
     # Output goes to a file: a pipe nobody reads would stop the server once it fills up.
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finally
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in _stop_daphne
     process = subprocess.Popen(
         [
             sys.executable,
@@ -94,30 +80,72 @@ def daphne_server(env: dict | None = None, timeout: float = 30.0, migrate: bool 
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"daphne exited: {_tail(log)}")
-            try:
-                urllib.request.urlopen(base_url + "/healthz", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        yield base_url
-    finally:
-        process.terminate()
+    process.log = log
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _wait_ready(process: subprocess.Popen, base_url: str, deadline: float) -> None:
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"daphne exited: {_tail(process.log)}")
         try:
-            process.wait(timeout=10)
+            urllib.request.urlopen(base_url + "/healthz", timeout=2)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _stop_daphne(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
-        log.close()
+        process.log.close()
+
+
+@contextlib.contextmanager
+def daphne_servers(
+    count: int, env: dict | None = None, timeout: float = 30.0, migrate: bool = True
+):
+    """Run ``count`` processes of ``daphne config.asgi:application``, each on a free port, all
+    on the same database; yields their base URLs.
+
+    Without ``VAR_DIR`` or ``DATABASE_URL`` in ``env`` they get a SQLite file of their own
+    (removed afterwards). ``migrate=False`` for a database that is already migrated."""
+    env = dict(env or {})
+    own_var_dir = None
+    if "VAR_DIR" not in env and "DATABASE_URL" not in env:
+        (ROOT / "var").mkdir(exist_ok=True)
+        own_var_dir = Path(tempfile.mkdtemp(prefix="daphne-test-", dir=ROOT / "var"))
+        env["VAR_DIR"] = str(own_var_dir)
+    processes = []
+    try:
+        if migrate:
+            manage("migrate", "--noinput", "-v0", env=env)
+        environment = server_environment(env)
+        started = [_start_daphne(environment) for _ in range(count)]
+        processes = [process for process, _url in started]
+        deadline = time.monotonic() + timeout
+        for process, base_url in started:
+            _wait_ready(process, base_url, deadline)
+        yield [base_url for _process, base_url in started]
+    finally:
+        _stop_daphne(processes)
         if own_var_dir is not None:
             shutil.rmtree(own_var_dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def daphne_server(env: dict | None = None, timeout: float = 30.0, migrate: bool = True):
+    """One Daphne process (see ``daphne_servers``); yields its base URL."""
+    with daphne_servers(1, env, timeout, migrate) as (base_url,):
+        yield base_url
 
 
 class SharedDatabase:
@@ -146,9 +174,11 @@ class SharedDatabase:
 
 
 @contextlib.contextmanager
-def shared_database(folder: Path):
+def shared_database(folder: Path, template: str | None = None):
     """Create and migrate a database in ``folder`` (SQLite) or on the PostgreSQL server that
-    ``DATABASE_URL`` names; always removed afterwards."""
+    ``DATABASE_URL`` names; always removed afterwards. On PostgreSQL, ``template`` names an
+    already migrated database to copy (a second, where migrating takes twenty); nobody may be
+    connected to it."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         folder.mkdir(parents=True, exist_ok=True)
@@ -168,11 +198,21 @@ def shared_database(folder: Path):
     parts = urlsplit(url)
     admin_dsn = urlunsplit(parts._replace(path="/postgres"))
     dsn = urlunsplit(parts._replace(path=f"/{name}"))
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    copied = False
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        if template:
+            try:
+                conn.execute(create + sql.SQL(" TEMPLATE {}").format(sql.Identifier(template)))
+                copied = True
+            except psycopg.errors.ObjectInUse:  # someone is connected to it: migrate instead
+                pass
+        if not copied:
+            conn.execute(create)
     try:
-        env = {"DATABASE_URL": dsn, "DB_CONN_MAX_AGE": "0"}
-        manage("migrate", "--noinput", "-v0", env=env)
+        env = {"DATABASE_URL": dsn}
+        if not copied:
+            manage("migrate", "--noinput", "-v0", env=env)
         yield SharedDatabase(env, dsn=dsn)
     finally:
         with psycopg.connect(admin_dsn, autocommit=True) as conn:

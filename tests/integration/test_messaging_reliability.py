@@ -26,6 +26,7 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pytest
@@ -33,7 +34,12 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from tests.factories import PASSWORD
-from tests.servers import daphne_server, manage, redis_server, shared_database
+from tests.servers import daphne_servers, manage, redis_server, shared_database
+
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+# The tests read the servers' database, not pytest-django's. On PostgreSQL the mark makes
+# pytest-django create its test database even when this module runs alone, to be copied.
+pytestmark = [pytest.mark.django_db] if ON_POSTGRES else []
 
 ACK_TIMEOUT = 3.0  # seconds a client waits for an ack before sending again (same client id)
 CASE_TIMEOUT = 30.0  # no case may take longer than this, whatever happens
@@ -41,12 +47,14 @@ CASE_TIMEOUT = 30.0  # no case may take longer than this, whatever happens
 # Three conversations, one per case, so the cases do not see each other's messages.
 SET_UP = """
 import json
+import uuid
 from messaging import services
 from tests.factories import GPFactory, PatientFactory, add_member, workspace_for
 people = {}
 for case in ("fanout", "restart", "slow"):
-    patient = PatientFactory(email=f"{case}-patient@example.test")
-    gp = GPFactory(email=f"{case}-gp@example.test")
+    tag = uuid.uuid4().hex[:8]
+    patient = PatientFactory(email=f"{case}-patient-{tag}@example.test")
+    gp = GPFactory(email=f"{case}-gp-{tag}@example.test")
     workspace = workspace_for(patient)
     add_member(workspace, gp, [])
     thread = services.team_thread_for(workspace=workspace)
@@ -79,19 +87,33 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(redis_binary, tmp_path_factory):
+def migrated_template(request):
+    """On PostgreSQL, the test run's own migrated database is copied rather than a new one
+    migrated (a second instead of twenty). SQLite test databases live in memory: None."""
+    if not ON_POSTGRES:
+        return None
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        from django.db import connections
+
+        name = connections["default"].settings_dict["NAME"]
+        connections.close_all()  # PostgreSQL copies a database only when nobody is connected
+    return name
+
+
+@pytest.fixture(scope="module")
+def site(redis_binary, migrated_template, tmp_path_factory):
     folder = tmp_path_factory.mktemp("reliability")
     with (
         redis_server(redis_binary) as redis,
-        shared_database(folder) as db,
+        shared_database(folder, template=migrated_template) as db,
     ):
         env = {**db.env, "REDIS_URL": redis.url, "LOG_LEVEL": "WARNING"}
-        people = json.loads(manage("shell", "-c", SET_UP, env=env).strip().splitlines()[-1])
-        with (
-            daphne_server(env=env, migrate=False) as a,
-            daphne_server(env=env, migrate=False) as b,
-        ):
-            yield Site(a=a, b=b, redis=redis, db=db, people=people)
+        with ThreadPoolExecutor(1) as pool:  # the people are made while the servers start
+            seeding = pool.submit(manage, "shell", "-c", SET_UP, env=env)
+            with daphne_servers(2, env=env, migrate=False) as (a, b):
+                people = json.loads(seeding.result(timeout=120).strip().splitlines()[-1])
+                yield Site(a=a, b=b, redis=redis, db=db, people=people)
 
 
 def sign_in(base_url: str, email: str) -> str:
