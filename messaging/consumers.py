@@ -216,6 +216,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self._sync_workspaces()
         # Baseline: threads the client does not resume start from "now".
         self.delivered: dict[str, int] = await _thread_positions(user)
+        # New messages wait for the client's first frame (normally ``resume``): pushed before
+        # it, they would arrive ahead of the ones the resume asks for, and a client that keeps
+        # "the highest sequence seen" would resume past messages it never got.
+        self.held: set[str] | None = set()
         await self.accept()
         self.presence_counted = True
         await _presence_connect(user=user)
@@ -314,6 +318,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._error("not_found", "no such thread", ref)
         except ValidationError as error:
             await self._error("invalid", " ".join(error.messages), ref)
+        if self.held is not None:
+            await self._release_held()
+
+    async def _release_held(self) -> None:
+        held, self.held = self.held, None
+        for thread_id in held:
+            await self._deliver_after(thread_id)
 
     async def _on_ping(self, frame):
         await _presence_seen(user=self.user)
@@ -367,6 +378,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 await self._out({"type": "message", "message": payload})
             return
         if sequence > self.delivered.get(thread_id, 0):
+            if self.held is not None:  # the client has not said where it is yet
+                self.held.add(thread_id)
+                return
             await self._deliver_after(thread_id)
 
     async def receipt_event(self, event):

@@ -51,7 +51,7 @@ import uuid
 from messaging import services
 from tests.factories import GPFactory, PatientFactory, add_member, workspace_for
 people = {}
-for case in ("fanout", "restart", "slow"):
+for case in ("fanout", "restart", "slow", "rejoin"):
     tag = uuid.uuid4().hex[:8]
     patient = PatientFactory(email=f"{case}-patient-{tag}@example.test")
     gp = GPFactory(email=f"{case}-gp-{tag}@example.test")
@@ -158,7 +158,7 @@ class LiveClient:
     def last(self) -> int:
         return max(self.sequences, default=0)
 
-    async def open(self) -> None:
+    async def open(self, resume: bool = True) -> None:
         """Connect (again), retrying until the server takes the socket; then ``resume`` from the
         last sequence seen (a first connection resumes from 0: the whole thread)."""
         delay = 0.1
@@ -181,7 +181,13 @@ class LiveClient:
         self.ws = ws
         self.connects += 1
         self.reader = asyncio.create_task(self._read(ws))
-        await ws.send(json.dumps({"v": 1, "type": "resume", "threads": {self.thread: self.last}}))
+        if resume:
+            await self.resume()
+
+    async def resume(self) -> None:
+        await self.ws.send(
+            json.dumps({"v": 1, "type": "resume", "threads": {self.thread: self.last}})
+        )
 
     async def _read(self, ws) -> None:
         try:
@@ -432,6 +438,44 @@ async def test_a_receiver_that_stops_reading_catches_up_without_a_gap(site):
         sent=total,
         received={c.name: len(c.sequences) for c in (*senders, stalled, away)},
         resends=sum(c.resends for c in senders),
+        seconds=time.monotonic() - started,
+    )
+
+
+async def test_a_client_that_resumes_while_the_conversation_goes_on_gets_each_message_once(site):
+    people = site.people["rejoin"]
+    started = time.monotonic()
+    patient = LiveClient("patient@A", site.a, sign_in(site.a, people["patient"]), people["thread"])
+    gp = LiveClient("gp@B", site.b, sign_in(site.b, people["gp"]), people["thread"])
+
+    async def conversation():
+        await patient.open()
+        await gp.open()
+        sent = [(people["patient_id"], [])]
+        for n in range(3):
+            sent[0][1].append((await patient.send(f"before {n}"))["client_id"])
+        await gp.wait_for(3, 10)
+        await gp.close()  # the GP's connection drops ...
+        for n in range(3):
+            sent[0][1].append((await patient.send(f"while away {n}"))["client_id"])
+        # ... and comes back; before its ``resume`` reaches the server, the patient writes again.
+        await gp.open(resume=False)
+        sent[0][1].append((await patient.send("just after the GP came back"))["client_id"])
+        await asyncio.sleep(0.5)  # time for the new message to reach the GP's socket, if it would
+        await gp.resume()
+        await asyncio.gather(patient.wait_for(7, 10), gp.wait_for(7, 10))
+        await asyncio.sleep(0.5)  # a late duplicate would show here
+        return sent
+
+    try:
+        sent = await run_bounded(conversation())
+    finally:
+        await asyncio.gather(patient.close(), gp.close(), return_exceptions=True)
+    assert_consistent(site, people["thread"], sent, [patient, gp])
+    report(
+        "resume while the conversation goes on",
+        sent=7,
+        received={c.name: len(c.sequences) for c in (patient, gp)},
         seconds=time.monotonic() - started,
     )
 
