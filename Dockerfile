@@ -12,9 +12,10 @@ COPY pyproject.toml README.md ./
 COPY . .
 RUN pip install --no-cache-dir . \
  && useradd --system --home /var/lib/care care \
- && mkdir -p /var/lib/care/static /var/lib/care/media \
+ && mkdir -p /var/lib/care/static /var/lib/care/media /var/lib/care/attachments \
  && SECRET_KEY=build-only python manage.py collectstatic --noinput \
- && chown -R care /var/lib/care
+ && chown -R care /var/lib/care \
+ && chmod 700 /var/lib/care/attachments
 
 USER care
 EXPOSE 8000

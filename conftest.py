@@ -15,6 +15,24 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_attachment_storage(tmp_path_factory):
+    """Attachment files written by tests go to a temporary folder, never to ``var/``."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    storages = {**settings.STORAGES}
+    storages["attachments"] = {
+        **storages["attachments"],
+        "OPTIONS": {
+            **storages["attachments"]["OPTIONS"],
+            "location": tmp_path_factory.mktemp("attachments"),
+        },
+    }
+    with override_settings(STORAGES=storages):
+        yield
+
+
 @pytest.fixture
 def world(db):
     from tests.world import build_world

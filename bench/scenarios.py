@@ -501,7 +501,7 @@ def history(cfg: dict) -> dict:
     # The SQL plan of the deep page: the (thread, sequence) unique index, not a scan.
     with CaptureQueriesContext(connection) as ctx:
         selectors.messages_for_thread(thread=thread, before=middle)
-    sql = ctx.captured_queries[-1]["sql"]
+    sql = ctx.captured_queries[0]["sql"]  # the page of messages (then their attachments)
     if connection.vendor in ("sqlite", "postgresql"):
         prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
         with connection.cursor() as cursor:

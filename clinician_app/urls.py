@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("clinician_app.alerts.urls")),
     path("patients/<uuid:workspace_id>/goals/", include("clinician_app.goals.urls")),
     path("", include("clinician_app.toolbox.urls")),
+    path("", include("clinician_app.cover.urls")),
 ]

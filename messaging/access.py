@@ -9,6 +9,7 @@ actually change a message (tested in messaging/tests).
 from config.access import Audience, Rule
 
 _thread = {"thread_id": "thread"}
+_attachment = {"thread_id": "thread", "attachment_id": "attachment"}
 _ws = {"workspace_id": "workspace"}
 
 ROUTES = {
@@ -18,6 +19,12 @@ ROUTES = {
     "api:message-list": Rule(Audience.WORKSPACE, methods=("GET", "POST"), api=True, params=_thread),
     "api:message-edit": Rule(Audience.WORKSPACE, methods=("POST",), api=True, params=_thread),
     "api:message-remove": Rule(Audience.WORKSPACE, methods=("POST",), api=True, params=_thread),
+    "api:message-attachment": Rule(
+        Audience.WORKSPACE,
+        api=True,
+        params=_attachment,
+        note="participants of the thread; a clinician's download is access-logged",
+    ),
     "api:thread-read": Rule(Audience.WORKSPACE, methods=("POST",), api=True, params=_thread),
     "api:private-thread-open": Rule(
         Audience.WORKSPACE_OWNER, methods=("POST",), api=True, params=_ws
@@ -43,6 +50,7 @@ ROUTES = {
     "patient:message_thread_remove": Rule(
         Audience.PATIENT_OWNER, methods=("POST",), params=_thread, ok={"POST": 400}
     ),
+    "patient:message_thread_attachment": Rule(Audience.PATIENT_OWNER, params=_attachment),
     # Clinician face: active care-team members, no section consent needed.
     "clinician:inbox": Rule(Audience.CLINICIAN),
     "clinician:message_agreement": Rule(
@@ -59,6 +67,9 @@ ROUTES = {
     ),
     "clinician:message_thread_remove": Rule(
         Audience.CARE_TEAM, methods=("POST",), params=_thread, ok={"POST": 400}
+    ),
+    "clinician:message_thread_attachment": Rule(
+        Audience.CARE_TEAM, params=_attachment, note="every download is access-logged"
     ),
 }
 

@@ -6,14 +6,17 @@ is not a participant), writes through ``messaging.services``.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from care import policies
 from care.services import access_record
-from messaging import selectors, services
+from messaging import attachments, downloads, selectors, services
 from messaging.payloads import message_payload
 from messaging.serializers import (
     AgreementAcknowledgeSerializer,
@@ -84,16 +87,47 @@ class MessageList(APIView):
             }
         )
 
+    parser_classes = [JSONParser, MultiPartParser]
+
     @extend_schema(request=MessageSendSerializer, responses={201: MessageSerializer})
     def post(self, request, thread_id):
         thread = selectors.thread_for_user(request.user, thread_id)
+        if attachments.request_too_large(request):
+            raise _TooLarge(attachments.too_large_message())
         data = _valid(MessageSendSerializer, request)
         message, created = services.message_send(
-            thread=thread, sender=request.user, body=data["body"], client_id=data["client_id"]
+            thread=thread,
+            sender=request.user,
+            body=data.get("body", ""),
+            client_id=data["client_id"],
+            files=data.get("attachments", []),
         )
         return Response(
             message_payload(message),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class _TooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
+class MessageAttachment(APIView):
+    """The file of one attachment, for a participant of the thread. Pictures are served inline,
+    PDFs as a download; never cached. A clinician's download is written to the patient's access
+    log."""
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="the file, with its detected content type"
+            )
+        }
+    )
+    def get(self, request, thread_id, attachment_id):
+        return downloads.attachment_response(
+            user=request.user, thread_id=thread_id, attachment_id=attachment_id, via="api"
         )
 
 

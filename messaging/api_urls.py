@@ -17,6 +17,11 @@ urlpatterns = [
         api.MessageRemove.as_view(),
         name="message-remove",
     ),
+    path(
+        "messaging/threads/<uuid:thread_id>/attachments/<uuid:attachment_id>/",
+        api.MessageAttachment.as_view(),
+        name="message-attachment",
+    ),
     path("messaging/threads/<uuid:thread_id>/read/", api.ThreadRead.as_view(), name="thread-read"),
     path(
         "messaging/workspaces/<uuid:workspace_id>/private-threads/",

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 MESSAGE_MAX_LENGTH = 4000
+ATTACHMENTS_PER_MESSAGE = 3
 
 
 class Thread(models.Model):
@@ -99,6 +100,50 @@ class Message(models.Model):
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
+
+
+class Attachment(models.Model):
+    """A picture or PDF sent with a message. The file lives in the private ``attachments``
+    storage under a random name; ``name`` is the sender's file name, made safe, with the
+    extension of the type found in the content. Kept in the record when its message is removed
+    (like the text), deleted from storage when the row is deleted (erasure)."""
+
+    class Type(models.TextChoices):
+        PNG = "image/png", _("PNG picture")
+        JPEG = "image/jpeg", _("JPEG picture")
+        WEBP = "image/webp", _("WebP picture")
+        PDF = "application/pdf", _("PDF document")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=40, choices=Type.choices)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=80, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["message", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "position"], name="attachment_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(position__lt=ATTACHMENTS_PER_MESSAGE),
+                name="attachment_position_within_limit",
+            ),
+            models.CheckConstraint(condition=models.Q(size__gte=1), name="attachment_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk} of {self.message_id}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
 
 class MessageRevision(models.Model):
@@ -197,3 +242,30 @@ class ReplyAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"agreement for {self.membership_id}"
+
+
+class PendingNotice(models.Model):
+    """Someone has a new message they have not been told about by e-mail yet.
+
+    One row per person, whatever the number of messages or threads: a burst of messages moves
+    ``last_message_at`` on the same row (``INSERT ... ON CONFLICT DO UPDATE``), it never adds
+    rows. ``send_message_notifications`` claims the rows that have been quiet long enough,
+    deletes them and sends one e-mail each (``messaging.notifications``). The row holds no
+    message text and no thread: only who is to be told and since when.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recipient = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    first_message_at = models.DateTimeField()
+    last_message_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["first_message_at"]
+        indexes = [models.Index(fields=["last_message_at"], name="pending_notice_last_idx")]
+
+    def __str__(self) -> str:
+        return f"pending notice for {self.recipient_id}"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from care.models import CareTeamMembership
 from care.services import access_record
-from messaging import selectors, services
+from messaging import attachments, downloads, selectors, services
 from messaging.forms import MessageEditForm, MessageForm, MessageRemoveForm
 from messaging.models import ReplyAgreement
 
@@ -38,14 +38,22 @@ def thread_page(request, thread_id, *, template: str, url_name: str) -> HttpResp
     """GET shows the latest page (older pages by ``?before=N``) and marks the thread read;
     POST sends a message and redirects back (post/redirect/get)."""
     thread = selectors.thread_for_user(request.user, thread_id)
-    form = MessageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and attachments.request_too_large(request):
+        # Refused on its announced length, without checking (or storing) any of its files;
+        # the text is kept for the next try.
+        form = MessageForm(data={"client_id": uuid.uuid4(), "body": request.POST.get("body", "")})
+        form.is_valid()
+        form.add_error(None, attachments.too_large_message())
+    else:
+        form = MessageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         try:
             message, _created = services.message_send(
                 thread=thread,
                 sender=request.user,
                 body=form.cleaned_data["body"],
                 client_id=form.cleaned_data["client_id"],
+                files=form.cleaned_data["attachments"],
             )
         except ValidationError as error:
             _form_errors(form, error)
@@ -90,6 +98,13 @@ def thread_page(request, thread_id, *, template: str, url_name: str) -> HttpResp
             "url_name": url_name,
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def attachment(request, thread_id, attachment_id) -> HttpResponse:
+    """One attachment's file, for a participant of the thread (404 otherwise)."""
+    return downloads.attachment_response(
+        user=request.user, thread_id=thread_id, attachment_id=attachment_id, via="web"
     )
 
 

@@ -6,13 +6,31 @@ carry them (the layer carries ids and sequence numbers only).
 
 from __future__ import annotations
 
-from messaging.models import Message
+from django.urls import reverse
+
+from messaging.models import Attachment, Message
 
 PROTOCOL_VERSION = 1
 
 
+def attachment_payload(attachment: Attachment, *, thread_id) -> dict:
+    return {
+        "id": str(attachment.pk),
+        "name": attachment.name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "url": reverse(
+            "api:message-attachment",
+            kwargs={"thread_id": thread_id, "attachment_id": attachment.pk},
+        ),
+    }
+
+
 def message_payload(message: Message) -> dict:
+    """Requires the message's ``attachments`` to be prefetched where many messages are built
+    (``selectors.messages_for_thread`` does); otherwise it costs one query."""
     sender = message.sender
+    attachments = [] if message.is_removed else list(message.attachments.all())
     return {
         "id": str(message.pk),
         "thread": str(message.thread_id),
@@ -24,4 +42,5 @@ def message_payload(message: Message) -> dict:
         "created_at": message.created_at.isoformat(),
         "edited": message.edited_at is not None,
         "removed": message.is_removed,
+        "attachments": [attachment_payload(a, thread_id=message.thread_id) for a in attachments],
     }

@@ -25,9 +25,11 @@ from django.utils import timezone
 
 from care import policies
 from care.models import CareTeamMembership, Workspace
-from messaging.models import Message, Presence, ReadMark, ReplyAgreement, Thread
+from messaging.models import Attachment, Message, Presence, ReadMark, ReplyAgreement, Thread
 
 PAGE_SIZE = 50
+# Working days a patient may expect to wait for a reply when the clinician has set no agreement.
+DEFAULT_REPLY_DAYS = 2
 ONLINE_WINDOW = timedelta(minutes=2)
 
 
@@ -46,9 +48,9 @@ def threads_for_user(user) -> QuerySet[Thread]:
     return qs.filter(
         Q(kind=Thread.Kind.TEAM)
         | Q(
+            policies.membership_current("membership__"),
             kind=Thread.Kind.PRIVATE,
             membership__clinician=user,
-            membership__status=CareTeamMembership.Status.ACTIVE,
         )
     )
 
@@ -65,11 +67,27 @@ def thread_for_user(user, thread_id: UUID | str) -> Thread:
         raise Http404 from None
 
 
+def attachment_for_user(user, thread_id, attachment_id) -> tuple[Thread, Attachment]:
+    """Fetch-and-authorize one attachment of one thread: 404 for anyone who is not a current
+    participant. An attachment of a removed message is hidden from the thread; only the patient
+    whose record it is can still fetch it (from their data export)."""
+    thread = thread_for_user(user, thread_id)
+    try:
+        attachment = Attachment.objects.select_related("message").get(
+            pk=attachment_id, message__thread=thread
+        )
+    except (Attachment.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+    if attachment.message.is_removed and not policies.is_owner(user, thread.workspace):
+        raise Http404
+    return thread, attachment
+
+
 def may_post(user, thread: Thread) -> bool:
     """Reading a private thread stays possible for the patient after the member left; posting
     needs every participant to be current."""
     if thread.kind == Thread.Kind.PRIVATE:
-        return thread.membership.status == CareTeamMembership.Status.ACTIVE
+        return thread.membership.is_active
     return True
 
 
@@ -77,8 +95,8 @@ def participant_ids(thread: Thread) -> list:
     """User ids of everyone who may currently read this thread (for publishing)."""
     ids = [thread.workspace.patient_id]
     members = CareTeamMembership.objects.filter(
+        policies.membership_current(),
         workspace_id=thread.workspace_id,
-        status=CareTeamMembership.Status.ACTIVE,
         clinician__is_active=True,
     )
     if thread.kind == Thread.Kind.PRIVATE:
@@ -97,10 +115,14 @@ def messages_for_thread(
     """Keyset pages by sequence: ``after`` gives the next ``limit`` in ascending order (catch-up);
     ``before`` (or nothing) gives the latest ``limit`` before it, returned ascending.
 
-    Queries: 1 (messages with their senders), whatever the page size.
+    Queries: 2 (messages with their senders; their attachments), whatever the page size.
     """
     limit = limit or PAGE_SIZE
-    qs = Message.objects.filter(thread=thread).select_related("sender")
+    qs = (
+        Message.objects.filter(thread=thread)
+        .select_related("sender")
+        .prefetch_related("attachments")
+    )
     if after is not None:
         return list(qs.filter(sequence__gt=after).order_by("sequence")[:limit])
     if before is not None:
@@ -167,8 +189,69 @@ def add_working_days(start: datetime, days: int) -> datetime:
 def reply_due(*, since: datetime | None, agreement: ReplyAgreement | None) -> datetime | None:
     if since is None:
         return None
-    days = agreement.reply_within_working_days if agreement else 2
+    days = agreement.reply_within_working_days if agreement else DEFAULT_REPLY_DAYS
     return add_working_days(since, days)
+
+
+# The shortest possible agreement is one working day, so nothing younger can be overdue.
+_YOUNGEST_OVERDUE = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class OverdueReply:
+    workspace_id: UUID
+    membership_id: UUID
+    message_id: UUID
+
+
+def overdue_replies(
+    *, now: datetime, threads: QuerySet[Thread] | None = None
+) -> list[OverdueReply]:
+    """Every (care relationship, oldest unanswered patient message) whose agreed reply time
+    (``ReplyAgreement.reply_within_working_days``, 2 working days when none is set) has passed.
+
+    In the team thread every active member's own agreement counts; in a private thread only
+    that member's. ``threads`` narrows the search (default: all).
+
+    Queries: 2, whatever the number of workspaces (threads awaiting a reply with their oldest
+    unanswered patient message; the active memberships of those workspaces with agreements).
+    """
+    oldest = (
+        Message.objects.filter(
+            thread=OuterRef("pk"),
+            sender_id=OuterRef("workspace__patient_id"),
+            created_at__gte=OuterRef("awaiting_reply_since"),
+        )
+        .order_by("sequence")
+        .values("pk")[:1]
+    )
+    waiting = (threads if threads is not None else Thread.objects.all()).filter(
+        awaiting_reply_since__isnull=False, awaiting_reply_since__lte=now - _YOUNGEST_OVERDUE
+    )
+    rows = list(
+        waiting.annotate(oldest=Subquery(oldest)).values_list(
+            "workspace_id", "kind", "membership_id", "awaiting_reply_since", "oldest"
+        )
+    )
+    if not rows:
+        return []
+    members: dict = {}
+    for pk, workspace_id, days in CareTeamMembership.objects.filter(
+        workspace_id__in=Subquery(waiting.values("workspace_id")),
+        status=CareTeamMembership.Status.ACTIVE,
+        clinician__is_active=True,
+    ).values_list("pk", "workspace_id", "reply_agreement__reply_within_working_days"):
+        members.setdefault(workspace_id, []).append((pk, days or DEFAULT_REPLY_DAYS))
+    found = []
+    for workspace_id, kind, thread_membership_id, since, message_id in rows:
+        if message_id is None:
+            continue
+        for membership_id, days in members.get(workspace_id, []):
+            if kind == Thread.Kind.PRIVATE and membership_id != thread_membership_id:
+                continue
+            if add_working_days(since, days) < now:
+                found.append(OverdueReply(workspace_id, membership_id, message_id))
+    return found
 
 
 @dataclass(frozen=True)

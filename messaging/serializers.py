@@ -22,6 +22,14 @@ class ThreadSerializer(serializers.Serializer):
         return thread.membership.clinician.full_name if thread.membership_id else None
 
 
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.CharField()
+
+
 class MessageSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     thread = serializers.UUIDField()
@@ -33,6 +41,7 @@ class MessageSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     edited = serializers.BooleanField()
     removed = serializers.BooleanField()
+    attachments = AttachmentSerializer(many=True)
 
 
 class MessagePageSerializer(serializers.Serializer):
@@ -42,8 +51,16 @@ class MessagePageSerializer(serializers.Serializer):
 
 
 class MessageSendSerializer(serializers.Serializer):
+    """JSON for text; ``multipart/form-data`` to attach files (repeat the ``attachments`` part,
+    at most three). The text may be empty when a file is attached."""
+
     client_id = serializers.UUIDField()
-    body = serializers.CharField(max_length=MESSAGE_MAX_LENGTH)
+    body = serializers.CharField(
+        max_length=MESSAGE_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=False
+    )
+    attachments = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True, use_url=False), required=False
+    )
 
 
 class MessageEditSerializer(serializers.Serializer):

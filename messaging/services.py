@@ -18,13 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from alerts.models import Alert, AlertKind
+from alerts.services import alert_resolve
 from care import policies
 from care.events import publish, publish_workspace_event, user_group
 from care.models import CareTeamMembership, Workspace
 from care.services import audit
-from messaging import selectors
+from messaging import attachments, notifications, selectors
 from messaging.models import (
     MESSAGE_MAX_LENGTH,
+    Attachment,
     Message,
     MessageRevision,
     Presence,
@@ -39,11 +42,13 @@ def _publish_to_participants(thread: Thread, event: dict) -> None:
         publish(user_group(user_id), event)
 
 
-def _clean_body(body) -> str:
+def _clean_body(body, *, may_be_empty: bool = False) -> str:
+    if body is None:
+        body = ""
     if not isinstance(body, str):
         raise ValidationError({"body": _("Please write your message as text.")})
     body = body.strip()
-    if not body:
+    if not body and not may_be_empty:
         raise ValidationError({"body": _("Please write something before sending.")})
     if len(body) > MESSAGE_MAX_LENGTH:
         raise ValidationError(
@@ -87,7 +92,7 @@ def private_thread_open(*, workspace: Workspace, membership_id, by: User) -> Thr
         raise Http404
     try:
         membership = CareTeamMembership.objects.get(
-            pk=membership_id, workspace=workspace, status=CareTeamMembership.Status.ACTIVE
+            policies.membership_current(), pk=membership_id, workspace=workspace
         )
     except (CareTeamMembership.DoesNotExist, ValueError, ValidationError):
         raise ValidationError({"membership": _("Choose someone in your care team.")}) from None
@@ -108,16 +113,50 @@ def private_thread_open(*, workspace: Workspace, membership_id, by: User) -> Thr
 # --- messages --------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def message_send(*, thread: Thread, sender: User, body, client_id) -> tuple[Message, bool]:
+def message_send(
+    *, thread: Thread, sender: User, body, client_id, files=()
+) -> tuple[Message, bool]:
     """Store a message once per client id and give it the thread's next sequence number.
 
     Requires: ``thread`` came from ``selectors.thread_for_user(sender, ...)``; this re-checks
-    participation inside the lock. Returns (message, created). A retry with the same client id
-    returns the stored message unchanged; the same id used by someone else is refused.
+    participation inside the lock. ``files`` are uploaded files (at most
+    ``ATTACHMENTS_PER_MESSAGE``), checked by content before the thread is locked; with at least
+    one, the text may be empty. Returns (message, created). A retry with the same client id
+    returns the stored message unchanged (its files are not stored again); the same id used by
+    someone else is refused. On any failure nothing is stored: no row and no file.
+    A new message also records a pending e-mail notice for the other participants
+    (``messaging.notifications``), and a clinician's answer resolves the reply-overdue alerts
+    it ends.
     """
-    body = _clean_body(body)
+    checked = attachments.check_uploads(files)
+    body = _clean_body(body, may_be_empty=bool(checked))
     client_id = _clean_client_id(client_id)
+    written: list[str] = []
+    try:
+        return _message_store(
+            thread=thread,
+            sender=sender,
+            body=body,
+            client_id=client_id,
+            checked=checked,
+            written=written,
+        )
+    except BaseException:
+        # The transaction rolled back: the files written for it must go too.
+        attachments.discard(written)
+        raise
+
+
+@transaction.atomic
+def _message_store(
+    *,
+    thread: Thread,
+    sender: User,
+    body: str,
+    client_id: UUID,
+    checked: list[attachments.CheckedFile],
+    written: list[str],
+) -> tuple[Message, bool]:
     # The row lock serialises senders of one thread (PostgreSQL: SELECT ... FOR UPDATE; SQLite:
     # the IMMEDIATE transaction already holds the database's write lock).
     locked = Thread.objects.select_for_update().get(pk=thread.pk)
@@ -139,9 +178,11 @@ def message_send(*, thread: Thread, sender: User, body, client_id) -> tuple[Mess
     except IntegrityError:  # pragma: no cover - only without a working row lock
         existing = Message.objects.get(thread=locked, client_id=client_id)
         return existing, False
+    _attachments_store(message=message, checked=checked, written=written)
     locked.last_sequence = sequence
     locked.last_message_at = now
     update = ["last_sequence", "last_message_at", "updated_at"]
+    answered = False
     if sender.is_patient:
         if locked.awaiting_reply_since is None:
             locked.awaiting_reply_since = now
@@ -149,18 +190,72 @@ def message_send(*, thread: Thread, sender: User, body, client_id) -> tuple[Mess
     elif locked.awaiting_reply_since is not None:
         locked.awaiting_reply_since = None
         update.append("awaiting_reply_since")
+        answered = True
     locked.save(update_fields=update)
+    if answered:
+        _reply_overdue_alerts_resolve(workspace_id=locked.workspace_id, by=sender, now=now)
     _mark_read(thread=locked, user=sender, sequence=sequence)
-    _publish_to_participants(
-        fresh,
-        {
-            "type": "message.event",
-            "kind": "created",
-            "thread": str(locked.pk),
-            "sequence": sequence,
-        },
+    participants = selectors.participant_ids(fresh)
+    notifications.notices_record(
+        recipient_ids=[pk for pk in participants if pk != sender.pk], at=now
     )
+    event = {
+        "type": "message.event",
+        "kind": "created",
+        "thread": str(locked.pk),
+        "sequence": sequence,
+    }
+    for user_id in participants:
+        publish(user_group(user_id), event)
     return message, True
+
+
+def _reply_overdue_alerts_resolve(*, workspace_id, by: User, now) -> None:
+    """An answer may end a reply-overdue alert: resolve each unresolved one of this workspace
+    whose care relationship has no thread still overdue (1 query when there is none)."""
+    alerts = list(
+        Alert.objects.filter(
+            workspace_id=workspace_id,
+            kind=AlertKind.REPLY_OVERDUE,
+            status__in=Alert.UNRESOLVED,
+        )
+    )
+    if not alerts:
+        return
+    still = {
+        o.membership_id
+        for o in selectors.overdue_replies(
+            now=now, threads=Thread.objects.filter(workspace_id=workspace_id)
+        )
+    }
+    for alert in alerts:
+        if alert.membership_id not in still:
+            alert_resolve(alert=alert, by=by, note=_("Answered in messages."))
+
+
+def _attachments_store(
+    *, message: Message, checked: list[attachments.CheckedFile], written: list[str]
+) -> None:
+    """Rows first (one INSERT), then the files; every file written is listed in ``written`` so
+    that the caller can delete it if the transaction does not commit."""
+    if not checked:
+        return
+    rows = [
+        Attachment(
+            message=message,
+            position=position,
+            name=item.name,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
+            storage_name=attachments.new_storage_name(),
+        )
+        for position, item in enumerate(checked)
+    ]
+    Attachment.objects.bulk_create(rows)
+    for row, item in zip(rows, checked, strict=True):
+        attachments.write(row.storage_name, item.data)
+        written.append(row.storage_name)
 
 
 def _own_message(*, thread: Thread, message_id, user: User) -> Message:

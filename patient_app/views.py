@@ -62,7 +62,12 @@ def care_team(request):
     return render(
         request,
         "patient_app/care_team.html",
-        {"workspace": workspace, "members": members, "form": SectionsForm()},
+        {
+            "workspace": workspace,
+            "members": members,
+            "form": SectionsForm(),
+            "covers": selectors.covers_for_workspace(workspace=workspace),
+        },
     )
 
 
@@ -151,6 +156,7 @@ def access_log(request):
         "caseload": _("Your line in their patient list"),
         "care_team": _("Your care team"),
         "messages": _("Your messages"),
+        "message_attachment": _("A file attached to your messages"),
         "alerts": _("Alerts your care team keeps about you"),
         "timeline": _("The timeline of your programme"),
     }

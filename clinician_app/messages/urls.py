@@ -8,4 +8,9 @@ urlpatterns = [
     path("<uuid:thread_id>/", views.thread, name="message_thread"),
     path("<uuid:thread_id>/edit/", views.edit, name="message_thread_edit"),
     path("<uuid:thread_id>/remove/", views.remove, name="message_thread_remove"),
+    path(
+        "<uuid:thread_id>/attachments/<uuid:attachment_id>/",
+        views.attachment,
+        name="message_thread_attachment",
+    ),
 ]

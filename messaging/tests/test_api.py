@@ -157,5 +157,5 @@ def test_message_list_queries_stay_flat(team_thread, patient, size, send):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(messages_url(team_thread))
     assert len(response.json()["results"]) == size
-    # 1 thread (fetch-and-authorize), 1 messages with senders.
-    assert len(captured) == 2
+    # 1 thread (fetch-and-authorize), 1 messages with senders, 1 their attachments.
+    assert len(captured) == 3

@@ -6,7 +6,7 @@ from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from care import services as care
 from care.models import CareTeamMembership
@@ -97,3 +97,9 @@ def edit(request, thread_id):
 @require_POST
 def remove(request, thread_id):
     return pages.remove(request, thread_id, url_name=THREAD)
+
+
+@patient_required
+@require_GET
+def attachment(request, thread_id, attachment_id):
+    return pages.attachment(request, thread_id, attachment_id)

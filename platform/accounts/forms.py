@@ -33,7 +33,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "timezone", "language"]
+        fields = ["full_name", "timezone", "language", "message_notifications"]
         widgets = {
             "language": forms.Select(
                 choices=[("en", "English"), ("da", "Dansk"), ("nb", "Norsk bokmål")]

@@ -93,6 +93,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("time zone"), max_length=64, default="Europe/Copenhagen", validators=[validate_timezone]
     )
     language = models.CharField(_("language"), max_length=8, default="en")
+    # A short e-mail that a new message is waiting (never its text); see docs/messaging.md.
+    message_notifications = models.BooleanField(
+        _("e-mail me when a new message arrives"),
+        default=True,
+        help_text=_(
+            "The e-mail only says that a message is waiting, with a link. It never contains "
+            "the message itself."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=dj_timezone.now)

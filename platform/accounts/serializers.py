@@ -22,5 +22,14 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "role", "organisation", "timezone", "language"]
+        fields = [
+            "id",
+            "email",
+            "full_name",
+            "role",
+            "organisation",
+            "timezone",
+            "language",
+            "message_notifications",
+        ]
         read_only_fields = ["id", "email", "role", "organisation"]

@@ -8,12 +8,24 @@ from accounts.models import User
 
 
 @transaction.atomic
-def user_profile_update(*, user: User, full_name: str, timezone: str, language: str) -> User:
+def user_profile_update(
+    *,
+    user: User,
+    full_name: str,
+    timezone: str,
+    language: str,
+    message_notifications: bool | None = None,
+) -> User:
+    """Save the person's own details; ``message_notifications`` None leaves it unchanged."""
     user.full_name = full_name
     user.timezone = timezone
     user.language = language
+    fields = ["full_name", "timezone", "language", "updated_at"]
+    if message_notifications is not None:
+        user.message_notifications = message_notifications
+        fields.append("message_notifications")
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["full_name", "timezone", "language", "updated_at"])
+    user.save(update_fields=fields)
     return user
 
 

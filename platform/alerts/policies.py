@@ -26,7 +26,7 @@ def alerts_visible_to(user) -> QuerySet[Alert]:
     if not (user and user.is_authenticated and user.is_active and user.is_clinician):
         return Alert.objects.none()
     member = CareTeamMembership.objects.filter(
-        workspace=OuterRef("workspace"), clinician=user, status=CareTeamMembership.Status.ACTIVE
+        policies.membership_current(), workspace=OuterRef("workspace"), clinician=user
     )
     shared = WorkspaceUserObjectPermission.objects.filter(
         user=user,

@@ -30,6 +30,7 @@ from alerts.models import (
 )
 from care.events import publish_workspace_event
 from care.models import CareTeamMembership, Workspace, WorkspaceUserObjectPermission
+from care.policies import membership_current
 from care.sections import Section
 from care.services import audit
 
@@ -67,9 +68,7 @@ def eligible_memberships(*, workspace: Workspace, section: str) -> list[CareTeam
     the longest-standing first."""
     members = list(
         CareTeamMembership.objects.filter(
-            workspace=workspace,
-            status=CareTeamMembership.Status.ACTIVE,
-            clinician__is_active=True,
+            membership_current(), workspace=workspace, clinician__is_active=True
         )
         .select_related("clinician__organisation")
         .order_by("started_at", "created_at")

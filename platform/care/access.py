@@ -17,3 +17,17 @@ ROUTES = {
     ),
     "api:access-log": Rule(Audience.WORKSPACE_OWNER, api=True, params=_ws),
 }
+
+# Cover pages (clinician_app.cover). Cancelling is for the cover's two clinicians: in the test
+# world the GP's cover is taken by the therapist, so the care-team audience is exactly them.
+ROUTES |= {
+    "clinician:covers": Rule(Audience.CLINICIAN, methods=("GET", "POST")),
+    "api:cover-list": Rule(Audience.CLINICIAN, methods=("GET", "POST"), api=True),
+    "clinician:cover_cancel": Rule(
+        Audience.CARE_TEAM,
+        methods=("POST",),
+        params={"cover_id": "cover"},
+        ok={"POST": 302},
+        note="the absent clinician and the colleague only; 404 for anyone else",
+    ),
+}

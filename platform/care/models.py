@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -73,6 +74,12 @@ class CareTeamMembership(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # A colleague's cover (see Cover): access stops at ``ends_at`` whatever the status says
+    # (care.policies), and the periodic job then ends the membership.
+    cover = models.ForeignKey(
+        "care.Cover", on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships"
+    )
+    ends_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]
@@ -94,7 +101,58 @@ class CareTeamMembership(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status == self.Status.ACTIVE
+        return self.status == self.Status.ACTIVE and (
+            self.ends_at is None or self.ends_at > timezone.now()
+        )
+
+
+class Cover(models.Model):
+    """A clinician away hands their caseload to a colleague of the same organisation for a
+    period. The colleague joins each care team as a cover member (CareTeamMembership.cover)
+    from ``starts_at`` to ``ends_at``; the dates are the inclusive days the clinician chose,
+    the datetimes their bounds in the absent clinician's time zone."""
+
+    MAX_DAYS = 90
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    absent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="covers_given"
+    )
+    colleague = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="covers_received"
+    )
+    starts_on = models.DateField(_("first day away"))
+    ends_on = models.DateField(_("last day away"))
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    note = models.CharField(_("note to patients"), max_length=280, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="cover_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="cover_end_time_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(absent=models.F("colleague")),
+                name="cover_not_by_oneself",
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"Cover {self.pk} ({self.starts_on} to {self.ends_on})"
 
 
 class Invitation(models.Model):

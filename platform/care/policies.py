@@ -4,7 +4,8 @@ Every view, API view, consumer and selector that touches workspace data asks thi
 Rules:
 
 * the patient who owns a workspace may see and change everything in it;
-* a clinician sees a workspace only while their care-team membership is *active*, and sees a
+* a clinician sees a workspace only while their care-team membership is *active* (for a cover
+  member, also only before the cover's end: ``membership_current``), and sees a
   section of it only if the patient has shared that section with them (a guardian object
   permission ``care.share_<section>`` on the workspace);
 * nobody else sees anything: not other patients, not clinicians outside the care team, not staff
@@ -22,8 +23,9 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
@@ -49,11 +51,20 @@ def is_owner(user, workspace: Workspace) -> bool:
     return _usable(user) and workspace.patient_id == user.pk
 
 
+def membership_current(prefix: str = "") -> Q:
+    """THE rule for a membership that gives access now: active, and not past its end (a cover
+    membership's ``ends_at``). Access stops at that instant, before any job ends the row.
+    ``prefix`` reaches a membership through a relation (``"membership__"``)."""
+    return Q(**{f"{prefix}status": CareTeamMembership.Status.ACTIVE}) & (
+        Q(**{f"{prefix}ends_at__isnull": True}) | Q(**{f"{prefix}ends_at__gt": timezone.now()})
+    )
+
+
 def active_membership(user, workspace: Workspace) -> CareTeamMembership | None:
     if not _usable(user) or not user.is_clinician:
         return None
     return CareTeamMembership.objects.filter(
-        workspace=workspace, clinician=user, status=CareTeamMembership.Status.ACTIVE
+        membership_current(), workspace=workspace, clinician=user
     ).first()
 
 
@@ -65,7 +76,7 @@ def workspaces_for_user(user) -> QuerySet[Workspace]:
         return Workspace.objects.filter(patient=user)
     if user.is_clinician:
         active = CareTeamMembership.objects.filter(
-            workspace=OuterRef("pk"), clinician=user, status=CareTeamMembership.Status.ACTIVE
+            membership_current(), workspace=OuterRef("pk"), clinician=user
         )
         return Workspace.objects.filter(Exists(active))
     return Workspace.objects.none()
@@ -112,7 +123,8 @@ def shared_sections(user, workspace: Workspace) -> frozenset[Section]:
 
 
 def shared_sections_by_workspace(user, workspace_ids: Iterable) -> dict[UUID, frozenset[Section]]:
-    """One query: for each workspace id, the sections shared with this clinician."""
+    """One query: for each workspace id, the sections shared with this clinician. The ids must
+    come from ``workspaces_for_user`` (or memberships filtered by ``membership_current``)."""
     rows = WorkspaceUserObjectPermission.objects.filter(
         user=user, content_object_id__in=list(workspace_ids)
     ).values_list("content_object_id", "permission__codename")

@@ -5,11 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from care import policies
-from care.models import AccessLogEntry, CareTeamMembership, Workspace, WorkspaceUserObjectPermission
+from care.models import (
+    AccessLogEntry,
+    CareTeamMembership,
+    Cover,
+    Workspace,
+    WorkspaceUserObjectPermission,
+)
 from care.sections import Section
 
 
@@ -21,7 +28,7 @@ def memberships_for_workspace(
     Queries: 1 for the memberships with their clinicians, 1 for all consent rows.
     """
     qs = CareTeamMembership.objects.filter(workspace=workspace).select_related(
-        "clinician", "clinician__organisation"
+        "clinician", "clinician__organisation", "cover__absent"
     )
     if not include_ended:
         qs = qs.exclude(status=CareTeamMembership.Status.ENDED)
@@ -71,10 +78,8 @@ def caseload_for_clinician(*, clinician: User) -> list[CaseloadRow]:
     """
     memberships = (
         list(
-            CareTeamMembership.objects.filter(
-                clinician=clinician, status=CareTeamMembership.Status.ACTIVE
-            )
-            .select_related("workspace", "workspace__patient")
+            CareTeamMembership.objects.filter(policies.membership_current(), clinician=clinician)
+            .select_related("workspace", "workspace__patient", "cover__absent")
             .order_by("workspace__patient__full_name")
         )
         if clinician.is_active
@@ -101,3 +106,57 @@ def pending_memberships_for_clinician(*, clinician: User) -> QuerySet[CareTeamMe
 
 def workspace_with_patient_prefetch() -> Prefetch:
     return Prefetch("memberships", queryset=CareTeamMembership.objects.select_related("clinician"))
+
+
+# --- cover -----------------------------------------------------------------------------------
+
+
+def covers_for_clinician(*, clinician: User) -> tuple[list[Cover], list[Cover]]:
+    """The covers this clinician gave and received that are not over, each with
+    ``patients``: how many patients the cover member is in the care team of now.
+
+    Queries: 1 (both lists, with the two clinicians and the count)."""
+    now = timezone.now()
+    rows = list(
+        Cover.objects.filter(Q(absent=clinician) | Q(colleague=clinician), ends_at__gt=now)
+        .select_related("absent", "colleague")
+        .annotate(
+            patients=Count("memberships", filter=policies.membership_current("memberships__"))
+        )
+        .order_by("starts_at")
+    )
+    return (
+        [c for c in rows if c.absent_id == clinician.pk],
+        [c for c in rows if c.colleague_id == clinician.pk],
+    )
+
+
+def cover_for_clinician(*, clinician: User, cover_id) -> Cover | None:
+    """A cover either of its two clinicians may act on; None for anyone else."""
+    return (
+        Cover.objects.filter(Q(absent=clinician) | Q(colleague=clinician), pk=cover_id)
+        .select_related("absent", "colleague")
+        .first()
+    )
+
+
+def covers_for_workspace(*, workspace: Workspace) -> list[Cover]:
+    """Covers that concern this patient now or ahead: those of a clinician active in their care
+    team, not cancelled and not over. Each has ``under_way`` and ``covering_here`` (the
+    colleague is in this care team as the cover member now). Queries: 1."""
+    now = timezone.now()
+    absent_ids = CareTeamMembership.objects.filter(
+        policies.membership_current(), workspace=workspace, cover__isnull=True
+    ).values("clinician_id")
+    here = CareTeamMembership.objects.filter(
+        policies.membership_current(), workspace=workspace, cover=OuterRef("pk")
+    )
+    covers = list(
+        Cover.objects.filter(absent_id__in=absent_ids, cancelled_at__isnull=True, ends_at__gt=now)
+        .annotate(covering_here=Exists(here))
+        .select_related("absent", "colleague")
+        .order_by("starts_at")
+    )
+    for cover in covers:
+        cover.under_way = cover.starts_at <= now
+    return covers

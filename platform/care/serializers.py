@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from accounts.serializers import UserSummarySerializer
-from care.models import AccessLogEntry, CareTeamMembership, Workspace
+from care.models import AccessLogEntry, CareTeamMembership, Cover, Workspace
 from care.sections import Section
 
 
@@ -32,6 +32,7 @@ class MembershipSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "ended_at",
+            "ends_at",
             "shared",
         ]
 
@@ -60,3 +61,27 @@ class AccessLogEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AccessLogEntry
         fields = ["id", "actor_name", "actor_role", "section", "via", "created_at"]
+
+
+class CoverSerializer(serializers.ModelSerializer):
+    absent = UserSummarySerializer(read_only=True)
+    colleague = UserSummarySerializer(read_only=True)
+    colleague_id = serializers.UUIDField(write_only=True)
+    note = serializers.CharField(max_length=280, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = Cover
+        fields = [
+            "id",
+            "absent",
+            "colleague",
+            "colleague_id",
+            "starts_on",
+            "ends_on",
+            "starts_at",
+            "ends_at",
+            "note",
+            "created_at",
+            "cancelled_at",
+        ]
+        read_only_fields = ["starts_at", "ends_at", "created_at", "cancelled_at"]

@@ -7,8 +7,10 @@ sockets re-check what they may see.
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -16,6 +18,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connections, router, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +30,7 @@ from care.models import (
     AccessLogEntry,
     AuditEvent,
     CareTeamMembership,
+    Cover,
     Invitation,
     Workspace,
     WorkspaceUserObjectPermission,
@@ -206,7 +210,7 @@ def sharing_update(
     )
     if membership.workspace.patient_id != by.pk:
         raise ValidationError(_("Only the patient decides what is shared."))
-    if membership.status != CareTeamMembership.Status.ACTIVE:
+    if not membership.is_active:
         raise ValidationError(_("Sharing can only be set for an active care-team member."))
     added, removed = _set_sections(membership, wanted)
     for action, changed in (("care.sharing.granted", added), ("care.sharing.revoked", removed)):
@@ -398,3 +402,230 @@ def access_record_sections(
             for section in sections
         ]
     )
+
+
+# --- cover -----------------------------------------------------------------------------------
+#
+# A clinician away hands their caseload to a colleague of the same organisation for a period.
+# At the start the colleague joins each care team the absent clinician is active in as a cover
+# member (an ordinary ACTIVE membership with ``cover`` and ``ends_at`` set), sharing exactly
+# what the patient shares with the absent clinician at that moment. care.policies stops access
+# at ``ends_at``; the periodic job (``manage.py run_covers``) then ends the membership. The
+# patient sees the cover and can change or end it like any other membership.
+
+
+def _cover_bounds(absent: User, starts_on: date, ends_on: date) -> tuple[datetime, datetime]:
+    """The inclusive days as instants: from the first day's midnight to the midnight after the
+    last day, in the absent clinician's time zone."""
+    zone = zoneinfo.ZoneInfo(absent.timezone)
+    start = datetime.combine(starts_on, time.min, tzinfo=zone)
+    end = datetime.combine(ends_on + timedelta(days=1), time.min, tzinfo=zone)
+    return start, end
+
+
+def cover_colleagues(*, absent: User):
+    """Who may cover for ``absent``: active clinicians of the same organisation, not themselves."""
+    if not absent.is_clinician or absent.organisation_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            organisation_id=absent.organisation_id,
+            role__in=User.CLINICAL_ROLES,
+            is_active=True,
+        )
+        .exclude(pk=absent.pk)
+        .order_by("full_name")
+    )
+
+
+@transaction.atomic
+def cover_create(
+    *, absent: User, colleague: User, starts_on: date, ends_on: date, note: str = ""
+) -> Cover:
+    """Arrange a cover. Starts at once when the first day is today (in the absent clinician's
+    time zone); otherwise the periodic job starts it."""
+    if not absent.is_clinician or not absent.is_active:
+        raise ValidationError(_("Only a GP or a therapist can arrange cover."))
+    if not cover_colleagues(absent=absent).filter(pk=colleague.pk).exists():
+        raise ValidationError(
+            {"colleague": _("Choose an active colleague from your own organisation.")}
+        )
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(absent.timezone))
+    errors = {}
+    if starts_on < today:
+        errors["starts_on"] = _("The first day cannot be in the past.")
+    elif starts_on > today + timedelta(days=365):
+        errors["starts_on"] = _("A cover can be arranged up to a year ahead.")
+    if ends_on < starts_on:
+        errors["ends_on"] = _("The last day cannot be before the first day.")
+    elif (ends_on - starts_on).days + 1 > Cover.MAX_DAYS:
+        errors["ends_on"] = _("A cover lasts at most %(days)d days.") % {"days": Cover.MAX_DAYS}
+    if errors:
+        raise ValidationError(errors)
+    starts_at, ends_at = _cover_bounds(absent, starts_on, ends_on)
+    overlapping = Cover.objects.select_for_update().filter(
+        absent=absent, cancelled_at__isnull=True, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    if overlapping.exists():
+        raise ValidationError(_("You already have a cover arranged for some of these days."))
+    cover = Cover(
+        absent=absent,
+        colleague=colleague,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        note=note.strip(),
+        created_by=absent,
+    )
+    cover.full_clean()
+    cover.save()
+    audit(
+        action="care.cover.created",
+        actor=absent,
+        cover=str(cover.pk),
+        colleague=str(colleague.pk),
+        starts_on=starts_on.isoformat(),
+        ends_on=ends_on.isoformat(),
+    )
+    if starts_at <= timezone.now():
+        cover_start(cover=cover)
+    return cover
+
+
+@transaction.atomic
+def cover_start(*, cover: Cover) -> int:
+    """Bring the colleague into every care team the absent clinician is active in now, where
+    the colleague is not already a member (invited or active) and this cover has not been
+    there before (so a patient who ended the cover member is not asked again). Idempotent:
+    the job calls it on every run while the cover lasts, so patients who join the absent
+    clinician's care during the cover are covered too. Returns how many memberships it made.
+
+    A system action: audited as ``care.cover.started`` per workspace (no actor, ids only)."""
+    from care import policies
+
+    cover = Cover.objects.select_for_update().select_related("absent", "colleague").get(pk=cover.pk)
+    now = timezone.now()
+    if cover.cancelled_at is not None or not (cover.starts_at <= now < cover.ends_at):
+        return 0
+    colleague = cover.colleague
+    if not (colleague.is_active and colleague.is_clinician and cover.absent.is_active):
+        return 0
+    taken = CareTeamMembership.objects.filter(clinician=colleague).filter(
+        ~Q(status=CareTeamMembership.Status.ENDED) | Q(cover=cover)
+    )
+    absent_memberships = list(
+        CareTeamMembership.objects.filter(
+            policies.membership_current(), clinician=cover.absent, cover__isnull=True
+        )
+        .exclude(workspace_id__in=taken.values("workspace_id"))
+        .select_related("workspace")
+    )
+    if not absent_memberships:
+        return 0
+    shared = policies.shared_sections_by_workspace(
+        cover.absent, [m.workspace_id for m in absent_memberships]
+    )
+    role = _role_for(colleague)
+    for original in absent_memberships:
+        membership = CareTeamMembership.objects.create(
+            workspace=original.workspace,
+            clinician=colleague,
+            role=role,
+            status=CareTeamMembership.Status.ACTIVE,
+            invited_by=cover.absent,
+            started_at=now,
+            cover=cover,
+            ends_at=cover.ends_at,
+        )
+        sections = set(shared.get(original.workspace_id, frozenset()))
+        _set_sections(membership, sections)
+        audit(
+            action="care.cover.started",
+            actor=None,
+            workspace=original.workspace,
+            cover=str(cover.pk),
+            membership=str(membership.pk),
+            covering_for=str(original.pk),
+            sections=sorted(sections),
+        )
+        publish_access_changed(user_ids=[colleague.pk], workspace_id=original.workspace_id)
+    return len(absent_memberships)
+
+
+def _cover_membership_end(membership: CareTeamMembership, *, action: str, actor) -> None:
+    """End one cover membership (locked by the caller): consent removed, audited, sockets told."""
+    _set_sections(membership, set())
+    membership.status = CareTeamMembership.Status.ENDED
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["status", "ended_at", "updated_at"])
+    audit(
+        action=action,
+        actor=actor,
+        workspace=membership.workspace,
+        cover=str(membership.cover_id),
+        membership=str(membership.pk),
+    )
+    publish_access_changed(user_ids=[membership.clinician_id], workspace_id=membership.workspace_id)
+
+
+@transaction.atomic
+def cover_cancel(*, cover: Cover, by: User) -> Cover:
+    """Cancel a cover (the absent clinician, or the colleague handing it back). Its memberships
+    end at once. Idempotent."""
+    cover = Cover.objects.select_for_update().get(pk=cover.pk)
+    if by.pk not in (cover.absent_id, cover.colleague_id):
+        raise ValidationError(_("Only the two clinicians of a cover can cancel it."))
+    if cover.cancelled_at is not None:
+        return cover
+    cover.cancelled_at = timezone.now()
+    cover.save(update_fields=["cancelled_at", "updated_at"])
+    audit(action="care.cover.cancelled", actor=by, cover=str(cover.pk))
+    open_memberships = (
+        CareTeamMembership.objects.select_for_update()
+        .filter(cover=cover)
+        .exclude(status=CareTeamMembership.Status.ENDED)
+        .select_related("workspace")
+        .order_by("pk")
+    )
+    for membership in open_memberships:
+        _cover_membership_end(membership, action="care.cover.ended", actor=by)
+    return cover
+
+
+@dataclass(frozen=True)
+class CoverRun:
+    started: int
+    ended: int
+
+
+def covers_run() -> CoverRun:
+    """The periodic job: start (or top up) every cover under way, end every cover membership
+    past its end. Idempotent; safe every few minutes and from two schedulers at once (row
+    locks)."""
+    now = timezone.now()
+    started = 0
+    current = Cover.objects.filter(
+        cancelled_at__isnull=True, starts_at__lte=now, ends_at__gt=now
+    ).order_by("pk")
+    for cover in current:
+        started += cover_start(cover=cover)
+    ended = 0
+    expired = (
+        CareTeamMembership.objects.filter(cover__isnull=False, ends_at__lte=now)
+        .exclude(status=CareTeamMembership.Status.ENDED)
+        .values_list("pk", flat=True)
+    )
+    for membership_id in list(expired):
+        with transaction.atomic():
+            membership = (
+                CareTeamMembership.objects.select_for_update()
+                .select_related("workspace")
+                .filter(pk=membership_id)
+                .exclude(status=CareTeamMembership.Status.ENDED)
+                .first()
+            )
+            if membership is not None:
+                _cover_membership_end(membership, action="care.cover.ended", actor=None)
+                ended += 1
+    return CoverRun(started=started, ended=ended)

@@ -36,6 +36,8 @@ class SecurityHeadersMiddleware:
         )
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            response.headers["Cache-Control"] = "no-store"
+            # A view may ask for more ("private, no-store" on files), never for less.
+            if "no-store" not in response.headers.get("Cache-Control", ""):
+                response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"
         return response

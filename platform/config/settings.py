@@ -231,6 +231,21 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # 1 MiB: nothing a patient types is larger
 
+# --- message attachments (docs/messaging.md) ------------------------------------------------
+# Private files: outside MEDIA_ROOT and STATIC_ROOT, no URL of their own, readable only by the
+# process owner. They are served only by the attachment views, to the thread's participants.
+ATTACHMENTS_ROOT = VAR_DIR / "attachments"
+STORAGES["attachments"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": ATTACHMENTS_ROOT,
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
+# The largest file one attachment may be (checked on the bytes received, not on a header).
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
+
 # --- transport security ---------------------------------------------------------------------
 # Secure cookies, HSTS and the HTTPS redirect are on everywhere except the local demo and tests.
 SECURE = env_bool("SECURE", not LOCAL)
@@ -302,3 +317,15 @@ LOGGING = {
         "daphne": {"level": "WARNING"},
     },
 }
+
+# --- links in e-mails and message notifications ---------------------------------------------
+# The site's public address (scheme and host, no path) for links in e-mails. Default: the local
+# server, or https:// and the first allowed host in production.
+SITE_URL = env_str(
+    "SITE_URL",
+    "http://127.0.0.1:8000" if LOCAL else (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else ""),
+).rstrip("/")
+# A new message is told by e-mail (never its text) once no further message has come for this
+# many seconds, or at the latest this long after the first untold one; see docs/messaging.md.
+MESSAGE_NOTIFY_DELAY_SECONDS = env_int("MESSAGE_NOTIFY_DELAY_SECONDS", 300, minimum=0)
+MESSAGE_NOTIFY_MAX_WAIT_SECONDS = env_int("MESSAGE_NOTIFY_MAX_WAIT_SECONDS", 3600, minimum=0)

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("messaging.api_urls")),
     path("", include("measures.api_urls")),
     path("", include("clinician_app.alerts.api_urls")),
+    path("", include("clinician_app.cover.api_urls")),
     path("", include("goals.api_urls")),
     path("", include("toolbox.api_urls")),
 ]

@@ -68,3 +68,13 @@ def test_a_scheduler_runs_the_alert_rules_in_a_loop_against_the_same_database():
         assert env[name] == web["environment"][name], name
     assert scheduler["healthcheck"]["disable"] is True
     assert "ports" not in scheduler
+
+
+def test_the_scheduler_also_sends_the_message_notifications_with_the_site_address():
+    scheduler = compose["services"]["scheduler"]
+    command = " ".join(scheduler["command"])
+    assert "manage.py send_message_notifications" in command
+    assert command.index("send_message_notifications") < command.index("sleep")
+    env = scheduler["environment"]
+    for name in ("SITE_URL", "MESSAGE_NOTIFY_DELAY_SECONDS", "MESSAGE_NOTIFY_MAX_WAIT_SECONDS"):
+        assert name in env and name in variables_read, name

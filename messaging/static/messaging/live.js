@@ -48,7 +48,23 @@
     body.className = m.removed ? "removed" : "body";
     body.textContent = m.removed ? list.dataset.removedLabel || "Message removed" : m.body;
     item.appendChild(meta);
-    item.appendChild(body);
+    if (m.removed || m.body) { item.appendChild(body); }
+    if (!m.removed && m.attachments && m.attachments.length) {
+      var files = document.createElement("ul");
+      files.className = "attachments";
+      files.setAttribute("aria-label", list.dataset.attachmentsLabel || "");
+      m.attachments.forEach(function (a) {
+        var entry = document.createElement("li");
+        var link = document.createElement("a");
+        // The page's own download route (the same checks and access log as the server's links).
+        link.href = list.dataset.attachmentUrl.replace("00000000-0000-0000-0000-000000000000", a.id);
+        link.textContent = a.name;
+        if (a.content_type.indexOf("image/") !== 0) { link.setAttribute("download", ""); }
+        entry.appendChild(link);
+        files.appendChild(entry);
+      });
+      item.appendChild(files);
+    }
     if (!item.parentNode) {
       var empty = list.querySelector(".empty");
       if (empty) { empty.remove(); }
@@ -103,6 +119,9 @@
     form.addEventListener("submit", function (event) {
       var body = form.querySelector("textarea").value;
       var clientId = form.querySelector("input[name=client_id]").value;
+      var picker = form.querySelector("input[type=file]");
+      // Files travel only with the plain form post; the socket carries text.
+      if (picker && picker.files.length) { return; }
       // The same client id as the plain form post: a retry either way is stored once.
       if (body.trim() && send({ type: "send", thread: threadId, client_id: clientId, body: body })) {
         event.preventDefault();
