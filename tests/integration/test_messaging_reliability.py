@@ -111,7 +111,8 @@ def site(redis_binary, migrated_template, tmp_path_factory):
         env = {**db.env, "REDIS_URL": redis.url, "LOG_LEVEL": "WARNING"}
         with ThreadPoolExecutor(1) as pool:  # the people are made while the servers start
             seeding = pool.submit(manage, "shell", "-c", SET_UP, env=env)
-            with daphne_servers(2, env=env, migrate=False) as (a, b):
+            # Generous start-up time: two servers, the seeding and a busy shared machine.
+            with daphne_servers(2, env=env, migrate=False, timeout=120) as (a, b):
                 people = json.loads(seeding.result(timeout=120).strip().splitlines()[-1])
                 yield Site(a=a, b=b, redis=redis, db=db, people=people)
 
