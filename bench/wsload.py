@@ -75,6 +75,12 @@ async def _open(sock: Socket, open_timeout: float):
         hello = json.loads(await asyncio.wait_for(ws.recv(), open_timeout))
         if hello.get("type") != "hello":
             raise RuntimeError(f"expected hello, got {hello.get('type')}")
+        # As every real client does (live.js): say where it is, so that the socket starts
+        # pushing new messages (it holds them until the client's first frame).
+        await ws.send(json.dumps({"v": hello.get("v", 1), "type": "resume", "threads": {}}))
+        resumed = json.loads(await asyncio.wait_for(ws.recv(), open_timeout))
+        if resumed.get("type") != "resumed":
+            raise RuntimeError(f"expected resumed, got {resumed.get('type')}")
     return ws
 
 

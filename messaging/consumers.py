@@ -219,6 +219,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.readable: set[str] = set(self.delivered)
         self.read_sent: dict[str, int] = {}
         self.user_checked = time.monotonic()
+        # New messages wait for the client's first frame (normally ``resume``): pushed before
+        # it, they would arrive ahead of the ones the resume asks for, and a client that keeps
+        # "the highest sequence seen" would resume past messages it never got.
+        self.held: set[str] | None = set()
         await self.accept()
         self.presence_counted = True
         await _presence_connect(user=user)
@@ -328,6 +332,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._error("not_found", "no such thread", ref)
         except ValidationError as error:
             await self._error("invalid", " ".join(error.messages), ref)
+        if self.held is not None:
+            await self._release_held()
+
+    async def _release_held(self) -> None:
+        held, self.held = self.held, None
+        for thread_id in held:
+            await self._deliver_after(thread_id)
 
     async def _on_ping(self, frame):
         await _presence_seen(user=self.user)
@@ -398,6 +409,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 await self._out({"type": "message", "message": payload})
             return
         if sequence > self.delivered.get(thread_id, 0):
+            if self.held is not None:  # the client has not said where it is yet
+                self.held.add(thread_id)
+                return
             await self._deliver_after(thread_id)
 
     async def receipt_event(self, event):

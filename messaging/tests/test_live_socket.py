@@ -117,6 +117,9 @@ async def test_members_receive_a_new_message_live_and_outsiders_do_not(
     outsider_socket, ok2, _ = await connect(outsider_clinician)
     patient_socket, ok3, _ = await connect(patient)
     assert ok and ok2 and ok3
+    for socket in (gp_socket, outsider_socket):  # a client says where it is first
+        await send_frame(socket, type="resume", threads={})
+        assert (await next_frame(socket))["type"] == "resumed"
     await send_frame(
         patient_socket, type="send", thread=str(thread.pk), client_id=str(uuid.uuid4()), body="Hi"
     )
@@ -176,6 +179,21 @@ async def test_reconnecting_returns_exactly_what_was_missed_once_in_order(thread
     await _send(thread, patient, "six")
     frame = await next_frame(socket)
     assert frame["message"]["sequence"] == 6
+    assert await nothing_more(socket, 0.3)
+    await socket.disconnect()
+
+
+async def test_messages_wait_for_the_clients_resume_so_they_come_once_in_order(thread, patient, gp):
+    for body in ("one", "two"):
+        await _send(thread, patient, body)
+    # The GP's page saw "one" only; the socket opens, and "three" is sent before the page's
+    # resume reaches the server.
+    socket, _ok, _ = await connect(gp)
+    await _send(thread, patient, "three")
+    assert await nothing_more(socket, 0.3)
+    await send_frame(socket, type="resume", threads={str(thread.pk): 1})
+    frames = await frames_until(socket, "resumed")
+    assert [f["message"]["body"] for f in frames if f["type"] == "message"] == ["two", "three"]
     assert await nothing_more(socket, 0.3)
     await socket.disconnect()
 

@@ -3,18 +3,12 @@ without a reload, through the live socket (goals/live.js), and a half-typed step
 away. The socket needs an ASGI server, so the pages are served by a real Daphne with its own
 SQLite file (tests/servers.py); the people are created in that database with ``manage.py shell``."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
-from tests.servers import ROOT, daphne_server
+from tests.servers import daphne_server, manage
 
 pytestmark = pytest.mark.browser
 
@@ -34,27 +28,8 @@ print(workspace.pk, ladder.pk)
 def server(tmp_path):
     env = {"VAR_DIR": str(tmp_path)}
     with daphne_server(env=env) as base_url:
-        environment = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "TESTING"}
-        }
-        environment.update({"DEMO_MODE": "1", "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}"} | env)
-        result = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", SET_UP],
-            cwd=ROOT,
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
-        workspace_id, ladder_id = result.stdout.split()[-2:]
+        workspace_id, ladder_id = manage("shell", "-c", SET_UP, env=env).split()[-2:]
         yield base_url, workspace_id, ladder_id
-    # daphne_server made its own (now empty) folder before VAR_DIR pointed elsewhere.
-    leftover = Path(ROOT / "var" / f"daphne-test-{urlsplit(base_url).port}")
-    if leftover.is_dir() and not any(leftover.iterdir()):
-        leftover.rmdir()
 
 
 def sign_in(page, base_url, email):
