@@ -505,10 +505,12 @@ def test_the_thread_page_query_count_is_flat_with_attachments_on_every_message(
 async def test_a_message_with_a_file_arrives_live_with_its_metadata(team_thread, patient, gp):
     from asgiref.sync import sync_to_async
 
-    from messaging.tests.test_live_socket import connect, next_frame
+    from messaging.tests.test_live_socket import connect, next_frame, send_frame
 
     gp_socket, connected, _code = await connect(gp)
     assert connected
+    await send_frame(gp_socket, type="resume", threads={})  # as live.js does on every connect
+    assert (await next_frame(gp_socket))["type"] == "resumed"
     message, _created = await sync_to_async(services.message_send)(
         thread=team_thread,
         sender=patient,

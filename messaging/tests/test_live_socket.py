@@ -326,6 +326,8 @@ async def test_a_clinician_accepted_while_connected_follows_the_workspace_and_te
         workspace=workspace, clinician=gp, invited_by=gp
     )
     socket, _ok, _ = await connect(gp)
+    await send_frame(socket, type="resume", threads={})  # as live.js does on every connect
+    assert (await next_frame(socket))["type"] == "resumed"
     await sync_to_async(care.membership_accept)(membership=membership, by=patient, sections=[])
     frame = await next_frame(socket)
     assert frame["type"] == "access_changed" and frame["workspace"] == str(workspace.pk)
