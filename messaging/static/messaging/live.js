@@ -46,7 +46,7 @@
     }
     var body = document.createElement("p");
     body.className = m.removed ? "removed" : "body";
-    body.textContent = m.removed ? list.dataset.removedLabel || "Message removed" : m.body;
+    body.textContent = m.removed ? list.dataset.removedLabel : m.body;
     item.appendChild(meta);
     if (m.removed || m.body) { item.appendChild(body); }
     if (!m.removed && m.attachments && m.attachments.length) {
@@ -76,7 +76,7 @@
   function markRead() {
     list.querySelectorAll(".read-state").forEach(function (el) {
       var seq = parseInt(el.dataset.sequence || el.closest("li").dataset.sequence, 10);
-      el.textContent = othersRead >= seq ? "Read" : "Sent";
+      el.textContent = othersRead >= seq ? list.dataset.readLabel : list.dataset.sentLabel;
     });
   }
 

@@ -51,7 +51,7 @@
         ladder.replaceWith(document.importNode(fresh, true));
         dirty = false;
         if (notice) { notice.hidden = true; }
-        announce(box.dataset.updatedLabel || "Updated");
+        announce(box.dataset.updatedLabel);
       })
       .catch(function () { /* the next event or a reload shows the change */ })
       .then(function () {
