@@ -120,13 +120,15 @@ def _visible_workspace_ids(user) -> set[str]:
     return {str(pk) for pk in policies.workspaces_for_user(user).values_list("pk", flat=True)}
 
 
-@database_sync_to_async
-def _thread_positions(user) -> dict[str, int]:
+def thread_positions(user) -> dict[str, int]:
     """Thread id -> last sequence, for every thread the user may read (one query)."""
     return {
         str(pk): seq
         for pk, seq in selectors.threads_for_user(user).values_list("pk", "last_sequence")
     }
+
+
+_thread_positions = database_sync_to_async(thread_positions)
 
 
 def messages_after(user, thread_id, after: int) -> list[dict]:
@@ -183,7 +185,13 @@ def _mark_read(user, thread_id, sequence) -> int:
 
 _presence_connect = database_sync_to_async(services.presence_connect)
 _presence_disconnect = database_sync_to_async(services.presence_disconnect)
-_presence_seen = database_sync_to_async(services.presence_seen)
+
+
+@database_sync_to_async
+def _heartbeat(user) -> dict[str, int]:
+    """A ping: refresh a clinician's "last seen", and the thread positions (two queries)."""
+    services.presence_seen(user=user)
+    return thread_positions(user)
 
 
 def _thread_id(value) -> str:
@@ -341,7 +349,18 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._deliver_after(thread_id)
 
     async def _on_ping(self, frame):
-        await _presence_seen(user=self.user)
+        # The heartbeat is also the safety net under the channel layer: one query gives the
+        # last sequence of every thread this user may read, and anything beyond what this socket
+        # delivered is sent now. A layer event lost for good (a Redis outage, a subscription
+        # that did not come back) then costs one heartbeat of latency, never a message.
+        positions = await _heartbeat(self.user)
+        self.readable = set(positions)
+        for thread_id, last in positions.items():
+            if last > self.delivered.get(thread_id, 0):
+                if self.held is not None:
+                    self.held.add(thread_id)
+                else:
+                    await self._deliver_after(thread_id)
         await self._out({"type": "pong"})
 
     async def _on_resume(self, frame):
@@ -379,12 +398,19 @@ class LiveConsumer(AsyncWebsocketConsumer):
         )
         # The sender's own socket has the stored message in hand: when it is the next one this
         # socket owes, send it now instead of reading it back on the layer event (which then
-        # finds nothing new). Any other case is left to the event, in order.
+        # finds nothing new).
         if created and self.delivered.get(thread_id) == message.sequence - 1:
             # The socket carries no files, so a message it just stored has no attachments.
             payload = message_payload(message, attachments=[])
             await self._out({"type": "message", "message": payload})
             self.delivered[thread_id] = message.sequence
+        elif created and self.delivered.get(thread_id, 0) < message.sequence - 1:
+            # A gap before this socket's own message: the events for it are late or were lost.
+            # Read it all from the database now rather than wait for an event that may not come.
+            if self.held is not None:
+                self.held.add(thread_id)
+            else:
+                await self._deliver_after(thread_id)
 
     async def _on_read(self, frame):
         thread_id = _thread_id(frame.get("thread"))

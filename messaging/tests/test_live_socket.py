@@ -447,3 +447,57 @@ async def test_a_clinician_past_the_password_but_not_the_second_factor_is_refuse
     connected, _code = await communicator.connect()
     assert connected
     await communicator.disconnect()
+
+
+async def _lose_subscriptions(user) -> None:
+    """What a Redis outage can do to a socket: its channel is no longer in its user's group, so
+    layer events for it are gone for good (the in-memory layer lets the test do it directly)."""
+    from channels.layers import get_channel_layer
+
+    from care.events import user_group
+
+    layer = get_channel_layer()
+    group = user_group(user.pk)
+    for channel in list(layer.groups.get(group, {})):
+        await layer.group_discard(group, channel)
+
+
+async def test_a_lost_layer_event_is_caught_up_by_the_next_ping(
+    in_memory_channel_layer, thread, patient, gp
+):
+    socket, _ok, _ = await connect(gp)
+    await send_frame(socket, type="resume", threads={})
+    assert (await next_frame(socket))["type"] == "resumed"
+    await _lose_subscriptions(gp)
+    await _send(thread, patient, "sent while the event was lost")
+    assert await nothing_more(socket, 0.3)  # no event reached the socket
+    await send_frame(socket, type="ping")  # live.js sends one every 20 s
+    frames = await frames_until(socket, "pong")
+    assert [f["message"]["body"] for f in frames if f["type"] == "message"] == [
+        "sent while the event was lost"
+    ]
+    await send_frame(socket, type="ping")
+    assert [f["type"] for f in await frames_until(socket, "pong")] == ["pong"]  # once only
+    await socket.disconnect()
+
+
+async def test_a_socket_that_sends_after_a_gap_reads_the_gap_before_its_own_message(
+    in_memory_channel_layer, thread, patient, gp
+):
+    socket, _ok, _ = await connect(patient)
+    await send_frame(socket, type="resume", threads={})
+    assert (await next_frame(socket))["type"] == "resumed"
+    await _lose_subscriptions(patient)
+    await _send(thread, gp, "the GP's answer, its event lost")
+    client_id = str(uuid.uuid4())
+    await send_frame(
+        socket, type="send", thread=str(thread.pk), client_id=client_id, body="and mine"
+    )
+    frames = [await next_frame(socket) for _ in range(3)]
+    assert frames[0]["type"] == "ack" and frames[0]["client_id"] == client_id
+    assert [f["message"]["body"] for f in frames[1:]] == [
+        "the GP's answer, its event lost",
+        "and mine",
+    ]
+    assert await nothing_more(socket, 0.3)
+    await socket.disconnect()

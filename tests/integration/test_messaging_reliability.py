@@ -154,6 +154,10 @@ class LiveClient:
     reader: asyncio.Task | None = None
     acks: dict[str, asyncio.Future] = field(default_factory=dict)
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    # live.js pings every 20 s; a ping also catches up what a lost layer event did not bring.
+    # The test's clients beat faster so that a lost event costs seconds, not the test's budget.
+    heartbeat: float = 2.0
+    beat: asyncio.Task | None = None
 
     @property
     def last(self) -> int:
@@ -182,8 +186,16 @@ class LiveClient:
         self.ws = ws
         self.connects += 1
         self.reader = asyncio.create_task(self._read(ws))
+        if self.beat is None or self.beat.done():
+            self.beat = asyncio.create_task(self._beat())
         if resume:
             await self.resume()
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat)
+            with contextlib.suppress(ConnectionClosed, AttributeError):
+                await self.ws.send(json.dumps({"v": 1, "type": "ping"}))
 
     async def resume(self) -> None:
         await self.ws.send(
@@ -244,6 +256,8 @@ class LiveClient:
                 await asyncio.wait_for(self.arrived.wait(), min(remaining, 0.5))
 
     async def close(self) -> None:
+        if self.beat is not None:
+            self.beat.cancel()
         if self.ws is not None:
             await self.ws.close()
         if self.reader is not None:

@@ -128,6 +128,7 @@
       }
     });
   }
-  setInterval(function () { send({ type: "ping" }); }, 30000);
+  // The heartbeat also catches up anything a lost layer event did not bring (live-protocol.md).
+  setInterval(function () { send({ type: "ping" }); }, 20000);
   connect();
 })();
