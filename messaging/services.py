@@ -2,7 +2,7 @@
 
 Every service is atomic and keyword-only, authorizes through ``messaging.selectors`` (which asks
 ``care.policies``), audits where a change matters to the record, and publishes small events
-(ids and numbers only) with ``care.events.publish`` after the transaction commits. A rollback
+(ids and numbers only) with ``care.events.publish_many`` after the transaction commits. A rollback
 therefore publishes nothing, and a channel-layer failure is logged, never raised: clients catch
 up from the database by sequence number.
 """
@@ -22,7 +22,7 @@ from accounts.models import User
 from alerts.models import Alert, AlertKind
 from alerts.services import alert_resolve
 from care import policies
-from care.events import publish, publish_workspace_event, user_group
+from care.events import publish_many, publish_workspace_event, user_group
 from care.models import CareTeamMembership, Workspace
 from care.services import audit
 from guidance.services import guidance_record
@@ -40,8 +40,7 @@ from messaging.models import (
 
 
 def _publish_to_participants(thread: Thread, event: dict) -> None:
-    for user_id in selectors.participant_ids(thread):
-        publish(user_group(user_id), event)
+    publish_many((user_group(user_id) for user_id in selectors.participant_ids(thread)), event)
 
 
 def _clean_body(body, *, may_be_empty: bool = False) -> str:
@@ -227,8 +226,7 @@ def _message_store(
         "thread": str(locked.pk),
         "sequence": sequence,
     }
-    for user_id in participants:
-        publish(user_group(user_id), event)
+    publish_many((user_group(user_id) for user_id in participants), event)
     return message, True
 
 

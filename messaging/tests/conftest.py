@@ -29,15 +29,16 @@ def send():
 
 @pytest.fixture
 def published(monkeypatch):
-    """Every (group, event) published through care.events.publish after commit."""
+    """Every (group, event) messaging publishes through care.events after commit."""
     from care import events
 
     sent: list[tuple[str, dict]] = []
-    original = events.publish
+    original = events.publish_many
 
-    def _capture(group, event):
-        sent.append((group, event))
-        original(group, event)
+    def _capture(groups, event):
+        groups = list(groups)
+        sent.extend((group, event) for group in groups)
+        original(groups, event)
 
-    monkeypatch.setattr("messaging.services.publish", _capture)
+    monkeypatch.setattr("messaging.services.publish_many", _capture)
     return sent

@@ -7,6 +7,7 @@ socket following that workspace. Consumers (messaging.consumers) re-check access
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 
@@ -28,25 +29,45 @@ def workspace_group(workspace_id) -> str:
 def publish(group: str, event: dict) -> None:
     """Send after the surrounding transaction commits; a layer failure is logged, never raised:
     the database is the source of truth and clients catch up."""
+    publish_many([group], event)
+
+
+def publish_many(groups: Iterable[str], event: dict) -> None:
+    """``publish`` to several groups with one hop into the event loop (one ``async_to_sync``
+    for all of them, not one per group): a message reaches every participant's group at once."""
+    groups = list(dict.fromkeys(groups))
 
     def _send() -> None:
         layer = get_channel_layer()
-        if layer is None:
+        if layer is None or not groups:
             return
+
+        async def _all() -> int:
+            results = await asyncio.gather(
+                *(layer.group_send(group, event) for group in groups), return_exceptions=True
+            )
+            return sum(isinstance(result, BaseException) for result in results)
+
         try:
-            async_to_sync(layer.group_send)(group, event)
+            failed = async_to_sync(_all)()
         except Exception:  # noqa: BLE001
-            logger.warning("channel layer publish failed for event %s", event.get("type"))
+            failed = len(groups)
+        if failed:
+            logger.warning(
+                "channel layer publish failed for event %s (%d of %d groups)",
+                event.get("type"),
+                failed,
+                len(groups),
+            )
 
     transaction.on_commit(_send)
 
 
 def publish_access_changed(*, user_ids: Iterable, workspace_id=None) -> None:
-    for user_id in user_ids:
-        publish(
-            user_group(user_id),
-            {"type": "access.changed", "workspace": str(workspace_id) if workspace_id else None},
-        )
+    publish_many(
+        (user_group(user_id) for user_id in user_ids),
+        {"type": "access.changed", "workspace": str(workspace_id) if workspace_id else None},
+    )
 
 
 def publish_workspace_event(*, workspace_id, kind: str, section: str | None, data: dict) -> None:
