@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from care.forms import add_service_errors
 from care.models import CareTeamMembership
 from care.policies import membership_current
 from care.services import access_record
@@ -26,14 +27,6 @@ from messaging.forms import MessageEditForm, MessageForm, MessageRemoveForm
 from messaging.models import ReplyAgreement
 
 ACCESS_SECTION = "messages"
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def thread_page(request, thread_id, *, template: str, url_name: str) -> HttpResponse:
@@ -59,7 +52,7 @@ def thread_page(request, thread_id, *, template: str, url_name: str) -> HttpResp
                 time_spent=timer.time_spent(request),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect(reverse(url_name, args=[thread.pk]) + f"#m-{message.sequence}")
     try:
@@ -143,7 +136,7 @@ def edit_page(request, thread_id, *, template: str, url_name: str) -> HttpRespon
                 body=form.cleaned_data["body"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             flash.success(
                 request, _("Your message was changed. The earlier text stays in its history.")

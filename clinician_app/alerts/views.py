@@ -22,19 +22,12 @@ from alerts.models import Alert, CareCadence
 from alerts.policies import alert_for_user
 from care import policies
 from care import services as care_services
+from care.forms import add_service_errors
 from clinician_app.alerts.forms import CadenceForm, ResolveForm, ReviewForm
 from clinician_app.decorators import clinician_required
 from guidance import timer
 
 ALERT_LIST_LIMIT = 200
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @clinician_required
@@ -116,7 +109,7 @@ def alert_resolve(request, alert_id):
         messages.error(request, str(conflict))
         return _detail(request, alert, status=409)
     except ValidationError as error:
-        _form_errors(form, error)
+        add_service_errors(form, error)
         return _detail(request, alert, form)
     messages.success(request, _("The alert is resolved. Thank you for closing the loop."))
     return redirect("clinician:alert_detail", alert_id=alert.pk)
@@ -147,7 +140,7 @@ def cadence_edit(request, workspace_id):
                 next_review_on=form.cleaned_data["next_review_on"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Review cadence saved."))
             return redirect("clinician:patient_overview", workspace_id=workspace.pk)
@@ -172,7 +165,7 @@ def review_new(request, workspace_id):
                 time_spent=timer.time_spent(request),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -16,16 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from care import selectors, services
+from care.forms import add_service_errors
 from clinician_app.cover.forms import CoverForm
 from clinician_app.decorators import clinician_required
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @clinician_required
@@ -42,7 +35,7 @@ def cover_list(request):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

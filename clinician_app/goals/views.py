@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from care import policies
 from care import services as care
+from care.forms import add_service_errors
 from care.sections import Section
 from clinician_app.decorators import clinician_required
 from goals import selectors, services
@@ -23,7 +24,6 @@ from goals.forms import (
     CommentForm,
     LadderProposalForm,
     StepProposalForm,
-    add_service_errors,
 )
 from goals.history import describe_history
 from goals.models import Proposal

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from care import policies
 from care import services as care_services
+from care.forms import add_service_errors
 from clinician_app.decorators import clinician_required
 from clinician_app.guidance.forms import GuidanceEntryForm
 from guidance import selectors, services
@@ -151,11 +152,7 @@ def patient_entries(request, workspace_id):
                 services.guidance_add(membership=membership, by=request.user, **data)
                 messages.success(request, _("The time is recorded."))
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
+            add_service_errors(form, error)
         else:
             return redirect("clinician:guidance_patient", workspace_id=workspace.pk)
     care_services.access_record(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from care import services as care
+from care.forms import add_service_errors
 from goals import selectors, services
 from goals.chain import ScheduleKind
 from goals.forms import (
@@ -29,7 +30,6 @@ from goals.forms import (
     StepEditForm,
     StepForm,
     StepProposalForm,
-    add_service_errors,
 )
 from goals.history import describe_history
 from goals.models import Proposal
