@@ -33,6 +33,22 @@ def private_attachment_storage(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def serialised_live_server_on_in_memory_sqlite():
+    """See tests/live_server.py: one request at a time when all threads share one connection."""
+    from django.test.testcases import LiveServerThread
+
+    from tests.live_server import SerialisedWSGIServer, shares_one_connection
+
+    if not shares_one_connection():
+        yield
+        return
+    original = LiveServerThread.server_class
+    LiveServerThread.server_class = SerialisedWSGIServer
+    yield
+    LiveServerThread.server_class = original
+
+
 @pytest.fixture
 def world(db):
     from tests.world import build_world
