@@ -107,9 +107,10 @@ def may_post(user, thread: Thread) -> bool:
     return True
 
 
-def participant_ids(thread: Thread) -> list:
-    """User ids of everyone who may currently read this thread (for publishing)."""
-    ids = [thread.workspace.patient_id]
+def participants(thread: Thread) -> dict:
+    """Everyone who may currently read this thread: user id -> their care-team membership id
+    (None for the patient). One query."""
+    found = {thread.workspace.patient_id: None}
     members = CareTeamMembership.objects.filter(
         policies.membership_current(),
         workspace_id=thread.workspace_id,
@@ -117,8 +118,13 @@ def participant_ids(thread: Thread) -> list:
     )
     if thread.kind == Thread.Kind.PRIVATE:
         members = members.filter(pk=thread.membership_id)
-    ids.extend(members.values_list("clinician_id", flat=True))
-    return ids
+    found.update(members.values_list("clinician_id", "pk"))
+    return found
+
+
+def participant_ids(thread: Thread) -> list:
+    """User ids of everyone who may currently read this thread (for publishing)."""
+    return list(participants(thread))
 
 
 def messages_for_thread(

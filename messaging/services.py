@@ -207,7 +207,9 @@ def _message_store(
     if answered:
         _reply_overdue_alerts_resolve(workspace_id=locked.workspace_id, by=sender, now=now)
     _mark_read(thread=locked, user=sender, sequence=sequence)
-    if not sender.is_patient:
+    participants = selectors.participants(locked)
+    if not sender.is_patient and participants.get(sender.pk) is not None:
+        # The sender's current membership came with the participants (one query for both).
         guidance_record(
             clinician=sender,
             workspace_id=locked.workspace_id,
@@ -215,8 +217,9 @@ def _message_store(
             source=f"message:{message.pk}",
             time_spent=time_spent,
             at=now,
+            membership_id=participants[sender.pk],
+            new_act=True,
         )
-    participants = selectors.participant_ids(locked)
     notifications.notices_record(
         recipient_ids=[pk for pk in participants if pk != sender.pk], at=now
     )

@@ -37,6 +37,27 @@ def test_one_live_message_costs_a_fixed_small_number_of_queries(team_thread, pat
 
 
 @pytest.mark.django_db
+def test_a_clinicians_answer_adds_only_its_guidance_time_and_reply_check(
+    team_thread, patient, gp, send
+):
+    from guidance.models import GuidanceEntry
+
+    send(team_thread, gp, "first")  # the read mark and an open conversation exist from now on
+    send(team_thread, patient, "A question")  # the thread now awaits a reply
+    thread_id = str(team_thread.pk)
+    with CaptureQueriesContext(connection) as sent:
+        _message, created = consumers.send(gp, thread_id, str(uuid.uuid4()), "An answer")
+    assert created
+    # The patient's nine, plus three: the reply-overdue alerts look-up (the answer ends the wait),
+    # and the conversation's guidance entry found under lock and updated (14 before). The membership
+    # comes with the participants: no separate look-up, and no "already counted" check for a
+    # message that was created in this very transaction.
+    assert len(sent) <= 12, [q["sql"] for q in sent.captured_queries]
+    entry = GuidanceEntry.objects.get(clinician=gp)
+    assert entry.acts == 2
+
+
+@pytest.mark.django_db
 def test_a_read_for_a_removed_member_finds_nothing_even_before_the_socket_hears_of_it(
     team_thread, patient, gp, gp_membership, send
 ):

@@ -44,34 +44,41 @@ def guidance_record(
     source: str,
     time_spent: timedelta | None = None,
     at: datetime | None = None,
+    membership_id=None,
+    new_act: bool = False,
 ) -> GuidanceEntry | None:
     """Count the time of one act of ``clinician`` for the patient of workspace ``workspace_id``.
 
     Requires: a surrounding transaction (the act's own). ``source`` names the act
     (``"review:<uuid>"``). Returns the entry that holds the time (a new one, or the conversation
-    it was folded into), or None when there is nothing to count: the actor is not an active
+    it was folded into), or None when there is nothing to count: the actor is not a current
     member of the care team (the patient, a relative), or this source was already counted.
+
+    A caller that has just read the clinician's current membership in the same transaction
+    passes its id as ``membership_id`` (saves the look-up); ``new_act=True`` says the act was
+    created in this transaction (a new message), so its source cannot have been counted yet.
     """
     kind = GuidanceKind(kind).value
     if not clinician.is_clinician:
         return None
-    membership = (
-        CareTeamMembership.objects.filter(
-            membership_current(), workspace_id=workspace_id, clinician=clinician
+    if membership_id is None:
+        membership_id = (
+            CareTeamMembership.objects.filter(
+                membership_current(), workspace_id=workspace_id, clinician=clinician
+            )
+            .values_list("pk", flat=True)
+            .first()
         )
-        .only("pk")
-        .first()
-    )
-    if membership is None:
-        return None
+        if membership_id is None:
+            return None
     now = at or timezone.now()
-    if GuidanceEntry.objects.filter(kind=kind, source=source).exists():
+    if not new_act and GuidanceEntry.objects.filter(kind=kind, source=source).exists():
         return None
     if kind in conf.FOLD_KINDS:
         recent = (
             GuidanceEntry.objects.select_for_update()
             .filter(
-                membership=membership,
+                membership_id=membership_id,
                 kind=kind,
                 manual=False,
                 last_activity_at__gte=now - conf.FOLD_WINDOW,
@@ -92,7 +99,7 @@ def guidance_record(
             return recent
     entry = GuidanceEntry(
         workspace_id=workspace_id,
-        membership=membership,
+        membership_id=membership_id,
         clinician=clinician,
         kind=kind,
         minutes=measured_minutes(time_spent, kind=kind),
