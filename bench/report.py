@@ -182,6 +182,20 @@ def markdown(report: dict) -> str:
             )
         out.append("")
         out.append(f"Database check: {r['db_check']}")
+        spy = r.get("daphne_profile")
+        if spy:
+            out += ["", "Sampling profile of the (first) Daphne process under the platform's load:"]
+            if "error" in spy:
+                out.append(f"not recorded: {spy['error']}")
+            else:
+                out += [
+                    f"{spy['samples']} samples (py-spy, every thread, waiting included; "
+                    f"`{spy['text']}`). Largest inclusive shares:",
+                    "",
+                    "```",
+                    *(f"{pct:5.1f}% {name}" for name, pct in spy["inclusive_pct"][:30]),
+                    "```",
+                ]
     pages = s.get("pages")
     if pages and "error" not in pages:
         out += [

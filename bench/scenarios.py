@@ -26,7 +26,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench import data, servers  # noqa: E402
+from bench import data, sampling, servers  # noqa: E402
 from bench.wsload import Socket, open_all, run_pairs  # noqa: E402
 
 TARGETS = ("platform", "channels_relay_persisted", "channels_relay", "websockets_relay")
@@ -121,6 +121,7 @@ def messaging(cfg: dict) -> dict:
         pair["relay_thread"] = extra["thread"]
     env = dict(os.environ)  # the database and layer run.py chose
     runs: dict[str, list] = {t: [] for t in TARGETS}
+    daphne_spy = None
     sent_ids: set = set()
     delivered_ids: set = set()
     with contextlib.ExitStack() as stack:
@@ -145,6 +146,13 @@ def messaging(cfg: dict) -> dict:
                 socks = _sockets(target, pairs, {"a": a, "b": b, "bare": bare}, round_no)
                 watched = {proc_bare.pid} if target == "websockets_relay" else procs
                 cpu_before = sum(servers.cpu_seconds(pid) for pid in watched)
+                spy = None
+                if target == "platform" and round_no == 0 and cfg.get("profile_dir"):
+                    # The first Daphne under the platform's load, sampled by py-spy.
+                    stem = f"{cfg.get('profile_stem', 'profile')}-daphne-{cfg['layer']}.raw"
+                    spy = daphne_spy = sampling.Recording(
+                        proc_a.pid, Path(cfg["profile_dir"]) / stem
+                    ).start()
                 result = asyncio.run(
                     run_pairs(
                         socks,
@@ -156,6 +164,8 @@ def messaging(cfg: dict) -> dict:
                 result["server_cpu_seconds"] = round(
                     sum(servers.cpu_seconds(pid) for pid in watched) - cpu_before, 2
                 )
+                if spy is not None:
+                    spy.stop()
                 delivered = result.pop("delivered_client_ids")
                 sent = result.pop("sent_client_ids")
                 if target == "platform":
@@ -168,6 +178,7 @@ def messaging(cfg: dict) -> dict:
     profile = _live_path_profile(cfg, pairs[0]) if cfg.get("profile_dir") else None
     return {
         "live_path": profile,
+        "daphne_profile": daphne_spy.summary() if daphne_spy is not None else None,
         "layer": cfg["layer"],
         "database": connection.vendor,
         "processes": 2 if cfg.get("two_processes") else 1,
