@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,10 +75,11 @@ def workspaces_for_user(user) -> QuerySet[Workspace]:
     if user.is_patient:
         return Workspace.objects.filter(patient=user)
     if user.is_clinician:
-        active = CareTeamMembership.objects.filter(
-            membership_current(), workspace=OuterRef("pk"), clinician=user
-        )
-        return Workspace.objects.filter(Exists(active))
+        # ``pk IN (their current memberships' workspaces)``: SQLite and PostgreSQL both search
+        # the primary key for each membership (an EXISTS per workspace made SQLite scan every
+        # workspace of the database on each authorization).
+        active = CareTeamMembership.objects.filter(membership_current(), clinician=user)
+        return Workspace.objects.filter(pk__in=active.values("workspace_id"))
     return Workspace.objects.none()
 
 
