@@ -72,3 +72,22 @@ def test_patient_lists_are_flat(client, name):
         )
         counts.append(count_queries(client, url))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db
+def test_a_clinicians_workspaces_are_found_by_index_not_by_scanning_every_workspace(
+    gp, gp_membership
+):
+    """SQLite planned the old EXISTS-per-workspace form as a scan of every workspace, so each
+    authorization grew with the database (docs/benchmarks.md)."""
+    from care import policies
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan is SQLite's; PostgreSQL plans both forms as a semi-join")
+    sql, params = policies.workspaces_for_user(gp).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " | ".join(row[-1] for row in cursor.fetchall())
+    assert "SCAN" not in plan, plan
+    assert "SEARCH care_workspace" in plan, plan
+    assert [w.pk for w in policies.workspaces_for_user(gp)] == [gp_membership.workspace_id]
