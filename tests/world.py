@@ -53,7 +53,11 @@ class World:
 
     def resolve(self, name: str):
         """A URL parameter by name: a model's primary key, or a literal for bad-input routes."""
-        literals = {"bad_uid": "Tm9wZQ", "bad_token": "not-a-valid-token"}
+        literals = {
+            "bad_uid": "Tm9wZQ",
+            "bad_token": "not-a-valid-token",
+            "no_api_key": "gc_notakey000",
+        }
         if name in literals:
             return literals[name]
         obj = self.objects.get(name) or getattr(self, name)

@@ -6,6 +6,19 @@ ROUTES = {
     ),
     "accounts:logout": Rule(Audience.PUBLIC, methods=("POST",), ok={"POST": 302}),
     "accounts:profile": Rule(Audience.AUTHENTICATED, methods=("GET", "POST")),
+    "accounts:api_tokens": Rule(
+        Audience.AUTHENTICATED, methods=("GET", "POST"), note="POST makes a key (shown once)"
+    ),
+    "accounts:api_tokens_revoke_all": Rule(
+        Audience.AUTHENTICATED, methods=("POST",), ok={"POST": 302}
+    ),
+    "accounts:api_token_revoke": Rule(
+        Audience.AUTHENTICATED,
+        methods=("POST",),
+        params={"key": "no_api_key"},
+        ok={"POST": 404},
+        note="only the person's own keys; any other key is 404",
+    ),
     "accounts:mfa_setup": Rule(Audience.AUTHENTICATED, methods=("GET", "POST")),
     "accounts:mfa_verify": Rule(
         Audience.AUTHENTICATED,

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from accounts import services
+from accounts import services, tokens
 from accounts.forms import EmailAuthenticationForm, ProfileForm
 
 
@@ -54,3 +58,45 @@ password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="accounts/password_change_done.html"
 )
 logout = auth_views.LogoutView.as_view()
+
+
+@never_cache
+@login_required
+def api_tokens(request):
+    """The person's API keys: make one (its secret is shown on this response only, never
+    stored or redirected with), see the ones that still work, revoke them."""
+    secret = None
+    error = None
+    if request.method == "POST":
+        try:
+            _token, secret = tokens.token_create(user=request.user)
+        except ValidationError as exc:
+            error = exc.messages[0]
+    status = 400 if error else 200
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "tokens": list(tokens.tokens_of(request.user)),
+            "secret": secret,
+            "error": error,
+            "ttl_days": settings.API_TOKEN_TTL_DAYS,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def api_token_revoke(request, key):
+    tokens.token_revoke(user=request.user, key=key)
+    messages.success(request, _("The API key was revoked. Programs using it are signed out."))
+    return redirect("accounts:api_tokens")
+
+
+@require_POST
+@login_required
+def api_tokens_revoke_all(request):
+    count = tokens.token_revoke_all(user=request.user)
+    messages.success(request, _("All your API keys were revoked (%(n)d).") % {"n": count})
+    return redirect("accounts:api_tokens")

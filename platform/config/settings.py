@@ -7,6 +7,7 @@ e-mail printed to the console. See ``.env.example`` for every variable.
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,7 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
@@ -177,6 +178,16 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 14, minimum=1)
 # Clinicians are signed out after this many minutes without a request.
 CLINICIAN_IDLE_TIMEOUT_MINUTES = env_int("CLINICIAN_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+# API tokens (django-rest-knox): issued on the account page from a signed-in (for clinicians:
+# second-factor-confirmed) session, shown once, stored only as a SHA-512 digest, expiring.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30, minimum=1)
+API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 5, minimum=1)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    "TOKEN_PREFIX": "gc_",  # recognisable in logs and by secret scanners
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 # Clinicians must confirm a TOTP code after the password. Off by default only for the local demo
 # and the test suite (tests of MFA switch it on); always on in production.
 CLINICIAN_MFA_REQUIRED = env_bool("CLINICIAN_MFA_REQUIRED", not (DEMO_MODE or TESTING))
@@ -270,7 +281,7 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,7 +1,7 @@
 """The JSON API: behaviour, JSON errors, bad input changes nothing, ids of others give 404."""
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from care.models import CareTeamMembership, WorkspaceUserObjectPermission
@@ -25,8 +25,8 @@ def sharing_url(workspace, membership):
 
 
 def test_token_authentication_works_and_errors_are_json(api, patient, workspace):
-    token = Token.objects.create(user=patient)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _instance, token = AuthToken.objects.create(user=patient)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/v1/me/").json()["email"] == patient.email
     api.credentials(HTTP_AUTHORIZATION="Token wrong")
     response = api.get("/api/v1/me/")
