@@ -59,9 +59,9 @@ def test_queries_are_the_same_for_10_100_and_1000_patients(client, bulk, habit_c
         assert body.count("data-workspace=") == min(size, PAGE_SIZE)
         assert f"{size} patients" in body
         counts.append(len(ctx.captured_queries))
-    # session, user, memberships+workspaces+patients, consent rows, alert counts, cadences,
-    # the contributed column, ONE access-log insert for the rows shown (+ savepoint), pending
-    # invites.
+    # session, user, memberships (plain values), consent rows, alert counts, cadences, the
+    # page's memberships+workspaces+patients, the contributed column, ONE access-log insert for
+    # the rows shown (+ savepoint), pending invites.
     assert counts[0] == counts[1] == counts[2], counts
     assert AccessLogEntry.objects.filter(section="caseload").count() == 10 + 100 + PAGE_SIZE
     assert [len(ids) for ids in habit_column] == [5, 50, PAGE_SIZE // 2], (
@@ -165,3 +165,32 @@ def test_alerts_the_clinician_may_not_see_are_not_counted(client, therapist, wor
     assert f'data-workspace="{workspace.pk}" data-attention="4"' in body
     assert "1 urgent" not in body and "1 open" not in body
     assert Alert.objects.filter(kind=AlertKind.RISK).count() == 1
+
+
+def test_only_the_rows_shown_are_read_as_model_instances(client, bulk):
+    """Every patient is ordered and counted from plain values; only the page's memberships,
+    workspaces and patients are loaded as models."""
+    from django.db.models.signals import post_init
+
+    from accounts.models import User
+    from care.models import CareTeamMembership
+
+    gp = GPFactory()
+    bulk(gp, PAGE_SIZE + 50)
+    login(client, gp)
+    made = []
+
+    def count(sender, **kwargs):
+        made.append(sender)
+
+    for model in (CareTeamMembership, Workspace, User):
+        post_init.connect(count, sender=model)
+    try:
+        body = client.get(URL + "?sort=name&page=2").content.decode()
+    finally:
+        for model in (CareTeamMembership, Workspace, User):
+            post_init.disconnect(count, sender=model)
+    assert body.count("data-workspace=") == 50 and "Bulk Patient 0149" in body
+    assert made.count(CareTeamMembership) == 50
+    assert made.count(Workspace) == 50
+    assert made.count(User) <= 50 + 1  # the patients shown, and the signed-in clinician

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -63,38 +65,69 @@ def access_log_for_patient(*, workspace: Workspace) -> QuerySet[AccessLogEntry]:
     return AccessLogEntry.objects.filter(workspace=workspace).order_by("-created_at")
 
 
-@dataclass(frozen=True)
-class CaseloadRow:
-    workspace: Workspace
-    membership: CareTeamMembership
-    shared: frozenset
+@dataclass(frozen=True, slots=True)
+class CaseloadEntry:
+    """One patient of a clinician's caseload, as plain values (no model instances): enough to
+    filter, count and order every patient cheaply. The rows shown are then read in full with
+    ``caseload_memberships``."""
+
+    membership_id: UUID
+    workspace_id: UUID
+    patient_name: str
+    since: datetime  # when the relationship started (or was created, if never started)
     last_activity_at: datetime | None
+    shared: frozenset
 
 
-def caseload_for_clinician(*, clinician: User) -> list[CaseloadRow]:
-    """Every workspace where the clinician is an active member, with what is shared.
+def caseload_entries_for_clinician(*, clinician: User) -> list[CaseloadEntry]:
+    """Every workspace where the clinician is an active member, with what is shared, in
+    patient-name order.
 
-    Queries: 1 (memberships + workspaces + patients) + 1 (consent rows), whatever the size.
+    Queries: 1 (memberships with the patient's name) + 1 (consent rows), whatever the size.
     """
-    memberships = (
+    rows = (
         list(
             CareTeamMembership.objects.filter(policies.membership_current(), clinician=clinician)
-            .select_related("workspace", "workspace__patient", "cover__absent")
-            .order_by("workspace__patient__full_name")
+            .order_by("workspace__patient__full_name", "pk")
+            .values_list(
+                "pk",
+                "workspace_id",
+                "workspace__patient__full_name",
+                "started_at",
+                "created_at",
+                "workspace__last_activity_at",
+            )
         )
         if clinician.is_active
         else []
     )
-    shared = policies.shared_sections_by_workspace(clinician, [m.workspace_id for m in memberships])
+    shared = policies.shared_sections_by_workspace(clinician, [r[1] for r in rows])
+    nothing = frozenset()
     return [
-        CaseloadRow(
-            workspace=m.workspace,
-            membership=m,
-            shared=shared.get(m.workspace_id, frozenset()),
-            last_activity_at=m.workspace.last_activity_at,
+        CaseloadEntry(
+            membership_id=pk,
+            workspace_id=workspace_id,
+            patient_name=name,
+            since=started_at or created_at,
+            last_activity_at=last_activity_at,
+            shared=shared.get(workspace_id, nothing),
         )
-        for m in memberships
+        for pk, workspace_id, name, started_at, created_at, last_activity_at in rows
     ]
+
+
+def caseload_memberships(*, clinician: User, membership_ids: Iterable) -> dict:
+    """membership id -> the clinician's current membership, with its workspace, patient and
+    cover (for the rows of a caseload page). Memberships that are no longer current, or not
+    the clinician's, are left out. Queries: 1, whatever the number of ids."""
+    if not clinician.is_active:
+        return {}
+    return {
+        m.pk: m
+        for m in CareTeamMembership.objects.filter(
+            policies.membership_current(), clinician=clinician, pk__in=list(membership_ids)
+        ).select_related("workspace", "workspace__patient", "cover__absent")
+    }
 
 
 def pending_memberships_for_clinician(*, clinician: User) -> QuerySet[CareTeamMembership]:
