@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 from uuid import UUID
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -65,8 +66,7 @@ def access_log_for_patient(*, workspace: Workspace) -> QuerySet[AccessLogEntry]:
     return AccessLogEntry.objects.filter(workspace=workspace).order_by("-created_at")
 
 
-@dataclass(frozen=True, slots=True)
-class CaseloadEntry:
+class CaseloadEntry(NamedTuple):
     """One patient of a clinician's caseload, as plain values (no model instances): enough to
     filter, count and order every patient cheaply. The rows shown are then read in full with
     ``caseload_memberships``."""
@@ -74,8 +74,10 @@ class CaseloadEntry:
     membership_id: UUID
     workspace_id: UUID
     patient_name: str
-    since: datetime  # when the relationship started (or was created, if never started)
     last_activity_at: datetime | None
+    # When the relationship started (else when it was created): given only while there is no
+    # activity yet (None otherwise: nothing needs it then).
+    since: datetime | None
     shared: frozenset
 
 
@@ -89,13 +91,13 @@ def caseload_entries_for_clinician(*, clinician: User) -> list[CaseloadEntry]:
         list(
             CareTeamMembership.objects.filter(policies.membership_current(), clinician=clinician)
             .order_by("workspace__patient__full_name", "pk")
+            # One timestamp per row (each costs to read): the last activity, else the start.
+            .annotate(
+                seen_at=Coalesce("workspace__last_activity_at", "started_at", "created_at"),
+                never_active=Q(workspace__last_activity_at__isnull=True),
+            )
             .values_list(
-                "pk",
-                "workspace_id",
-                "workspace__patient__full_name",
-                "started_at",
-                "created_at",
-                "workspace__last_activity_at",
+                "pk", "workspace_id", "workspace__patient__full_name", "seen_at", "never_active"
             )
         )
         if clinician.is_active
@@ -105,14 +107,14 @@ def caseload_entries_for_clinician(*, clinician: User) -> list[CaseloadEntry]:
     nothing = frozenset()
     return [
         CaseloadEntry(
-            membership_id=pk,
-            workspace_id=workspace_id,
-            patient_name=name,
-            since=started_at or created_at,
-            last_activity_at=last_activity_at,
-            shared=shared.get(workspace_id, nothing),
+            pk,
+            workspace_id,
+            name,
+            None if never_active else seen_at,
+            seen_at if never_active else None,
+            shared.get(workspace_id, nothing),
         )
-        for pk, workspace_id, name, started_at, created_at, last_activity_at in rows
+        for pk, workspace_id, name, seen_at, never_active in rows
     ]
 
 
