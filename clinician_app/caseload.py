@@ -78,11 +78,10 @@ class Row:
     open_alerts: int
     urgent_alerts: int
     attention: int
+    attention_label: str
+    role_label: str
+    shared_labels: tuple  # the names of the shared sections, in their order
     cells: list = field(default_factory=list)
-
-    @property
-    def attention_label(self) -> str:
-        return Attention.LABELS[self.attention]
 
 
 def recency_of(last: datetime | None, since: datetime, threshold: int, now: datetime) -> Recency:
@@ -217,6 +216,26 @@ def _entries(*, clinician, now: datetime) -> list[Entry]:
     return entries
 
 
+class _Words:
+    """The words a page's rows share (attention, role, section names), translated once per
+    page instead of once per row: a page has few distinct values."""
+
+    def __init__(self):
+        self.attention = {key: str(label) for key, label in Attention.LABELS.items()}
+        self._roles: dict = {}
+        self._shared: dict = {}
+
+    def role(self, membership: CareTeamMembership) -> str:
+        if membership.role not in self._roles:
+            self._roles[membership.role] = membership.get_role_display()
+        return self._roles[membership.role]
+
+    def shared(self, sections: frozenset) -> tuple[str, ...]:
+        if sections not in self._shared:
+            self._shared[sections] = tuple(str(s.label) for s in Section if s in sections)
+        return self._shared[sections]
+
+
 def _rows(entries: list[Entry], *, clinician, now: datetime) -> list[Row]:
     """Full rows (model instances, recency in words) for ``entries``, in their order.
     Queries: 1, whatever the number of entries. A membership that stopped being current
@@ -224,6 +243,7 @@ def _rows(entries: list[Entry], *, clinician, now: datetime) -> list[Row]:
     memberships = selectors.caseload_memberships(
         clinician=clinician, membership_ids=[e.base.membership_id for e in entries]
     )
+    words = _Words()
     rows = []
     for e in entries:
         membership = memberships.get(e.base.membership_id)
@@ -245,6 +265,9 @@ def _rows(entries: list[Entry], *, clinician, now: datetime) -> list[Row]:
                 open_alerts=e.open_alerts,
                 urgent_alerts=e.urgent_alerts,
                 attention=e.attention,
+                attention_label=words.attention[e.attention],
+                role_label=words.role(membership),
+                shared_labels=words.shared(e.base.shared),
             )
         )
     return rows

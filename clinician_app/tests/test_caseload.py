@@ -194,3 +194,28 @@ def test_only_the_rows_shown_are_read_as_model_instances(client, bulk):
     assert made.count(CareTeamMembership) == 50
     assert made.count(Workspace) == 50
     assert made.count(User) <= 50 + 1  # the patients shown, and the signed-in clinician
+
+
+def test_a_row_links_to_the_patient_and_their_alerts_and_names_what_is_shared(client, therapist):
+    ws = workspace_for(PatientFactory(full_name="Rita Row"))
+    add_member(ws, therapist, [Section.MEASURES, Section.PROGRESS, Section.JOURNAL])
+    alert_services.alert_raise(workspace=ws, kind="risk", severity="urgent", source_id="r1")
+    quiet = workspace_for(PatientFactory(full_name="Quinn Quiet"))
+    add_member(quiet, therapist, [])
+    body = login(client, therapist).get(URL).content.decode()
+    overview = reverse("clinician:patient_overview", args=[ws.pk])
+    alerts = reverse("clinician:alert_list")
+    assert f'<a href="{overview}">Rita Row</a><br><span class="muted">Therapist</span>' in body
+    assert f'<a href="{alerts}?patient={ws.pk}">1 open</a>' in body
+    assert '<span class="attention attention-0">Urgent alert</span>' in body
+    # In the sections' own order, whatever order they were shared in.
+    assert (
+        '<td><span class="badge badge-shared">Programme progress</span>'
+        '<span class="badge badge-shared">Questionnaires and scores</span>'
+        '<span class="badge badge-shared">Exercise answers and journal</span></td>'
+    ) in body
+    row = body[body.index(f'data-workspace="{quiet.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert '<span class="muted">No</span>' in row and '<span class="muted">not set</span>' in row
+    assert '<span class="not-shared">nothing shared yet</span>' in row
+    assert '<span class="muted">none</span>' in row
