@@ -1,8 +1,11 @@
 """The caseload page's rows: who needs attention, what is shared, contributed columns.
 
 Assembled here (the face) from care (memberships, consent), alerts (counts, cadence) and the
-columns other capabilities register. The number of queries does not depend on the number of
-patients: 2 (memberships, consent) + 1 (alert counts) + 1 (cadences) + 1 per column.
+columns other capabilities register. Every patient is filtered, counted and ordered
+as a light ``Entry`` (plain values); only the rows of the page shown are read in full (model
+instances, recency in words, contributed columns). The number of queries does not depend on the
+number of patients: 2 (memberships, consent) + 1 (alert counts) + 1 (cadences) for every
+patient, then 1 (the page's memberships, workspaces and patients) + 1 per column.
 """
 
 from __future__ import annotations
@@ -75,11 +78,10 @@ class Row:
     open_alerts: int
     urgent_alerts: int
     attention: int
+    attention_label: str
+    role_label: str
+    shared_labels: tuple  # the names of the shared sections, in their order
     cells: list = field(default_factory=list)
-
-    @property
-    def attention_label(self) -> str:
-        return Attention.LABELS[self.attention]
 
 
 def recency_of(last: datetime | None, since: datetime, threshold: int, now: datetime) -> Recency:
@@ -107,45 +109,58 @@ def recency_of(last: datetime | None, since: datetime, threshold: int, now: date
     return Recency("recency-recent" if days <= 2 else "recency-quiet", text)
 
 
-def _attention(row: Row) -> int:
-    if row.urgent_alerts:
+@dataclass(slots=True)
+class Entry:
+    """One patient as plain values: what filtering, counting and ordering every patient needs.
+    Only the entries of the page shown become full ``Row``s (``_rows``)."""
+
+    base: selectors.CaseloadEntry
+    name: str  # the patient's name, lower case (the order by name)
+    progress: bool  # progress is shared: activity may be shown
+    inactivity_days: int
+    inactive: bool
+    next_review_on: date | None
+    review_due: bool
+    review_overdue: bool
+    open_alerts: int
+    urgent_alerts: int
+    attention: int
+
+    @property
+    def last_activity_at(self) -> datetime | None:
+        return self.base.last_activity_at if self.progress else None
+
+
+def _attention(urgent: int, review_overdue: bool, inactive: bool, open_alerts: int) -> int:
+    if urgent:
         return Attention.URGENT
-    if row.review_overdue:
+    if review_overdue:
         return Attention.REVIEW_OVERDUE
-    if row.inactive:
+    if inactive:
         return Attention.INACTIVE
-    if row.open_alerts:
+    if open_alerts:
         return Attention.OPEN_ALERTS
     return Attention.NONE
 
 
-def _matches(row: Row, show: str) -> bool:
-    return {
-        "all": True,
-        "attention": row.attention != Attention.NONE,
-        "urgent": row.urgent_alerts > 0,
-        "review": row.review_due,
-        "inactive": row.inactive,
-    }[show]
+MATCHES = {
+    "all": lambda e: True,
+    "attention": lambda e: e.attention != Attention.NONE,
+    "urgent": lambda e: e.urgent_alerts > 0,
+    "review": lambda e: e.review_due,
+    "inactive": lambda e: e.inactive,
+}
 
 
 def _sort_key(sort: str):
     far = date.max
     oldest = datetime.min.replace(tzinfo=timezone.get_current_timezone())
-
-    def name(row: Row):
-        return row.workspace.patient.full_name.lower()
-
     return {
-        "attention": lambda r: (r.attention, name(r)),
-        "name": name,
+        "attention": lambda e: (e.attention, e.name),
+        "name": lambda e: e.name,
         # Unshared activity sorts last: the clinician may not know it.
-        "activity": lambda r: (
-            r.recency is None,
-            r.last_activity_at or oldest,
-            name(r),
-        ),
-        "review": lambda r: (r.next_review_on or far, name(r)),
+        "activity": lambda e: (not e.progress, e.last_activity_at or oldest, e.name),
+        "review": lambda e: (e.next_review_on or far, e.name),
     }[sort]
 
 
@@ -163,60 +178,118 @@ def _cells(rows: list[Row], clinician, cols: list[Column]) -> None:
                 row.cells.append((column, values.get(row.workspace.pk)))
 
 
-def _all_rows(*, clinician, now: datetime | None = None) -> list[Row]:
-    """One row per active patient of ``clinician``, without the contributed cells."""
-    now = now or timezone.now()
+def _entries(*, clinician, now: datetime) -> list[Entry]:
+    """One entry per active patient of ``clinician``, in name order. Queries: 4 (memberships,
+    consent rows, alert counts, cadences), whatever the number of patients."""
     today = timezone.localdate(now)
-    base = selectors.caseload_for_clinician(clinician=clinician)
+    base = selectors.caseload_entries_for_clinician(clinician=clinician)
     counts = alert_selectors.alert_counts_for_clinician(clinician=clinician)
     cadences = alert_selectors.cadences_for_clinician(clinician=clinician)
-    rows = []
+    entries = []
     for b in base:
-        cadence = cadences[b.membership.pk]
-        counts_here = counts.get(b.workspace.pk)
+        cadence = cadences[b.membership_id]
+        counts_here = counts.get(b.workspace_id)
         progress = Section.PROGRESS in b.shared
-        since = b.membership.started_at or b.membership.created_at
-        recency = (
-            recency_of(b.last_activity_at, since, cadence.inactivity_days, now)
-            if progress
-            else None
+        # As recency_of: quiet for more days than the cadence allows (or never started).
+        inactive = (
+            progress and (now - (b.last_activity_at or b.since)).days > cadence.inactivity_days
         )
-        row = Row(
-            workspace=b.workspace,
-            membership=b.membership,
-            shared=b.shared,
-            last_activity_at=b.last_activity_at if progress else None,
-            recency=recency,
-            inactive=bool(recency and recency.css == "recency-inactive"),
-            next_review_on=cadence.next_review_on,
-            review_due=bool(cadence.next_review_on and cadence.next_review_on <= today),
-            review_overdue=bool(cadence.next_review_on and cadence.next_review_on < today),
-            open_alerts=counts_here.open if counts_here else 0,
-            urgent_alerts=counts_here.urgent if counts_here else 0,
-            attention=Attention.NONE,
+        review_on = cadence.next_review_on
+        review_overdue = bool(review_on and review_on < today)
+        open_alerts = counts_here.open if counts_here else 0
+        urgent_alerts = counts_here.urgent if counts_here else 0
+        entries.append(
+            Entry(
+                base=b,
+                name=b.patient_name.lower(),
+                progress=progress,
+                inactivity_days=cadence.inactivity_days,
+                inactive=inactive,
+                next_review_on=review_on,
+                review_due=bool(review_on and review_on <= today),
+                review_overdue=review_overdue,
+                open_alerts=open_alerts,
+                urgent_alerts=urgent_alerts,
+                attention=_attention(urgent_alerts, review_overdue, inactive, open_alerts),
+            )
         )
-        row.attention = _attention(row)
-        rows.append(row)
+    return entries
+
+
+class _Words:
+    """The words a page's rows share (attention, role, section names), translated once per
+    page instead of once per row: a page has few distinct values."""
+
+    def __init__(self):
+        self.attention = {key: str(label) for key, label in Attention.LABELS.items()}
+        self._roles: dict = {}
+        self._shared: dict = {}
+
+    def role(self, membership: CareTeamMembership) -> str:
+        if membership.role not in self._roles:
+            self._roles[membership.role] = membership.get_role_display()
+        return self._roles[membership.role]
+
+    def shared(self, sections: frozenset) -> tuple[str, ...]:
+        if sections not in self._shared:
+            self._shared[sections] = tuple(str(s.label) for s in Section if s in sections)
+        return self._shared[sections]
+
+
+def _rows(entries: list[Entry], *, clinician, now: datetime) -> list[Row]:
+    """Full rows (model instances, recency in words) for ``entries``, in their order.
+    Queries: 1, whatever the number of entries. A membership that stopped being current
+    since the entries were read is left out."""
+    memberships = selectors.caseload_memberships(
+        clinician=clinician, membership_ids=[e.base.membership_id for e in entries]
+    )
+    words = _Words()
+    rows = []
+    for e in entries:
+        membership = memberships.get(e.base.membership_id)
+        if membership is None:
+            continue
+        rows.append(
+            Row(
+                workspace=membership.workspace,
+                membership=membership,
+                shared=e.base.shared,
+                last_activity_at=e.last_activity_at,
+                recency=recency_of(e.base.last_activity_at, e.base.since, e.inactivity_days, now)
+                if e.progress
+                else None,
+                inactive=e.inactive,
+                next_review_on=e.next_review_on,
+                review_due=e.review_due,
+                review_overdue=e.review_overdue,
+                open_alerts=e.open_alerts,
+                urgent_alerts=e.urgent_alerts,
+                attention=e.attention,
+                attention_label=words.attention[e.attention],
+                role_label=words.role(membership),
+                shared_labels=words.shared(e.base.shared),
+            )
+        )
     return rows
 
 
-def caseload_rows(
-    *,
-    clinician,
-    show: str = "all",
-    sort: str = "attention",
-    now: datetime | None = None,
-    cells: bool = True,
-) -> tuple[list[Row], list[Column]]:
-    """Every active patient of ``clinician``, filtered by ``show`` and ordered by ``sort``
-    (both already validated against FILTERS and SORTS). With ``cells=False`` the contributed
-    columns are not loaded (``fill_cells`` does it for the rows actually shown)."""
-    rows = [r for r in _all_rows(clinician=clinician, now=now) if _matches(r, show)]
-    rows.sort(key=_sort_key(sort))
-    cols = columns()
-    if cells:
-        _cells(rows, clinician, cols)
-    return rows, cols
+def caseload_entries(
+    *, clinician, show: str = "all", sort: str = "attention", now: datetime
+) -> list[Entry]:
+    """Every active patient of ``clinician`` as a light ``Entry``, filtered by ``show`` and
+    ordered by ``sort`` (both already validated against FILTERS and SORTS). Cut a page of
+    them, then ``caseload_rows`` makes the full rows of that page."""
+    matches = MATCHES[show]
+    entries = [e for e in _entries(clinician=clinician, now=now) if matches(e)]
+    entries.sort(key=_sort_key(sort))
+    return entries
+
+
+def caseload_rows(entries: list[Entry], *, clinician, now: datetime) -> tuple[list[Row], list]:
+    """The full rows of ``entries`` (a page), in their order, with the contributed columns.
+    Queries: 1 + 1 per column, whatever the number of entries."""
+    rows = _rows(entries, clinician=clinician, now=now)
+    return rows, fill_cells(rows, clinician)
 
 
 def fill_cells(rows: list[Row], clinician) -> list[Column]:
@@ -262,25 +335,26 @@ def caseload_page(
     first by default) and counted before the page is cut, so page 1 always holds the patients
     who need attention most; only the rows shown get their contributed cells. A page number
     that is not a whole number reads as 1; one past the end as the last page."""
-    everyone = _all_rows(clinician=clinician, now=now)
-    filter_counts = {key: sum(1 for r in everyone if _matches(r, key)) for key in FILTERS}
-    rows = [r for r in everyone if _matches(r, show)]
-    rows.sort(key=_sort_key(sort))
-    num_pages = max(1, -(-len(rows) // per_page))
+    now = now or timezone.now()
+    everyone = _entries(clinician=clinician, now=now)
+    filter_counts = {key: sum(1 for e in everyone if MATCHES[key](e)) for key in FILTERS}
+    matches = MATCHES[show]
+    entries = [e for e in everyone if matches(e)]
+    entries.sort(key=_sort_key(sort))
+    num_pages = max(1, -(-len(entries) // per_page))
     try:
         number = int(page)
     except (TypeError, ValueError):
         number = 1
     number = min(max(number, 1), num_pages)
     start = (number - 1) * per_page
-    shown = rows[start : start + per_page]
-    cols = fill_cells(shown, clinician)
+    shown, cols = caseload_rows(entries[start : start + per_page], clinician=clinician, now=now)
     return CaseloadPage(
         rows=shown,
         columns=cols,
         number=number,
         num_pages=num_pages,
-        total=len(rows),
+        total=len(entries),
         first=start + 1 if shown else 0,
         last=start + len(shown),
         filter_counts=filter_counts,

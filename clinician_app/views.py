@@ -52,7 +52,6 @@ def caseload(request):
             "columns": page.columns,
             "not_shared": NOT_SHARED,
             "pending": pending,
-            "sections": list(Section),
             "show": show,
             "sort": sort,
             "filters": FILTERS,

@@ -7,6 +7,7 @@ read of patient data is written to the access log (``via="api"``).
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -28,7 +29,7 @@ from clinician_app.alerts.serializers import (
     ResolveSerializer,
     ReviewSerializer,
 )
-from clinician_app.caseload import FILTERS, SORTS, caseload_rows, fill_cells
+from clinician_app.caseload import FILTERS, SORTS, caseload_entries, caseload_rows
 from clinician_app.caseload import PAGE_SIZE as CASELOAD_PAGE_SIZE
 
 
@@ -68,15 +69,16 @@ class CaseloadView(APIView):
         ``previous``, ``results``). Unknown filter values are ignored."""
         show = request.query_params.get("show")
         sort = request.query_params.get("sort")
-        rows, _columns = caseload_rows(
+        now = timezone.now()
+        entries = caseload_entries(
             clinician=request.user,
             show=show if show in FILTERS else "all",
             sort=sort if sort in SORTS else "attention",
-            cells=False,
+            now=now,
         )
         paginator = self.pagination_class()
-        shown = paginator.paginate_queryset(rows, request, view=self)
-        fill_cells(shown, request.user)
+        page = paginator.paginate_queryset(entries, request, view=self)
+        shown, _columns = caseload_rows(page, clinician=request.user, now=now)
         care_services.access_record_many(
             actor=request.user,
             workspaces=[r.workspace for r in shown],

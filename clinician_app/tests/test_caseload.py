@@ -59,9 +59,9 @@ def test_queries_are_the_same_for_10_100_and_1000_patients(client, bulk, habit_c
         assert body.count("data-workspace=") == min(size, PAGE_SIZE)
         assert f"{size} patients" in body
         counts.append(len(ctx.captured_queries))
-    # session, user, memberships+workspaces+patients, consent rows, alert counts, cadences,
-    # the contributed column, ONE access-log insert for the rows shown (+ savepoint), pending
-    # invites.
+    # session, user, memberships (plain values), consent rows, alert counts, cadences, the
+    # page's memberships+workspaces+patients, the contributed column, ONE access-log insert for
+    # the rows shown (+ savepoint), pending invites.
     assert counts[0] == counts[1] == counts[2], counts
     assert AccessLogEntry.objects.filter(section="caseload").count() == 10 + 100 + PAGE_SIZE
     assert [len(ids) for ids in habit_column] == [5, 50, PAGE_SIZE // 2], (
@@ -165,3 +165,57 @@ def test_alerts_the_clinician_may_not_see_are_not_counted(client, therapist, wor
     assert f'data-workspace="{workspace.pk}" data-attention="4"' in body
     assert "1 urgent" not in body and "1 open" not in body
     assert Alert.objects.filter(kind=AlertKind.RISK).count() == 1
+
+
+def test_only_the_rows_shown_are_read_as_model_instances(client, bulk):
+    """Every patient is ordered and counted from plain values; only the page's memberships,
+    workspaces and patients are loaded as models."""
+    from django.db.models.signals import post_init
+
+    from accounts.models import User
+    from care.models import CareTeamMembership
+
+    gp = GPFactory()
+    bulk(gp, PAGE_SIZE + 50)
+    login(client, gp)
+    made = []
+
+    def count(sender, **kwargs):
+        made.append(sender)
+
+    for model in (CareTeamMembership, Workspace, User):
+        post_init.connect(count, sender=model)
+    try:
+        body = client.get(URL + "?sort=name&page=2").content.decode()
+    finally:
+        for model in (CareTeamMembership, Workspace, User):
+            post_init.disconnect(count, sender=model)
+    assert body.count("data-workspace=") == 50 and "Bulk Patient 0149" in body
+    assert made.count(CareTeamMembership) == 50
+    assert made.count(Workspace) == 50
+    assert made.count(User) <= 50 + 1  # the patients shown, and the signed-in clinician
+
+
+def test_a_row_links_to_the_patient_and_their_alerts_and_names_what_is_shared(client, therapist):
+    ws = workspace_for(PatientFactory(full_name="Rita Row"))
+    add_member(ws, therapist, [Section.MEASURES, Section.PROGRESS, Section.JOURNAL])
+    alert_services.alert_raise(workspace=ws, kind="risk", severity="urgent", source_id="r1")
+    quiet = workspace_for(PatientFactory(full_name="Quinn Quiet"))
+    add_member(quiet, therapist, [])
+    body = login(client, therapist).get(URL).content.decode()
+    overview = reverse("clinician:patient_overview", args=[ws.pk])
+    alerts = reverse("clinician:alert_list")
+    assert f'<a href="{overview}">Rita Row</a><br><span class="muted">Therapist</span>' in body
+    assert f'<a href="{alerts}?patient={ws.pk}">1 open</a>' in body
+    assert '<span class="attention attention-0">Urgent alert</span>' in body
+    # In the sections' own order, whatever order they were shared in.
+    assert (
+        '<td><span class="badge badge-shared">Programme progress</span>'
+        '<span class="badge badge-shared">Questionnaires and scores</span>'
+        '<span class="badge badge-shared">Exercise answers and journal</span></td>'
+    ) in body
+    row = body[body.index(f'data-workspace="{quiet.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert '<span class="muted">No</span>' in row and '<span class="muted">not set</span>' in row
+    assert '<span class="not-shared">nothing shared yet</span>' in row
+    assert '<span class="muted">none</span>' in row

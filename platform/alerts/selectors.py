@@ -69,10 +69,11 @@ class Cadence:
 def cadences_for_memberships(membership_ids: Iterable) -> dict:
     """membership id -> Cadence (defaults where none was set). 1 query."""
     found = defaultdict(Cadence)
-    for c in CareCadence.objects.filter(membership__in=membership_ids):
-        found[c.membership_id] = Cadence(
-            c.inactivity_days, c.review_interval_days, c.next_review_on
-        )
+    rows = CareCadence.objects.filter(membership__in=membership_ids).values_list(
+        "membership_id", "inactivity_days", "review_interval_days", "next_review_on"
+    )
+    for membership_id, inactivity_days, review_interval_days, next_review_on in rows:
+        found[membership_id] = Cadence(inactivity_days, review_interval_days, next_review_on)
     return found
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
+from uuid import UUID
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -63,38 +66,70 @@ def access_log_for_patient(*, workspace: Workspace) -> QuerySet[AccessLogEntry]:
     return AccessLogEntry.objects.filter(workspace=workspace).order_by("-created_at")
 
 
-@dataclass(frozen=True)
-class CaseloadRow:
-    workspace: Workspace
-    membership: CareTeamMembership
-    shared: frozenset
+class CaseloadEntry(NamedTuple):
+    """One patient of a clinician's caseload, as plain values (no model instances): enough to
+    filter, count and order every patient cheaply. The rows shown are then read in full with
+    ``caseload_memberships``."""
+
+    membership_id: UUID
+    workspace_id: UUID
+    patient_name: str
     last_activity_at: datetime | None
+    # When the relationship started (else when it was created): given only while there is no
+    # activity yet (None otherwise: nothing needs it then).
+    since: datetime | None
+    shared: frozenset
 
 
-def caseload_for_clinician(*, clinician: User) -> list[CaseloadRow]:
-    """Every workspace where the clinician is an active member, with what is shared.
+def caseload_entries_for_clinician(*, clinician: User) -> list[CaseloadEntry]:
+    """Every workspace where the clinician is an active member, with what is shared, in
+    patient-name order.
 
-    Queries: 1 (memberships + workspaces + patients) + 1 (consent rows), whatever the size.
+    Queries: 1 (memberships with the patient's name) + 1 (consent rows), whatever the size.
     """
-    memberships = (
+    rows = (
         list(
             CareTeamMembership.objects.filter(policies.membership_current(), clinician=clinician)
-            .select_related("workspace", "workspace__patient", "cover__absent")
-            .order_by("workspace__patient__full_name")
+            .order_by("workspace__patient__full_name", "pk")
+            # One timestamp per row (each costs to read): the last activity, else the start.
+            .annotate(
+                seen_at=Coalesce("workspace__last_activity_at", "started_at", "created_at"),
+                never_active=Q(workspace__last_activity_at__isnull=True),
+            )
+            .values_list(
+                "pk", "workspace_id", "workspace__patient__full_name", "seen_at", "never_active"
+            )
         )
         if clinician.is_active
         else []
     )
-    shared = policies.shared_sections_by_workspace(clinician, [m.workspace_id for m in memberships])
+    shared = policies.shared_sections_by_workspace(clinician, [r[1] for r in rows])
+    nothing = frozenset()
     return [
-        CaseloadRow(
-            workspace=m.workspace,
-            membership=m,
-            shared=shared.get(m.workspace_id, frozenset()),
-            last_activity_at=m.workspace.last_activity_at,
+        CaseloadEntry(
+            pk,
+            workspace_id,
+            name,
+            None if never_active else seen_at,
+            seen_at if never_active else None,
+            shared.get(workspace_id, nothing),
         )
-        for m in memberships
+        for pk, workspace_id, name, seen_at, never_active in rows
     ]
+
+
+def caseload_memberships(*, clinician: User, membership_ids: Iterable) -> dict:
+    """membership id -> the clinician's current membership, with its workspace, patient and
+    cover (for the rows of a caseload page). Memberships that are no longer current, or not
+    the clinician's, are left out. Queries: 1, whatever the number of ids."""
+    if not clinician.is_active:
+        return {}
+    return {
+        m.pk: m
+        for m in CareTeamMembership.objects.filter(
+            policies.membership_current(), clinician=clinician, pk__in=list(membership_ids)
+        ).select_related("workspace", "workspace__patient", "cover__absent")
+    }
 
 
 def pending_memberships_for_clinician(*, clinician: User) -> QuerySet[CareTeamMembership]:

@@ -117,10 +117,13 @@ def test_access_stops_at_the_end_without_the_job(gp, colleague, team):
         assert policies.shared_sections(colleague, first) == frozenset()
         assert not policies.workspaces_sharing(colleague, Section.GOALS).exists()
         assert not alerts_visible_to(colleague).exists()
-        from care.selectors import caseload_for_clinician
+        from care.selectors import caseload_entries_for_clinician, caseload_memberships
 
-        assert caseload_for_clinician(clinician=colleague) != []  # "known" is still theirs
-        assert {r.workspace for r in caseload_for_clinician(clinician=colleague)} == {team[2]}
+        entries = caseload_entries_for_clinician(clinician=colleague)
+        assert {e.workspace_id for e in entries} == {team[2].pk}  # "known" is still theirs
+        assert entries[0].shared == policies.shared_sections(colleague, team[2])
+        cover_ids = cover_members(cover).values_list("pk", flat=True)
+        assert caseload_memberships(clinician=colleague, membership_ids=cover_ids) == {}
 
 
 def test_the_job_ends_expired_memberships_idempotently(gp, colleague, team):
