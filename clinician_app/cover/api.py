@@ -1,5 +1,5 @@
-"""API for covers: GET lists the clinician's covers that are not over, POST arranges one.
-Thin over ``care.selectors`` and ``care.services``; see docs/cover.md."""
+"""API for covers: GET lists the clinician's covers that are not over, POST arranges one,
+DELETE on one cover cancels it. Thin over ``care.selectors`` and ``care.services``; see docs/cover.md."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -50,3 +51,17 @@ class CoverList(APIView):
             detail = error.message_dict if hasattr(error, "error_dict") else error.messages
             return Response(detail, status=status.HTTP_400_BAD_REQUEST)
         return Response(CoverSerializer(cover).data, status=status.HTTP_201_CREATED)
+
+
+class CoverDetail(APIView):
+    permission_classes = CLINICIAN_ONLY
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, cover_id):
+        """Cancel a cover: for its two clinicians only (404 for anyone else). Its cover
+        memberships end at once; cancelling again changes nothing."""
+        cover = selectors.cover_for_clinician(clinician=request.user, cover_id=cover_id)
+        if cover is None:
+            raise NotFound
+        services.cover_cancel(cover=cover, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,5 +1,6 @@
 """The cover pages: arranging, bad input as form errors, cancelling, the caseload marker."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -222,3 +223,22 @@ def test_api_is_for_clinicians_only(client, patient):
     assert client.get(API).status_code == 403
     client.logout()
     assert client.get(API).status_code == 401
+
+
+def test_api_cancels_a_cover_for_its_two_clinicians_only(client, gp, colleague, workspace):
+    add_member(workspace, gp, [Section.GOALS])
+    cover = services.cover_create(
+        absent=gp, colleague=colleague, starts_on=today(), ends_on=today()
+    )
+    detail = reverse("api:cover-detail", args=[cover.pk])
+    login(client, GPFactory())
+    assert client.delete(detail).status_code == 404
+    cover.refresh_from_db()
+    assert cover.cancelled_at is None
+    login(client, gp)
+    assert client.delete(detail).status_code == 204
+    cover.refresh_from_db()
+    assert cover.cancelled_at is not None
+    assert not CareTeamMembership.objects.filter(clinician=colleague, status="active").exists()
+    assert client.delete(detail).status_code == 204  # again: nothing changes
+    assert client.delete(reverse("api:cover-detail", args=[uuid.uuid4()])).status_code == 404

@@ -30,4 +30,11 @@ ROUTES |= {
         ok={"POST": 302},
         note="the absent clinician and the colleague only; 404 for anyone else",
     ),
+    "api:cover-detail": Rule(
+        Audience.CARE_TEAM,
+        methods=("DELETE",),
+        api=True,
+        params={"cover_id": "cover"},
+        note="cancels; the absent clinician and the colleague only; 404 for anyone else",
+    ),
 }
