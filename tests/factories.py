@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
 import factory
+from django.utils import timezone
 
 from accounts.models import Organisation, User
 from care import services as care
@@ -65,3 +69,9 @@ def add_member(workspace: Workspace, clinician: User, sections=()):
 
 
 ALL_SECTIONS = list(Section)
+
+
+def local_today(user) -> date:
+    """Today in ``user``'s own time zone (a cover's days, for instance, are the absent
+    clinician's): not the server's UTC date, which differs for an hour or two each night."""
+    return timezone.localdate(timezone=ZoneInfo(user.timezone))

@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from care import services
 from care.models import CareTeamMembership, Cover
@@ -18,6 +17,7 @@ from tests.factories import (
     PatientFactory,
     TherapistFactory,
     add_member,
+    local_today,
     workspace_for,
 )
 
@@ -37,7 +37,8 @@ def colleague(db):
 
 
 def today():
-    return timezone.localdate()
+    """Today for the clinicians of these tests (the factories' default time zone)."""
+    return local_today(GPFactory.build())
 
 
 def form_data(colleague, first, last, note=""):

@@ -4,12 +4,11 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from care import policies, services
 from care.models import AuditEvent, CareTeamMembership
 from care.sections import Section
-from tests.factories import TherapistFactory, add_member
+from tests.factories import TherapistFactory, add_member, local_today
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +25,7 @@ def signed_in(client, patient):
 
 
 def arrange(gp, colleague, start_in_days, length=3, note=""):
-    first = timezone.localdate() + timedelta(days=start_in_days)
+    first = local_today(gp) + timedelta(days=start_in_days)
     return services.cover_create(
         absent=gp,
         colleague=colleague,

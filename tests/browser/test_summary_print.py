@@ -5,6 +5,7 @@ import re
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from care.sections import Section
 from clinician_app.tests.test_summary import PHQ9_MILD, _phq9
@@ -37,14 +38,14 @@ def test_the_summary_prints_on_one_a4_page(new_page, live_server):
     sign_in(page, live_server.url, gp.email)
     page.goto(f"{live_server.url}/clinic/patients/{workspace.pk}/")
     page.get_by_role("link", name="Printable summary for the medical record").click()
-    assert page.get_by_role("heading", name="Petra Print").is_visible()
-    assert page.get_by_role("button", name="Print").is_visible()  # shown by print.js
+    expect(page.get_by_role("heading", name="Petra Print")).to_be_visible()
+    expect(page.get_by_role("button", name="Print")).to_be_visible()  # shown by print.js
     blocked = [e for e in console_errors if "Content Security Policy" in e]
     assert not blocked, blocked
 
     page.emulate_media(media="print")
-    assert not page.locator(".site-header").is_visible()
-    assert not page.get_by_role("button", name="Print").is_visible()
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
     pdf = page.pdf(format="A4", print_background=False)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == 1, pages

@@ -4,6 +4,7 @@ question at a time, and sees the support page with their own crisis plan at once
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from tests.factories import ALL_SECTIONS, GPFactory, PatientFactory, add_member, workspace_for
 from toolbox import services as toolbox_services
@@ -49,20 +50,20 @@ def test_patient_with_a_risk_answer_sees_support_at_once_and_gp_sees_it(live_ser
     page.locator("#i9-1").check()
     page.get_by_role("button", name="Finish and see my score").click()
     assert "/me/measures/support/" in page.url
-    assert page.get_by_text("You do not have to cope with this alone").is_visible()
+    expect(page.get_by_text("You do not have to cope with this alone")).to_be_visible()
     support = page.locator("[data-safety=support]")
-    assert support.get_by_text("Call your local emergency number", exact=False).is_visible()
+    expect(support.get_by_text("Call your local emergency number", exact=False)).to_be_visible()
     # The patient's own crisis plan is on the same page, with a way to the full plan.
     plan = page.locator("[data-safety=crisis-plan]")
-    assert plan.get_by_text("Sit with the cat and breathe").is_visible()
-    assert plan.get_by_role("link", name="Open my full crisis plan").is_visible()
+    expect(plan.get_by_text("Sit with the cat and breathe")).to_be_visible()
+    expect(plan.get_by_role("link", name="Open my full crisis plan")).to_be_visible()
     phone.close()
 
     desk = browser.new_context()
     desk.add_cookies([_session_cookie(gp, live_server)])
     page = desk.new_page()
     page.goto(f"{live_server.url}/clinic/patients/{workspace.pk}/")
-    assert page.locator("#section-measures [data-risk=open]").is_visible()
+    expect(page.locator("#section-measures [data-risk=open]")).to_be_visible()
     page.get_by_role("link", name="Scores, charts, schedules and reminders").click()
-    assert page.get_by_text("PHQ-9 item 9 answered 1", exact=False).is_visible()
+    expect(page.get_by_text("PHQ-9 item 9 answered 1", exact=False)).to_be_visible()
     desk.close()

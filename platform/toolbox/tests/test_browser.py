@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from tests.factories import add_member
 from toolbox import services
@@ -80,7 +81,7 @@ def test_crisis_plan_has_no_serious_accessibility_violations(
     )
     page = _page_as(browser, live_server, patient)
     page.goto("/me/crisis-plan/")
-    assert page.get_by_role("heading", name="My crisis plan", level=1).is_visible()
+    expect(page.get_by_role("heading", name="My crisis plan", level=1)).to_be_visible()
     results = Axe().run(page)
     serious = [
         (v["id"], v["impact"], len(v["nodes"]))
