@@ -12,7 +12,7 @@ from alerts import services
 from alerts.models import Alert, CareCadence, Review
 from care.models import AccessLogEntry
 from care.sections import Section
-from tests.factories import GPFactory, PatientFactory, add_member, workspace_for
+from tests.factories import GPFactory, PatientFactory, add_member, local_today, workspace_for
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,7 @@ def test_recording_a_review_sets_the_next_date(client, workspace, gp, gp_members
     assert not Review.objects.exists()
     assert client.post(url, {"note": "Goals reviewed together."}).status_code == 302
     review = Review.objects.get()
-    assert review.next_review_on == timezone.localdate() + timedelta(days=14)
+    assert review.next_review_on == local_today(gp) + timedelta(days=14)  # the clinician's today
     assert not review.shared_with_patient
 
 

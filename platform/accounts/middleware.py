@@ -1,16 +1,44 @@
-"""Clinicians are signed out after a period without requests (shared surgery computers)."""
+"""Per-request account rules: the person's own time zone for pages; clinicians signed out
+after a period without requests (shared surgery computers); the clinicians' second factor."""
 
 from __future__ import annotations
 
 import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 SESSION_KEY = "last_seen_at"
+
+
+class UserTimezoneMiddleware:
+    """Pages show times, and reckon "today", in the signed-in person's own time zone (the one
+    on their account page, Europe/Copenhagen unless they chose another). The API keeps UTC:
+    its datetimes carry their offset, and programs convert them themselves."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        zone = None
+        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
+            try:
+                zone = ZoneInfo(user.timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                zone = None  # validated on save; an unknown one falls back to UTC
+        if zone is None:
+            return self.get_response(request)
+        timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 class ClinicianIdleTimeoutMiddleware:

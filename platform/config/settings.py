@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "config.middleware.SecurityHeadersMiddleware",
     "accounts.middleware.ClinicianIdleTimeoutMiddleware",
     "accounts.middleware.ClinicianMFAMiddleware",
+    "accounts.middleware.UserTimezoneMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
