@@ -84,11 +84,21 @@ class Row:
     cells: list = field(default_factory=list)
 
 
+def quiet_days(last: datetime | None, since: datetime, now: datetime) -> int:
+    """Whole days since the last activity, or since the care started when there was none."""
+    return (now - (last or since)).days
+
+
+def is_inactive(last: datetime | None, since: datetime, threshold: int, now: datetime) -> bool:
+    """Quiet for more days than the cadence allows (or invited that long ago, never started)."""
+    return quiet_days(last, since, now) > threshold
+
+
 def recency_of(last: datetime | None, since: datetime, threshold: int, now: datetime) -> Recency:
     """Colour class AND words: the colour is never the only signal."""
+    days = quiet_days(last, since, now)
     if last is None:
-        days = (now - since).days
-        if days > threshold:
+        if is_inactive(last, since, threshold, now):
             return Recency(
                 "recency-inactive",
                 ngettext(
@@ -99,8 +109,7 @@ def recency_of(last: datetime | None, since: datetime, threshold: int, now: date
                 % {"n": days},
             )
         return Recency("recency-none", str(_("Not started yet")))
-    days = (now - last).days
-    if days > threshold:
+    if is_inactive(last, since, threshold, now):
         text = ngettext("Quiet for %(n)d day", "Quiet for %(n)d days", days) % {"n": days}
         return Recency("recency-inactive", text)
     if days == 0:
@@ -190,9 +199,8 @@ def _entries(*, clinician, now: datetime) -> list[Entry]:
         cadence = cadences[b.membership_id]
         counts_here = counts.get(b.workspace_id)
         progress = Section.PROGRESS in b.shared
-        # As recency_of: quiet for more days than the cadence allows (or never started).
-        inactive = (
-            progress and (now - (b.last_activity_at or b.since)).days > cadence.inactivity_days
+        inactive = progress and is_inactive(
+            b.last_activity_at, b.since, cadence.inactivity_days, now
         )
         review_on = cadence.next_review_on
         review_overdue = bool(review_on and review_on < today)

@@ -325,14 +325,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
             extra = set(frame) - INBOUND_FIELDS[kind] - {"v", "type"}
             if extra:
                 raise ProtocolError("unexpected_field", f"not allowed: {', '.join(sorted(extra))}")
-            if time.monotonic() - self.user_checked >= USER_RECHECK_SECONDS:
-                # A backstop only: deactivation closes the socket at once through access.changed.
-                user = await _reload_user(self.user.pk)
-                if user is None:
-                    await self.close(code=CLOSE_ACCESS_ENDED)
-                    return
-                self.user = user
-                self.user_checked = time.monotonic()
+            # A backstop only: deactivation closes the socket at once through access.changed.
+            due = time.monotonic() - self.user_checked >= USER_RECHECK_SECONDS
+            if due and not await self._refresh_user():
+                return
             await getattr(self, f"_on_{kind}")(frame)
         except ProtocolError as error:
             await self._error(error.code, error.detail, ref)
@@ -468,15 +464,21 @@ class LiveConsumer(AsyncWebsocketConsumer):
             }
         )
 
-    async def access_changed(self, event):
+    async def _refresh_user(self) -> bool:
+        """Re-read the account; a deactivated or removed one closes the socket (False)."""
         user = await _reload_user(self.user.pk)
         if user is None:
             await self.close(code=CLOSE_ACCESS_ENDED)
-            return
+            return False
         self.user = user
         self.user_checked = time.monotonic()
+        return True
+
+    async def access_changed(self, event):
+        if not await self._refresh_user():
+            return
         await self._sync_workspaces()
-        positions = await _thread_positions(user)
+        positions = await _thread_positions(self.user)
         for thread_id in self.readable - set(positions):
             self.delivered.pop(thread_id, None)
         for thread_id, sequence in positions.items():

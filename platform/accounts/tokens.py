@@ -35,7 +35,7 @@ def token_create(*, user: User) -> tuple[AuthToken, str]:
     from care.services import audit
 
     # Lock the person's row so two requests at once cannot both pass the limit.
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
     AuthToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
     if tokens_of(user).count() >= settings.API_TOKENS_PER_USER:
         raise ValidationError(
