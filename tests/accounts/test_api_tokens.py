@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
@@ -128,3 +130,16 @@ def test_erasure_removes_the_patients_keys(client, patient, workspace):
     patient_erase(patient=patient)
     assert not AuthToken.objects.exists()
     assert me(secret).status_code == 401
+
+
+def test_the_keys_page_costs_the_same_queries_for_2_keys_as_for_50(client, patient):
+    client.force_login(patient)
+    counts = []
+    for size in (2, 50):
+        while AuthToken.objects.filter(user=patient).count() < size:
+            AuthToken.objects.create(user=patient)
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(reverse("accounts:api_tokens"))
+        assert page.content.decode().count("/revoke/") == size
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
