@@ -114,6 +114,23 @@ def in_memory_channel_layer(settings):
     channel_layers.backends.clear()
 
 
+@pytest.fixture
+def refusing_channel_layer(settings):
+    """The real-time stack down: a Redis channel layer whose address refuses every connection
+    (port 1 on this machine), so each publish really fails, rather than a missing layer."""
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
+        }
+    }
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 # --- browser (Playwright driving Debian's Chromium) -------------------------------------
 
 CHROMIUM_FLAGS = [

@@ -16,3 +16,17 @@ def clinician_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def care_staff_required(view):
+    """Signed in, and a GP, a therapist or a duty contact (the alert pages: a duty contact
+    opens the alerts that reached them). Others get a clear 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_clinician or request.user.is_duty):
+            raise PermissionDenied(_("This page is for GPs, therapists and duty contacts."))
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -25,7 +25,7 @@ from care import policies
 from care.events import publish_workspace_event
 from care.models import Workspace
 from care.sections import Section
-from care.services import audit, workspace_touch
+from care.services import audit, lead_set, workspace_touch
 from content.answers import clean_answer
 from content.models import (
     AnswerFeedback,
@@ -103,6 +103,8 @@ def programme_prescribe(
     enrolment.full_clean()
     enrolment.save(update_fields=["prescribed_by", "note", "start_on", "updated_at"])
     enrolment.recommended_modules.set(modules)
+    # The prescriber leads the care team, unless the patient or the team chose a lead.
+    lead_set(membership=policies.active_membership(by, workspace), by=by, how="prescriber")
     audit(
         action="content.programme.prescribed",
         actor=by,

@@ -54,6 +54,14 @@ class TherapistFactory(UserFactory):
     organisation = factory.SubFactory(OrganisationFactory, name="Test Practice")
 
 
+class DutyFactory(UserFactory):
+    """The organisation's duty contact (an account with the duty role)."""
+
+    role = User.Role.DUTY
+    full_name = factory.Sequence(lambda n: f"Duty Contact {n}")
+    organisation = factory.SubFactory(OrganisationFactory, name="Test Practice")
+
+
 def workspace_for(patient: User) -> Workspace:
     return care.workspace_get_or_create(patient=patient)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,14 +18,16 @@ from django.views.decorators.http import require_POST
 
 from alerts import selectors as alert_selectors
 from alerts import services as alert_services
-from alerts.models import Alert, CareCadence
+from alerts.models import Alert, AlertKind, CareCadence
 from alerts.policies import alert_for_user
 from care import policies
 from care import services as care_services
 from care.forms import add_service_errors
 from clinician_app.alerts.forms import CadenceForm, ResolveForm, ReviewForm
-from clinician_app.decorators import clinician_required
+from clinician_app.decorators import care_staff_required, clinician_required
 from guidance import timer
+from measures import selectors as measure_selectors
+from toolbox import selectors as toolbox_selectors
 
 ALERT_LIST_LIMIT = 200
 
@@ -56,30 +58,59 @@ def alert_list(request):
 
 
 def _detail(request, alert: Alert, form: ResolveForm | None = None, status: int = 200):
-    care_services.access_record(
-        actor=request.user, workspace=alert.workspace, section="alerts", via="web"
+    workspace = alert.workspace
+    duty = request.user.is_duty
+    sources = list(alert.triggers.order_by("created_at").values_list("created_at", "source_id"))
+    context = {
+        "alert": alert,
+        "patient": workspace.patient,
+        "form": form or ResolveForm(),
+        "triggers": [at for at, _source in sources],
+        "duty": duty,
+    }
+    sections = ["alerts"]
+    if alert.kind == AlertKind.RISK:
+        # Safety information, whatever the patient shares: the answer, not the scores.
+        context["safety"] = measure_selectors.safety_details(
+            workspace=workspace, source_ids=[source for _at, source in sources]
+        )
+        context["crisis_plan_exists"] = toolbox_selectors.crisis_plan_exists(workspace=workspace)
+        sections.append("safety")
+    if duty:
+        # The duty contact needs to know who the patient is and how to reach them and their
+        # care team; this read is logged as a duty read.
+        context["care_team"] = policies.current_members(workspace)
+        context["organisations"] = policies.patient_organisations(workspace)
+        sections.append("contact")
+    care_services.access_record_sections(
+        actor=request.user, workspace=workspace, sections=sections, via="duty" if duty else "web"
     )
-    triggers = list(alert.triggers.order_by("created_at").values_list("created_at", flat=True))
-    return render(
-        request,
-        "clinician_app/alerts/alert_detail.html",
-        {
-            "alert": alert,
-            "patient": alert.workspace.patient,
-            "form": form or ResolveForm(),
-            "triggers": triggers,
-        },
-        status=status,
-    )
+    return render(request, "clinician_app/alerts/alert_detail.html", context, status=status)
 
 
-@clinician_required
+@care_staff_required
 def alert_detail(request, alert_id):
     return _detail(request, alert_for_user(request.user, alert_id))
 
 
+@care_staff_required
+def duty(request):
+    """The duty contact's page: the urgent alerts that reached their organisation's duty
+    contact, and the unassigned-risk queue (no care team could be told)."""
+    if not request.user.is_duty:
+        raise PermissionDenied(_("This page is for the organisation's duty contact."))
+    alerts = list(alert_selectors.duty_queue(user=request.user)[:ALERT_LIST_LIMIT])
+    care_services.access_record_many(
+        actor=request.user,
+        workspaces={a.workspace_id: a.workspace for a in alerts}.values(),
+        section="alerts",
+        via="duty",
+    )
+    return render(request, "clinician_app/alerts/duty.html", {"alerts": alerts})
+
+
 @require_POST
-@clinician_required
+@care_staff_required
 def alert_acknowledge(request, alert_id):
     alert = alert_for_user(request.user, alert_id)
     try:
@@ -92,7 +123,7 @@ def alert_acknowledge(request, alert_id):
 
 
 @require_POST
-@clinician_required
+@care_staff_required
 def alert_resolve(request, alert_id):
     alert = alert_for_user(request.user, alert_id)
     form = ResolveForm(request.POST)

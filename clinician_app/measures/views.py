@@ -1,6 +1,6 @@
-"""The care team's view of a patient's questionnaires: scores over time, open risk answers,
-schedules and the reminder delivery log. Needs the patient's consent for "measures"; every
-visit is written to the patient's access log."""
+"""The care team's view of a patient's questionnaires: scores over time, the outcome metrics
+(measures.outcomes), open risk answers, schedules and the reminder delivery log. Needs the
+patient's consent for "measures"; every visit is written to the patient's access log."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from care import services as care_services
 from care.sections import Section
 from clinician_app.decorators import clinician_required
 from clinician_app.measures.forms import ScheduleForm
-from measures import charts, selectors, services
+from measures import charts, outcomes, selectors, services
 
 
 def _authorized(request, workspace_id):
@@ -38,6 +38,8 @@ def _page(request, workspace, form, status=200):
             "workspace": workspace,
             "patient": workspace.patient,
             "trends": trends,
+            "outcome": outcomes.outcome_for_workspace(workspace),
+            "outcome_rules": outcomes.rules(),
             "risks": selectors.open_risk_events_for_workspaces([workspace.pk]),
             "schedules": list(selectors.schedules_for_workspace(workspace)),
             "reminders": list(selectors.reminders_for_workspace(workspace)[:100]),

@@ -159,8 +159,9 @@ def test_overview_shows_alerts_and_a_timeline_within_consent(
     assert "Alert acknowledged: Risk answer" in body
 
     body = login(client, therapist).get(url).content.decode()
-    assert "data-alert=" not in body, "neither progress nor measures is shared with them"
-    assert 'data-action="alerts.alert.raised"' not in body
+    assert f'data-alert="{inactivity.pk}"' not in body, "progress is not shared with them"
+    # Safety information is not a section: the risk alert reaches every member.
+    assert f'data-alert="{risk.pk}"' in body
     assert 'data-action="care.membership.accepted"' in body
     logged = set(AccessLogEntry.objects.filter(actor=therapist).values_list("section", flat=True))
     assert {"overview", "alerts", "timeline"} <= logged

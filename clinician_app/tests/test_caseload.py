@@ -160,11 +160,21 @@ def test_unshared_sections_read_not_shared(client, gp, therapist, workspace, hab
 
 def test_alerts_the_clinician_may_not_see_are_not_counted(client, therapist, workspace):
     add_member(workspace, therapist, [])
-    alert_services.alert_raise(workspace=workspace, kind="risk", severity="urgent", source_id="x")
+    alert_services.alert_raise(
+        workspace=workspace, kind="severe_score", severity="urgent", source_id="x"
+    )
     body = login(client, therapist).get(URL).content.decode()
     assert f'data-workspace="{workspace.pk}" data-attention="4"' in body
     assert "1 urgent" not in body and "1 open" not in body
-    assert Alert.objects.filter(kind=AlertKind.RISK).count() == 1
+    assert Alert.objects.filter(kind=AlertKind.SEVERE_SCORE).count() == 1
+
+
+def test_a_risk_alert_counts_for_every_member_whatever_is_shared(client, therapist, workspace):
+    add_member(workspace, therapist, [])
+    alert_services.alert_raise(workspace=workspace, kind="risk", severity="urgent", source_id="x")
+    body = login(client, therapist).get(URL).content.decode()
+    assert f'data-workspace="{workspace.pk}" data-attention="0"' in body
+    assert "1 urgent" in body
 
 
 def test_only_the_rows_shown_are_read_as_model_instances(client, bulk):

@@ -4,6 +4,7 @@ needs no JavaScript, websocket or Redis."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -14,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alerts import selectors as alert_selectors
 from care import services as care_services
-from care.policies import membership_current
-from measures import charts, selectors, services
+from measures import charts, outcomes, selectors, services
 from measures.definitions import NOT_APPLICABLE, instruments
 from measures.models import Response
 from patient_app.decorators import patient_required
@@ -39,6 +40,7 @@ def _overview_context(workspace) -> dict:
     return {
         "due": selectors.due_for_workspace(workspace, today=timezone.localdate()),
         "trends": _trends(workspace),
+        "outcome": outcomes.outcome_for_workspace(workspace),
         "instruments": list(instruments().values()),
         "in_progress": {
             r.instrument: r
@@ -116,6 +118,12 @@ def response_page(request, response_id):
             errors = error.messages
         else:
             if result.new_safety_event:
+                if action == "finish":
+                    # Finish means finished: the response and its total are stored first. If an
+                    # answer is still missing, the support page still comes first and offers the
+                    # way back to the questionnaire.
+                    with contextlib.suppress(ValidationError):
+                        services.response_complete(response=result.response, by=request.user)
                 return redirect(reverse("patient:measures_support") + f"?response={response.pk}")
             if action == "finish":
                 try:
@@ -146,7 +154,7 @@ def response_page(request, response_id):
                 "band": definition.band_for(response.total),
                 "trend": trend,
                 "safety": response.safety_events.exists(),
-                "has_care_team": _has_care_team(workspace),
+                "reach": alert_selectors.risk_reach(workspace=workspace),
             },
         )
     return render(
@@ -187,18 +195,12 @@ def support(request):
         "patient_app/measures/support.html",
         {
             "continue_url": continue_url,
-            "has_care_team": _has_care_team(workspace),
+            "reach": alert_selectors.risk_reach(workspace=workspace),
             "plan": plan,
             "plan_parts": [part for part in parts.values() if part.items],
             "plan_emergency_items": emergency.items if emergency else [],
         },
     )
-
-
-def _has_care_team(workspace) -> bool:
-    return workspace.memberships.filter(
-        membership_current(),
-    ).exists()
 
 
 @patient_required

@@ -47,7 +47,7 @@ class ClinicianIdleTimeoutMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_clinician:
+        if user is not None and user.is_authenticated and user.is_care_staff:
             now = time.time()
             last = request.session.get(SESSION_KEY)
             limit = settings.CLINICIAN_IDLE_TIMEOUT_MINUTES * 60
@@ -74,7 +74,7 @@ class ClinicianMFAMiddleware:
             settings.CLINICIAN_MFA_REQUIRED
             and user is not None
             and user.is_authenticated
-            and user.is_clinician
+            and user.is_care_staff
             and not user.is_verified()
             and not request.path.startswith(self.ALLOWED_PREFIXES)
         ):

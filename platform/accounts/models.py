@@ -74,8 +74,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         GP = "gp", _("GP")
         THERAPIST = "therapist", _("Therapist")
         ORG_ADMIN = "org_admin", _("Organisation admin")
+        # The organisation's duty contact: sees urgent alerts of the organisation's patients
+        # that their care team has not acknowledged in time, or that have no care team at
+        # all (docs/alerts.md). Never a care-team member; sees the safety details only.
+        DUTY = "duty", _("Duty contact")
 
     CLINICAL_ROLES = (Role.GP, Role.THERAPIST)
+    ORGANISATION_ROLES = (Role.GP, Role.THERAPIST, Role.DUTY)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(_("e-mail address"), unique=True)
@@ -122,11 +127,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=["patient", "gp", "therapist", "org_admin"]),
+                condition=models.Q(role__in=["patient", "gp", "therapist", "org_admin", "duty"]),
                 name="user_role_valid",
             ),
             models.CheckConstraint(
-                condition=~models.Q(role__in=["gp", "therapist"])
+                condition=~models.Q(role__in=["gp", "therapist", "duty"])
                 | models.Q(organisation__isnull=False),
                 name="clinician_has_organisation",
             ),
@@ -138,7 +143,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.email.lower()
-        if self.role in self.CLINICAL_ROLES and self.organisation_id is None:
+        if self.role in self.ORGANISATION_ROLES and self.organisation_id is None:
             raise ValidationError({"organisation": _("A clinician belongs to an organisation.")})
 
     @property
@@ -148,6 +153,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_clinician(self) -> bool:
         return self.role in self.CLINICAL_ROLES
+
+    @property
+    def is_duty(self) -> bool:
+        return self.role == self.Role.DUTY
+
+    @property
+    def is_care_staff(self) -> bool:
+        """Reads patient data at work (GP, therapist, duty contact): second factor and idle
+        time-out apply."""
+        return self.role in self.ORGANISATION_ROLES
 
     def get_full_name(self) -> str:
         return self.full_name

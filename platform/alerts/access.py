@@ -22,6 +22,7 @@ ROUTES = {
         params=_alert,
         note="empty note: the form again with an error",
     ),
+    "clinician:duty": Rule(Audience.DUTY, note="the duty contact's queue; alerts.policies"),
     "clinician:cadence_edit": Rule(Audience.CARE_TEAM, methods=("GET", "POST"), params=_ws),
     "clinician:review_new": Rule(Audience.CARE_TEAM, methods=("GET", "POST"), params=_ws),
 }

@@ -15,13 +15,14 @@ DEFAULT_REVIEW_INTERVAL_DAYS = 14
 
 
 def escalate_to_team_after() -> timedelta:
-    """An urgent alert nobody has acknowledged goes to the rest of the care team after this."""
-    return getattr(settings, "ALERTS_ESCALATE_TO_TEAM_AFTER", timedelta(hours=1))
+    """An urgent alert the lead has not acknowledged goes to the rest of the care team after
+    this (from when it opened). Default 60 minutes."""
+    return getattr(settings, "ALERTS_ESCALATE_TO_TEAM_AFTER", timedelta(minutes=60))
 
 
 def escalate_to_duty_after() -> timedelta:
-    """... and, this long after that, to the organisation's duty contact."""
-    return getattr(settings, "ALERTS_ESCALATE_TO_DUTY_AFTER", timedelta(hours=2))
+    """... and, this long after that, to the organisation's duty contact. Default 60 minutes."""
+    return getattr(settings, "ALERTS_ESCALATE_TO_DUTY_AFTER", timedelta(minutes=60))
 
 
 def site_url() -> str:

@@ -18,6 +18,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alerts.conf import DEFAULT_INACTIVITY_DAYS, DEFAULT_REVIEW_INTERVAL_DAYS
@@ -29,6 +30,7 @@ class AlertKind(models.TextChoices):
     RISK = "risk", _("Risk answer")
     REPLY_OVERDUE = "reply_overdue", _("Reply overdue")
     REVIEW_OVERDUE = "review_overdue", _("Review overdue")
+    SEVERE_SCORE = "severe_score", _("Very high first score")
 
 
 # Kinds about one care relationship (one clinician's review, one agreed reply time): one open
@@ -37,11 +39,14 @@ RELATIONSHIP_KINDS = frozenset({AlertKind.REPLY_OVERDUE, AlertKind.REVIEW_OVERDU
 WORKSPACE_KINDS = frozenset(AlertKind) - RELATIONSHIP_KINDS
 
 # The consent section whose data an alert reveals: only members it is shared with see the alert.
-# ``None``: the alert is about the relationship itself (every active member may see it).
+# ``None``: every active member may see it: the relationship kinds, and the risk alert, because
+# safety information is not a shareable section (docs/measures.md): whatever the patient shares,
+# the care team is told when they might harm themselves, and sees the safety details only.
 DEFAULT_SECTION = {
     AlertKind.INACTIVITY: "progress",
     AlertKind.DETERIORATION: "measures",
-    AlertKind.RISK: "measures",
+    AlertKind.SEVERE_SCORE: "measures",
+    AlertKind.RISK: None,
     AlertKind.REPLY_OVERDUE: None,
     AlertKind.REVIEW_OVERDUE: None,
 }
@@ -93,6 +98,20 @@ class Alert(models.Model):
         choices=Escalation.choices, default=Escalation.NONE
     )
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # The escalation clock: when the alert (re)opened. A new risk answer re-opens an
+    # acknowledged alert and restarts escalation from the lead.
+    opened_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The organisations whose duty contacts this alert reached (or waits for, when none has a
+    # duty contact yet): their duty contacts may open it.
+    duty_organisations = models.ManyToManyField(
+        "accounts.Organisation", blank=True, related_name="+"
+    )
+    # Set while nobody at all could be told (no care team, no duty contact): the alert waits in
+    # the unassigned-risk queue of the organisations above (or of the service, when empty).
+    unassigned_at = models.DateTimeField(null=True, blank=True)
+    # When the lead (or their cover) was told, at once for an urgent alert; empty while there
+    # was no care team to tell.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

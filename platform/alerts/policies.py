@@ -1,9 +1,11 @@
 """Who may see and act on an alert. Built on ``care.policies`` (the one authority on access).
 
 A clinician sees an alert while they are an active member of the patient's care team and, when
-the alert reveals a consent section (inactivity reveals progress; risk and deterioration reveal
-measures), only if the patient shares that section with them. Patients do not see alerts here
-(see docs/alerts.md); everybody else: 404.
+the alert reveals a consent section (inactivity reveals progress; deterioration reveals
+measures), only if the patient shares that section with them. A risk alert reveals no section:
+safety information is not shareable, so every current member sees it (the safety details only).
+A duty contact sees the alerts that reached, or wait for, their organisation's duty contacts.
+Patients do not see alerts here (see docs/alerts.md); everybody else: 404.
 """
 
 from __future__ import annotations
@@ -21,9 +23,20 @@ from care.models import CareTeamMembership, WorkspaceUserObjectPermission
 from care.sections import Section
 
 
+def _duty_alerts(user) -> QuerySet[Alert]:
+    duty = Alert.duty_organisations.through.objects.filter(
+        alert=OuterRef("pk"), organisation_id=user.organisation_id
+    )
+    return Alert.objects.filter(Exists(duty))
+
+
 def alerts_visible_to(user) -> QuerySet[Alert]:
     """Every alert this user may see, in one query (membership and consent as subqueries)."""
-    if not (user and user.is_authenticated and user.is_active and user.is_clinician):
+    if not (user and user.is_authenticated and user.is_active):
+        return Alert.objects.none()
+    if user.is_duty and user.organisation_id:
+        return _duty_alerts(user)
+    if not user.is_clinician:
         return Alert.objects.none()
     member = CareTeamMembership.objects.filter(
         policies.membership_current(), workspace=OuterRef("workspace"), clinician=user
@@ -40,14 +53,21 @@ def alerts_visible_to(user) -> QuerySet[Alert]:
 def alert_for_user(user, alert_id: UUID | str) -> Alert:
     """Fetch-and-authorize one alert: 404 outside the care team, 403 "not shared" inside it
     when the alert's section is not shared with this member."""
-    if not (user and user.is_authenticated and user.is_clinician):
+    if not (user and user.is_authenticated and user.is_active):
+        raise Http404
+    related = ("workspace__patient", "membership__clinician", "acknowledged_by", "resolved_by")
+    if user.is_duty and user.organisation_id:
+        candidates = _duty_alerts(user)
+    elif user.is_clinician:
+        candidates = Alert.objects.filter(workspace__in=policies.workspaces_for_user(user))
+    else:
         raise Http404
     try:
-        alert = Alert.objects.select_related(
-            "workspace__patient", "membership__clinician", "acknowledged_by", "resolved_by"
-        ).get(pk=alert_id, workspace__in=policies.workspaces_for_user(user))
+        alert = candidates.select_related(*related).get(pk=alert_id)
     except (Alert.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
+    if user.is_duty:
+        return alert
     if alert.section:
         policies.require_section(user, alert.workspace, Section(alert.section))
     return alert

@@ -14,6 +14,7 @@ from accounts.models import User
 from alerts.conf import DEFAULT_INACTIVITY_DAYS, DEFAULT_REVIEW_INTERVAL_DAYS
 from alerts.models import Alert, AlertKind, CareCadence, Review
 from alerts.policies import alerts_visible_to
+from care import policies
 from care.models import AuditEvent, CareTeamMembership, Workspace
 from care.policies import membership_current
 from care.sections import Section
@@ -105,6 +106,10 @@ TIMELINE_LABELS = {
     "alerts.alert.repeated": _("Alert occurred again: %(kind)s"),
     "alerts.alert.acknowledged": _("Alert acknowledged: %(kind)s"),
     "alerts.alert.escalated": _("Alert escalated: %(kind)s"),
+    "alerts.alert.notified": _("Lead told of the alert: %(kind)s"),
+    "alerts.alert.reopened": _("Alert re-opened by a new answer: %(kind)s"),
+    "alerts.alert.unassigned": _("Alert waiting: nobody could be told yet: %(kind)s"),
+    "care.lead.set": _("The care team's lead changed"),
     "alerts.alert.resolved": _("Alert resolved: %(kind)s"),
     "alerts.cadence.updated": _("Review cadence changed"),
     "alerts.review.recorded": _("Review recorded"),
@@ -128,6 +133,8 @@ def _timeline_text(event: AuditEvent) -> str:
         kind_label = AlertKind(kind).label if kind in AlertKind.values else ""
         return str(label) % {"kind": kind_label} if "%(kind)s" in str(label) else str(label)
     section = data.get("section")
+    if section not in Section.values:
+        return str(_("Activity in the programme"))
     return str(_("Activity in “%(section)s”")) % {"section": Section(section).label}
 
 
@@ -163,3 +170,60 @@ def timeline_for_clinician(
         if len(entries) >= limit:
             break
     return entries
+
+
+# --- who a risk answer reaches ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskReach:
+    """Who is told when this patient gives a risk answer, as the patient is told it.
+
+    ``who``: "team" (the lead, or their cover, at once; then the others and the duty contact),
+    "duty" (no care team: the duty contact of the patient's organisation), or "nobody" (no
+    care team and no duty contact: the alert waits in the unassigned-risk queue, and the
+    patient is told plainly that nobody here has been told)."""
+
+    who: str
+    lead_name: str = ""
+    covering_name: str = ""
+    organisation_names: tuple[str, ...] = ()
+
+    @property
+    def is_passed_on(self) -> bool:
+        return self.who != "nobody"
+
+
+def duty_contacts(organisations: Iterable) -> list[User]:
+    """The active duty-contact accounts of these organisations. 1 query."""
+    return list(
+        User.objects.filter(
+            role=User.Role.DUTY, is_active=True, organisation__in=list(organisations)
+        ).order_by("full_name")
+    )
+
+
+def risk_reach(*, workspace: Workspace) -> RiskReach:
+    """Queries: 1 with a care team; 3-4 without one."""
+    members = policies.current_members(workspace)
+    lead = policies.lead_membership(workspace, members)
+    if lead is not None:
+        notice = policies.lead_notice_membership(workspace, members)
+        covering = notice.clinician.full_name if notice.pk != lead.pk else ""
+        return RiskReach("team", lead.clinician.full_name, covering)
+    organisations = policies.patient_organisations(workspace)
+    if duty_contacts(organisations):
+        return RiskReach("duty", organisation_names=tuple(o.name for o in organisations))
+    return RiskReach("nobody", organisation_names=tuple(o.name for o in organisations))
+
+
+def duty_queue(*, user: User) -> QuerySet[Alert]:
+    """What a duty contact sees: the unresolved urgent alerts of their organisation's patients
+    that reached the duty contact (nobody in the care team acknowledged them in time) or wait
+    for one (no care team; ``unassigned_at`` set while nobody could be told). Oldest first."""
+    return (
+        alerts_visible_to(user)
+        .filter(status__in=Alert.UNRESOLVED, severity=Alert.Severity.URGENT)
+        .select_related("workspace__patient")
+        .order_by("opened_at")
+    )

@@ -8,14 +8,18 @@ Redis or a websocket, and a lost event costs latency, never an alert.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from alerts import conf
@@ -28,9 +32,10 @@ from alerts.models import (
     CareCadence,
     Review,
 )
+from alerts.selectors import duty_contacts
+from care import policies
 from care.events import publish_workspace_event
 from care.models import CareTeamMembership, Workspace, WorkspaceUserObjectPermission
-from care.policies import membership_current
 from care.sections import Section
 from care.services import audit
 from guidance.services import guidance_record
@@ -64,16 +69,7 @@ def _audit(alert: Alert, action: str, actor: User | None, **data) -> None:
     )
 
 
-def eligible_memberships(*, workspace: Workspace, section: str) -> list[CareTeamMembership]:
-    """Active members with an active account who may see an alert of ``section`` (2 queries),
-    the longest-standing first."""
-    members = list(
-        CareTeamMembership.objects.filter(
-            membership_current(), workspace=workspace, clinician__is_active=True
-        )
-        .select_related("clinician__organisation")
-        .order_by("started_at", "created_at")
-    )
+def _may_see(members: list[CareTeamMembership], section: str, workspace) -> list:
     if not section:
         return members
     allowed = set(
@@ -84,6 +80,20 @@ def eligible_memberships(*, workspace: Workspace, section: str) -> list[CareTeam
         ).values_list("user_id", flat=True)
     )
     return [m for m in members if m.clinician_id in allowed]
+
+
+def eligible_memberships(*, workspace: Workspace, section: str) -> list[CareTeamMembership]:
+    """Current members with an active account who may see an alert of ``section`` (2 queries),
+    the longest-standing first (cover members last). Every member for a risk alert."""
+    return _may_see(policies.current_members(workspace), section, workspace)
+
+
+def _responsible(workspace: Workspace, eligible: list) -> CareTeamMembership | None:
+    """The lead when they may see the alert, else the longest-standing member who may."""
+    lead = policies.lead_membership(workspace)
+    if lead is not None and any(m.pk == lead.pk for m in eligible):
+        return lead
+    return next((m for m in eligible if m.cover_id is None), eligible[0] if eligible else None)
 
 
 @transaction.atomic
@@ -102,9 +112,12 @@ def alert_raise(
     Idempotent per ``(workspace, kind, source_id)``: the same source never raises twice, even
     after the alert was resolved. ``source_id`` is an id or a short code (never free text): the
     measures event id, ``inactive-since:<date>`` ... Relationship kinds (reply and review
-    overdue) need ``membership``; for the others the responsible member defaults to the
-    longest-standing member who may see the alert. ``section`` defaults per kind. A repeated
-    urgent source upgrades a routine alert. Returns ``(alert, created)``.
+    overdue) need ``membership``; for the others the responsible member defaults to the care
+    team's lead (or, when the lead may not see the alert, the longest-standing member who may).
+    ``section`` defaults per kind. A repeated urgent source upgrades a routine alert, and
+    re-opens an acknowledged one: escalation starts again from the lead. An urgent alert tells
+    the lead (or their cover) at once; with no care team, the duty contact. Returns
+    ``(alert, created)``.
     """
     try:
         kind = AlertKind(kind)
@@ -135,8 +148,9 @@ def alert_raise(
     created = alert is None
     if created:
         if membership is None:
-            eligible = eligible_memberships(workspace=workspace, section=section)
-            membership = eligible[0] if eligible else None
+            membership = _responsible(
+                workspace, eligible_memberships(workspace=workspace, section=section)
+            )
         try:
             with transaction.atomic():
                 alert = Alert.objects.create(
@@ -164,15 +178,46 @@ def alert_raise(
             workspace=workspace, kind=kind, source_id=source_id
         )
         return trigger.alert, False
+    event = "raised" if created else "repeated"
     if created:
         _audit(alert, "raised", actor, source=source_id)
     else:
+        fields = []
         if severity == Alert.Severity.URGENT and not alert.is_urgent:
             alert.severity = Alert.Severity.URGENT
-            alert.save(update_fields=["severity", "updated_at"])
-        _audit(alert, "repeated", actor, source=source_id)
-    _publish(alert, "raised" if created else "repeated")
+            fields.append("severity")
+        if severity == Alert.Severity.URGENT and alert.status == Alert.Status.ACKNOWLEDGED:
+            # A new urgent source after someone took the alert on: it needs looking at again,
+            # and escalation restarts from the lead.
+            _reopen(alert)
+            fields += [
+                "status",
+                "acknowledged_at",
+                "acknowledged_by",
+                "escalation_level",
+                "escalated_at",
+                "opened_at",
+                "notified_at",
+                "unassigned_at",
+            ]
+            event = "reopened"
+        if fields:
+            alert.save(update_fields=[*fields, "updated_at"])
+        _audit(alert, event, actor, source=source_id)
+    _publish(alert, event)
+    if alert.is_urgent and alert.status == Alert.Status.OPEN:
+        alert_escalate(alert=alert)
     return alert, created
+
+
+def _reopen(alert: Alert) -> None:
+    if alert.status == Alert.Status.ACKNOWLEDGED:
+        alert.duty_organisations.clear()
+    alert.status = Alert.Status.OPEN
+    alert.acknowledged_at = alert.acknowledged_by = None
+    alert.escalation_level = Alert.Escalation.NONE
+    alert.escalated_at = alert.notified_at = alert.unassigned_at = None
+    alert.opened_at = timezone.now()
 
 
 def _locked(alert: Alert) -> Alert:
@@ -208,7 +253,8 @@ def alert_resolve(
 ) -> Alert:
     """Close the loop with a note of what was done. An open alert is acknowledged by the same
     act. Resolving a resolved alert raises AlertConflict and changes nothing. The resolver's
-    time counts as guidance time (``count_time=False`` where the calling act counts it)."""
+    time counts as guidance time (``count_time=False`` where the calling act counts it, and
+    never for a duty contact, who is not in the care team)."""
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Please write a short note of what was done.")})
@@ -226,7 +272,7 @@ def alert_resolve(
     alert.resolved_at, alert.resolved_by, alert.resolution_note = now, by, note
     alert.save(update_fields=fields)
     _audit(alert, "resolved", by)
-    if count_time:
+    if count_time and by.is_clinician:
         guidance_record(
             clinician=by,
             workspace_id=alert.workspace_id,
@@ -238,90 +284,151 @@ def alert_resolve(
     return alert
 
 
-# --- escalation ------------------------------------------------------------------------------
+# --- telling people, and escalation ----------------------------------------------------------
 
+logger = logging.getLogger(__name__)
 
-def _notify(recipients: Iterable[str], *, duty: bool) -> None:
-    """A content-free e-mail: no name, no kind, no id; only that something waits."""
-    recipients = sorted(set(filter(None, recipients)))
-    if not recipients:
-        return
-    if duty:
-        body = _(
-            "An urgent alert about a patient has not been acknowledged by their care team. "
-            "Please sign in, or contact the care team, to make sure someone looks at it."
-        )
-    else:
-        body = _(
+_NOTICE = {
+    "lead": (
+        _lazy("A patient in your care needs attention"),
+        _lazy(
+            "A patient in your care needs attention. Please sign in to see who it is and what "
+            "happened."
+        ),
+    ),
+    "team": (
+        _lazy("An urgent alert is waiting"),
+        _lazy(
             "An urgent alert about a patient you support has not been acknowledged yet. "
             "Please sign in to look at it."
-        )
+        ),
+    ),
+    "duty": (
+        _lazy("An urgent alert needs the duty contact"),
+        _lazy(
+            "An urgent alert about a patient of your organisation has not been acknowledged "
+            "by a care team. Please sign in to see who it is and how to reach them, and make "
+            "sure someone looks at it."
+        ),
+    ),
+}
+
+
+def _send(recipients: list[str], subject: str, body: str) -> None:
+    try:
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients)
+    except Exception:  # noqa: BLE001 - the alert itself stands; the failure is logged
+        logger.exception("alerts: an alert e-mail could not be sent")
+
+
+def _notify(recipients: Iterable[str], *, notice: str, alert: Alert) -> int:
+    """A content-free e-mail: no name, no kind; only that something waits, and a link to the
+    alert (its id, which says nothing to anyone who may not open it). Sent after commit.
+    Returns how many addresses it goes to."""
+    recipients = sorted(set(filter(None, recipients)))
+    if not recipients:
+        return 0
+    subject, body = (str(text) for text in _NOTICE[notice])
     if conf.site_url():
-        body += "\n\n" + conf.site_url()
-    subject = _("An urgent alert is waiting")
-    transaction.on_commit(
-        lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients)
-    )
+        body += (
+            "\n\n"
+            + conf.site_url().rstrip("/")
+            + reverse("clinician:alert_detail", args=[alert.pk])
+        )
+    transaction.on_commit(lambda: _send(recipients, subject, body))
+    return len(recipients)
+
+
+def _to_duty(alert: Alert, now: datetime) -> None:
+    """The organisations' duty contacts are told, and may open the alert. Where there is no
+    duty contact, nothing is claimed: the alert waits in the unassigned-risk queue."""
+    organisations = policies.patient_organisations(alert.workspace)
+    alert.duty_organisations.set(organisations)
+    contacts = duty_contacts(organisations)
+    if not contacts:
+        if alert.unassigned_at is None:
+            alert.unassigned_at = now
+            alert.save(update_fields=["unassigned_at", "updated_at"])
+            _audit(alert, "unassigned", None, organisations=len(organisations))
+        return
+    legacy = [o.duty_contact_email for o in organisations if o.duty_contact_email]
+    sent = _notify([c.email for c in contacts] + legacy, notice="duty", alert=alert)
+    alert.escalation_level = Alert.Escalation.DUTY_CONTACT
+    alert.escalated_at = now
+    alert.unassigned_at = None
+    alert.save(update_fields=["escalation_level", "escalated_at", "unassigned_at", "updated_at"])
+    _audit(alert, "escalated", None, level=2, recipients=sent)
+    _publish(alert, "escalated")
 
 
 @transaction.atomic
 def alert_escalate(*, alert: Alert, now: datetime | None = None) -> Alert:
-    """Move an unacknowledged urgent alert one step up when its time has come.
+    """Tell the next people about an unacknowledged urgent alert when their time has come.
 
-    Step 1 (``escalate_to_team_after`` after raising): the other active care-team members who
-    may see it. Step 2 (``escalate_to_duty_after`` after step 1): the duty contact of every
-    organisation in the care team. If nobody else may see it, step 1 goes straight on to the
-    duty contact. Safe to call any number of times.
+    At once: the care team's lead, or the colleague covering for them (``notified_at``); with
+    no care team, the duty contacts of the patient's organisation. Step 1
+    (``escalate_to_team_after`` after it opened): the other current members who may see it.
+    Step 2 (``escalate_to_duty_after`` after step 1, or at step 1 when nobody else may see it):
+    the duty contacts. Each is told once. A step that would reach nobody is not recorded as
+    taken: the alert waits for someone (``unassigned_at``) and the next run tries again.
+    Safe to call any number of times.
     """
     now = now or timezone.now()
     alert = _locked(alert)
     if alert.status != Alert.Status.OPEN or not alert.is_urgent:
         return alert
-    eligible = eligible_memberships(workspace=alert.workspace, section=alert.section)
-    if alert.escalation_level == Alert.Escalation.NONE:
-        if alert.created_at > now - conf.escalate_to_team_after():
+    if alert.escalation_level == Alert.Escalation.DUTY_CONTACT:
+        return alert
+    members = policies.current_members(alert.workspace)
+    eligible = _may_see(members, alert.section, alert.workspace)
+    if alert.notified_at is None and alert.escalation_level == Alert.Escalation.NONE:
+        first = _first_told(alert, members, eligible)
+        if first is None:
+            _to_duty(alert, now)  # no care team that may see it: the duty contact at once
             return alert
-        others = [m for m in eligible if m.pk != alert.membership_id]
+        sent = _notify([first.clinician.email], notice="lead", alert=alert)
+        alert.notified_at = now
+        alert.unassigned_at = None
+        fields = ["notified_at", "unassigned_at", "updated_at"]
+        if alert.membership_id is None:
+            alert.membership = first
+            fields.append("membership")
+        alert.save(update_fields=fields)
+        _audit(alert, "notified", None, level=0, recipients=sent)
+        return alert
+    if alert.escalation_level == Alert.Escalation.NONE:
+        if alert.opened_at > now - conf.escalate_to_team_after():
+            return alert
+        told = {alert.membership_id}
+        first = _first_told(alert, members, eligible)
+        if first is not None:
+            told.add(first.pk)
+        others = [m for m in eligible if m.pk not in told]
         if others:
-            _notify([m.clinician.email for m in others], duty=False)
+            sent = _notify([m.clinician.email for m in others], notice="team", alert=alert)
             alert.escalation_level = Alert.Escalation.CARE_TEAM
             alert.escalated_at = now
             alert.save(update_fields=["escalation_level", "escalated_at", "updated_at"])
-            _audit(alert, "escalated", None, level=1, recipients=len(others))
+            _audit(alert, "escalated", None, level=1, recipients=sent)
             _publish(alert, "escalated")
             return alert
-    elif alert.escalation_level == Alert.Escalation.CARE_TEAM:
-        if alert.escalated_at > now - conf.escalate_to_duty_after():
-            return alert
-    else:
+    elif alert.escalated_at > now - conf.escalate_to_duty_after():
         return alert
-    # The organisations of those who may see it; if nobody may, of the whole care team.
-    organisations = {
-        m.clinician.organisation for m in eligible if m.clinician.organisation
-    } or _organisations_of_team(alert.workspace)
-    contacts = [o.duty_contact_email for o in organisations if o.duty_contact_email]
-    _notify(contacts, duty=True)
-    alert.escalation_level = Alert.Escalation.DUTY_CONTACT
-    alert.escalated_at = now
-    alert.save(update_fields=["escalation_level", "escalated_at", "updated_at"])
-    _audit(alert, "escalated", None, level=2, recipients=len(set(contacts)))
-    _publish(alert, "escalated")
+    _to_duty(alert, now)
     return alert
 
 
-def _organisations_of_team(workspace: Workspace) -> set:
-    return {
-        m.clinician.organisation
-        for m in CareTeamMembership.objects.filter(
-            membership_current(),
-            workspace=workspace,
-        ).select_related("clinician__organisation")
-        if m.clinician.organisation
-    }
+def _first_told(alert: Alert, members: list, eligible: list) -> CareTeamMembership | None:
+    """The lead (or their cover) when they may see the alert; else the responsible member."""
+    notice = policies.lead_notice_membership(alert.workspace, members)
+    if notice is not None and any(m.pk == notice.pk for m in eligible):
+        return notice
+    responsible = next((m for m in eligible if m.pk == alert.membership_id), None)
+    return responsible or _responsible(alert.workspace, eligible)
 
 
 def alerts_escalate_due(*, now: datetime | None = None) -> int:
-    """Escalate every urgent alert whose time has come; returns how many moved a step."""
+    """Take every urgent alert whose next step has come one step on; returns how many moved."""
     now = now or timezone.now()
     due = Alert.objects.filter(
         status=Alert.Status.OPEN,
@@ -329,12 +436,14 @@ def alerts_escalate_due(*, now: datetime | None = None) -> int:
         escalation_level__lt=Alert.Escalation.DUTY_CONTACT,
     ).filter(
         # Cheap pre-filter; alert_escalate re-checks each under a row lock.
-        created_at__lte=now - min(conf.escalate_to_team_after(), conf.escalate_to_duty_after())
+        Q(notified_at__isnull=True)
+        | Q(opened_at__lte=now - min(conf.escalate_to_team_after(), conf.escalate_to_duty_after()))
     )
     moved = 0
     for alert in due:
-        before = alert.escalation_level
-        if alert_escalate(alert=alert, now=now).escalation_level != before:
+        before = (alert.escalation_level, alert.notified_at)
+        after = alert_escalate(alert=alert, now=now)
+        if (after.escalation_level, after.notified_at) != before:
             moved += 1
     return moved
 

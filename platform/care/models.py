@@ -81,6 +81,16 @@ class CareTeamMembership(models.Model):
     )
     ends_at = models.DateTimeField(null=True, blank=True)
 
+    class Lead(models.TextChoices):
+        NOT_LEAD = "", _("Not the lead")
+        PRESCRIBER = "prescriber", _("Lead, as the prescriber")
+        CHOSEN = "chosen", _("Lead, chosen")
+
+    # The named lead of the care team: told at once of a risk alert (docs/alerts.md). At most
+    # one open membership carries it; ``care.policies.lead_membership`` falls back to the
+    # longest-standing member when nobody does (or the lead has left).
+    lead = models.CharField(max_length=12, choices=Lead.choices, blank=True, default="")
+
     class Meta:
         ordering = ["created_at"]
         constraints = [
@@ -88,6 +98,15 @@ class CareTeamMembership(models.Model):
                 fields=["workspace", "clinician"],
                 condition=~models.Q(status="ended"),
                 name="one_open_membership_per_clinician",
+            ),
+            models.UniqueConstraint(
+                fields=["workspace"],
+                condition=~models.Q(status="ended") & ~models.Q(lead=""),
+                name="one_lead_per_care_team",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lead__in=["", "prescriber", "chosen"]),
+                name="membership_lead_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["invited", "active", "ended"]),

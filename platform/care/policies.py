@@ -29,7 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
-from care.models import CareTeamMembership, Workspace, WorkspaceUserObjectPermission
+from accounts.models import Organisation
+from care.models import CareTeamMembership, Invitation, Workspace, WorkspaceUserObjectPermission
 from care.sections import Section
 
 
@@ -58,6 +59,67 @@ def membership_current(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": CareTeamMembership.Status.ACTIVE}) & (
         Q(**{f"{prefix}ends_at__isnull": True}) | Q(**{f"{prefix}ends_at__gt": timezone.now()})
     )
+
+
+def current_members(workspace: Workspace) -> list[CareTeamMembership]:
+    """The members who give care now, with active accounts: the longest-standing first, cover
+    members after the permanent ones. 1 query."""
+    members = CareTeamMembership.objects.filter(
+        membership_current(), workspace=workspace, clinician__is_active=True
+    ).select_related("clinician__organisation", "cover__absent")
+    return sorted(members, key=lambda m: (m.cover_id is not None, m.started_at or m.created_at))
+
+
+def lead_membership(
+    workspace: Workspace, members: list[CareTeamMembership] | None = None
+) -> CareTeamMembership | None:
+    """THE rule for the care team's lead: the member marked lead (chosen, or the prescriber of
+    the patient's programme), else the longest-standing permanent member, else a cover member.
+    None when there is no care team. ``members`` saves the query when already read."""
+    members = current_members(workspace) if members is None else members
+    marked = [m for m in members if m.lead]
+    return (marked or members or [None])[0]
+
+
+def lead_notice_membership(
+    workspace: Workspace, members: list[CareTeamMembership] | None = None
+) -> CareTeamMembership | None:
+    """Who is told first: the lead, or while the lead is away, the colleague covering for
+    them in this care team (a current cover membership whose cover names the lead)."""
+    members = current_members(workspace) if members is None else members
+    lead = lead_membership(workspace, members)
+    if lead is None:
+        return None
+    covering = [m for m in members if m.cover_id and m.cover.absent_id == lead.clinician_id]
+    return covering[0] if covering else lead
+
+
+def patient_organisations(workspace: Workspace) -> list:
+    """The organisations responsible for this patient: those of the current care team; if
+    there is none, of the clinicians who cared for or invited them (the most recent first).
+    Empty when the patient never had contact with an organisation here."""
+    current = [m.clinician.organisation for m in current_members(workspace)]
+    found = list(dict.fromkeys(o for o in current if o is not None))
+    if found:
+        return found
+    past = (
+        CareTeamMembership.objects.filter(workspace=workspace)
+        .exclude(clinician__organisation=None)
+        .order_by("-created_at")
+        .values_list("clinician__organisation", flat=True)
+    )
+    ids = list(dict.fromkeys(past))
+    if not ids:
+        ids = list(
+            dict.fromkeys(
+                Invitation.objects.filter(accepted_by_id=workspace.patient_id)
+                .exclude(invited_by__organisation=None)
+                .order_by("-created_at")
+                .values_list("invited_by__organisation", flat=True)
+            )
+        )
+    by_id = Organisation.objects.in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def active_membership(user, workspace: Workspace) -> CareTeamMembership | None:

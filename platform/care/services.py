@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from care import policies
 from care.events import publish_access_changed
 from care.models import (
     AccessLogEntry,
@@ -161,6 +162,64 @@ def membership_end(*, membership: CareTeamMembership, by: User) -> CareTeamMembe
         membership=str(membership.pk),
     )
     publish_access_changed(user_ids=[membership.clinician_id], workspace_id=membership.workspace_id)
+    return membership
+
+
+# --- the lead --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def lead_set(
+    *, membership: CareTeamMembership, by: User, how: str = CareTeamMembership.Lead.CHOSEN
+) -> CareTeamMembership:
+    """Make ``membership`` the named lead of its care team (docs/alerts.md).
+
+    ``how="chosen"``: the patient, or a current member of the team, names the lead; it stands
+    until someone chooses again or the lead leaves. ``how="prescriber"``: prescribing a
+    programme makes the prescriber the lead, unless a lead was chosen. A cover member is
+    never the lead (they stand in for one). Idempotent; audited when it changes."""
+    how = CareTeamMembership.Lead(how)
+    membership = (
+        CareTeamMembership.objects.select_for_update()
+        .select_related("workspace", "clinician")
+        .get(pk=membership.pk)
+    )
+    workspace = membership.workspace
+    is_patient = by.pk == workspace.patient_id
+    member = CareTeamMembership.objects.filter(
+        policies.membership_current(), workspace=workspace, clinician=by
+    ).exists()
+    if not (is_patient or member):
+        raise ValidationError(_("Only the patient or their care team can choose the lead."))
+    if how == CareTeamMembership.Lead.PRESCRIBER and membership.cover_id is not None:
+        return membership  # prescribing while covering does not take over the lead
+    if not membership.is_active or membership.cover_id is not None:
+        raise ValidationError(
+            _("The lead must be a current member of the care team who is not covering.")
+        )
+    team = (
+        CareTeamMembership.objects.select_for_update()
+        .filter(workspace=workspace)
+        .exclude(status=CareTeamMembership.Status.ENDED)
+    )
+    marked = [m for m in team if m.lead]
+    if how == CareTeamMembership.Lead.PRESCRIBER and any(
+        m.lead == CareTeamMembership.Lead.CHOSEN and m.is_active and m.pk != membership.pk
+        for m in marked
+    ):
+        return membership
+    if membership.lead == how or (how == CareTeamMembership.Lead.PRESCRIBER and membership.lead):
+        return membership
+    team.exclude(pk=membership.pk).exclude(lead="").update(lead="", updated_at=timezone.now())
+    membership.lead = how
+    membership.save(update_fields=["lead", "updated_at"])
+    audit(
+        action="care.lead.set",
+        actor=by,
+        workspace=workspace,
+        membership=str(membership.pk),
+        how=how.value,
+    )
     return membership
 
 
@@ -509,8 +568,6 @@ def cover_start(*, cover: Cover) -> int:
     clinician's care during the cover are covered too. Returns how many memberships it made.
 
     A system action: audited as ``care.cover.started`` per workspace (no actor, ids only)."""
-    from care import policies
-
     cover = Cover.objects.select_for_update().select_related("absent", "colleague").get(pk=cover.pk)
     now = timezone.now()
     if cover.cancelled_at is not None or not (cover.starts_at <= now < cover.ends_at):

@@ -25,6 +25,7 @@ class Audience(StrEnum):
     PATIENT_OWNER = "patient_owner"  # patient pages about an object of the owner's workspace
     CARE_TEAM = "care_team"  # clinician pages about one workspace: its active members only
     CARE_TEAM_SECTION = "care_team_section"  # ... and only if the section is shared with them
+    DUTY = "duty"  # signed-in duty contacts: their organisation's escalated alerts
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ def home(request):
         return redirect("clinician:caseload")
     if request.user.is_patient:
         return redirect("patient:dashboard")
+    if request.user.is_duty:
+        return redirect("clinician:duty")
     return redirect("accounts:profile")
 
 

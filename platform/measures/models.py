@@ -77,7 +77,10 @@ class Response(models.Model):
 
 class SafetyEvent(models.Model):
     """A risk answer (PHQ-9 item 9 above 0). Created in the same transaction as the answer;
-    stays open until someone in the care team acknowledges it."""
+    stays open until someone in the care team acknowledges it. ``value`` is the highest answer
+    given; ``history`` every answer to the item while the response was open, in order
+    (``[{"value": 1, "at": "<iso time>"}, ...]``): changing an answer down never hides a
+    higher one."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -91,6 +94,7 @@ class SafetyEvent(models.Model):
     rule = models.CharField(max_length=32)  # e.g. "phq9_item9"
     item = models.PositiveSmallIntegerField()
     value = models.PositiveSmallIntegerField()
+    history = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

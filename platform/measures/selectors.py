@@ -3,6 +3,7 @@ workspaces or workspace ids that the caller may already see."""
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -215,3 +216,58 @@ def instrument_or_none(code: str) -> Instrument | None:
         return get_instrument(code)
     except LookupError:
         return None
+
+
+# --- the safety information of a risk alert ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SafetyDetail:
+    """What a risk alert shows, whatever the patient shares: the instrument, the item, the
+    answer (the highest given, and every answer in order), and when. Never a score."""
+
+    event_id: str
+    instrument: str
+    item: int
+    item_text: str
+    value: int
+    value_label: str
+    max_value: int
+    answered_at: datetime
+    history: tuple[tuple[int, str], ...]  # (value, label) in the order they were given
+
+
+def safety_details(*, workspace: Workspace, source_ids: Iterable[str]) -> list[SafetyDetail]:
+    """The safety events behind a risk alert's sources (``<event id>`` or
+    ``<event id>:<higher value>``), oldest first. 1 query."""
+    ids = set()
+    for source in source_ids:
+        try:
+            ids.add(uuid.UUID(str(source).split(":", 1)[0]))
+        except ValueError:
+            continue
+    details = []
+    events = SafetyEvent.objects.filter(workspace=workspace, pk__in=ids).order_by("created_at")
+    for event in events.select_related("response"):
+        definition = get_instrument(event.response.instrument)
+        item = definition.item(event.item)
+        labels = {o.value: o.label for o in definition.options}
+        history = tuple(
+            (h["value"], labels.get(h["value"], str(h["value"])))
+            for h in (event.history or [{"value": event.value}])
+            if isinstance(h.get("value"), int)
+        )
+        details.append(
+            SafetyDetail(
+                event_id=str(event.pk),
+                instrument=definition.name,
+                item=event.item,
+                item_text=item.text if item else "",
+                value=event.value,
+                value_label=labels.get(event.value, str(event.value)),
+                max_value=max(definition.option_values),
+                answered_at=event.created_at,
+                history=history,
+            )
+        )
+    return details

@@ -23,7 +23,6 @@ from alerts.services import alert_raise
 from care import policies
 from care.events import publish_workspace_event
 from care.models import Workspace
-from care.sections import Section
 from care.services import audit
 from measures.definitions import get_instrument, instruments
 from measures.models import (
@@ -102,48 +101,80 @@ def _stored(answers: Mapping) -> dict[int, int | str]:
 def _raise_safety_events(
     response: Response, answers: Mapping, by: User
 ) -> tuple[list[SafetyEvent], bool]:
-    """Create (once per rule) the safety events these answers trip. Runs inside the caller's
-    transaction, so the answer and its event are stored together or not at all."""
+    """Record the safety events these answers trip (one per rule and response). Runs inside the
+    caller's transaction (the response row is locked), so the answer and its event are stored
+    together or not at all.
+
+    Every risk answer counts: the first raises the event and its urgent alert; a later, higher
+    answer to the same item raises the event's value (the highest stands, every answer is kept
+    in ``history``) and counts as a new source of the alert, which re-opens it when someone
+    had already taken it on. A lower answer is kept in the history and lowers nothing.
+    Returns the events and whether this call raised or raised the value of one."""
     definition = get_instrument(response.instrument)
+    tripped = set(safety_triggers(definition, answers))
     events, raised = [], False
+    now = timezone.now().isoformat()
     for rule in definition.safety:
-        if rule.item not in safety_triggers(definition, answers):
-            continue
-        event, created = SafetyEvent.objects.get_or_create(
-            response=response,
-            rule=rule.rule,
-            defaults={
-                "workspace_id": response.workspace_id,
-                "item": rule.item,
-                "value": answers[rule.item],
-            },
+        value = answers.get(rule.item)
+        event = (
+            SafetyEvent.objects.select_for_update()
+            .filter(response=response, rule=rule.rule)
+            .first()
         )
-        if created:
-            raised = True
-            # The clinician-side loop: an urgent alert that escalates until acknowledged.
-            alert_raise(
-                workspace=response.workspace,
-                kind="risk",
-                severity="urgent",
-                source_id=str(event.pk),
-                actor=by,
-            )
-            audit(
-                action="measures.safety.raised",
-                actor=by,
-                workspace=response.workspace,
-                safety_event=str(event.pk),
-                response=str(response.pk),
+        if event is None:
+            if rule.item not in tripped:
+                continue
+            event = SafetyEvent.objects.create(
+                response=response,
                 rule=rule.rule,
-            )
-            publish_workspace_event(
                 workspace_id=response.workspace_id,
-                kind="measures.risk",
-                section=SECTION,
-                data={"safety_event": str(event.pk), "response": str(response.pk)},
+                item=rule.item,
+                value=value,
+                history=[{"value": value, "at": now}],
             )
+            _safety_alert(response, event, source=str(event.pk), by=by, action="raised")
+            raised = True
+        elif isinstance(value, int) and (not event.history or event.history[-1]["value"] != value):
+            event.history = [*event.history, {"value": value, "at": now}]
+            fields = ["history", "updated_at"]
+            if value > event.value:
+                event.value = value
+                fields.append("value")
+            event.save(update_fields=fields)
+            if "value" in fields:
+                _safety_alert(
+                    response, event, source=f"{event.pk}:{value}", by=by, action="raised_higher"
+                )
+                raised = True
         events.append(event)
     return events, raised
+
+
+def _safety_alert(response: Response, event: SafetyEvent, *, source: str, by, action: str):
+    # The clinician-side loop: an urgent alert that tells the lead at once and escalates until
+    # acknowledged. Every current member may see it, whatever the patient shares.
+    alert_raise(
+        workspace=response.workspace,
+        kind="risk",
+        severity="urgent",
+        source_id=source,
+        actor=by,
+    )
+    audit(
+        action=f"measures.safety.{action}",
+        actor=by,
+        workspace=response.workspace,
+        safety_event=str(event.pk),
+        response=str(response.pk),
+        rule=event.rule,
+        value=event.value,
+    )
+    publish_workspace_event(
+        workspace_id=response.workspace_id,
+        kind="measures.risk",
+        section=SECTION,
+        data={"safety_event": str(event.pk), "response": str(response.pk)},
+    )
 
 
 @transaction.atomic
@@ -229,22 +260,43 @@ def _complete(response: Response, result, by: User) -> None:
     )
 
 
+# A first score in these bands asks for an urgent review (docs/measures.md, "Deterioration").
+SEVERE_FIRST_SCORE_BANDS = {"phq9": "severe", "gad7": "severe"}  # PHQ-9 >= 20, GAD-7 >= 15
+
+
 def _raise_deterioration(response: Response, by: User) -> None:
-    """A reliable worsening against the first completed score of the same instrument raises a
-    routine deterioration alert (once per response)."""
-    baseline = (
+    """Compare a finished score with the earlier ones of the same instrument.
+
+    A reliable worsening against the baseline (the first completed score) OR against the
+    previous completed score raises a routine deterioration alert (once per response). A
+    severe first score (no earlier one) raises an urgent review alert."""
+    earlier = list(
         Response.objects.filter(
             workspace_id=response.workspace_id,
             instrument=response.instrument,
             status=Response.Status.COMPLETED,
+            total__isnull=False,
         )
         .exclude(pk=response.pk)
-        .order_by("completed_at")
+        .order_by("completed_at", "pk")
         .values_list("total", flat=True)
-        .first()
     )
     definition = get_instrument(response.instrument)
-    if reliable_change(definition, baseline, response.total) == "worse":
+    if not earlier:
+        if response.band == SEVERE_FIRST_SCORE_BANDS.get(response.instrument):
+            alert_raise(
+                workspace=response.workspace,
+                kind="severe_score",
+                severity="urgent",
+                source_id=str(response.pk),
+                actor=by,
+            )
+        return
+    baseline, previous = earlier[0], earlier[-1]
+    if "worse" in (
+        reliable_change(definition, baseline, response.total),
+        reliable_change(definition, previous, response.total),
+    ):
         alert_raise(
             workspace=response.workspace,
             kind="deterioration",
@@ -256,11 +308,10 @@ def _raise_deterioration(response: Response, by: User) -> None:
 
 @transaction.atomic
 def safety_event_acknowledge(*, event: SafetyEvent, by: User) -> SafetyEvent:
-    """A care-team member who may see measures marks a risk event as seen and acted on."""
+    """A current member of the care team marks a risk event as seen and acted on (safety
+    information is not a shareable section: every member may)."""
     event = SafetyEvent.objects.select_for_update().select_related("workspace").get(pk=event.pk)
-    if policies.active_membership(by, event.workspace) is None or not policies.can_view_section(
-        by, event.workspace, Section.MEASURES
-    ):
+    if policies.active_membership(by, event.workspace) is None:
         raise ValidationError(_("Only the care team can acknowledge this."))
     if event.status == SafetyEvent.Status.ACKNOWLEDGED:
         return event

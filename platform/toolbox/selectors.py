@@ -186,3 +186,10 @@ def journal_for_viewer(*, user: User, workspace: Workspace) -> QuerySet[JournalE
     if not policies.is_owner(user, workspace):
         qs = qs.filter(shared=True)
     return qs.order_by("-created_at")
+
+
+def crisis_plan_exists(*, workspace: Workspace) -> bool:
+    """Whether the patient has written a crisis plan: part of the safety information every
+    care-team member (and a duty contact) sees with a risk alert, whatever is shared; never
+    its content. 1 query."""
+    return CrisisPlanItem.objects.filter(workspace=workspace).exists()

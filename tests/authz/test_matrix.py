@@ -65,6 +65,10 @@ def expected_status(rule: Rule, method: str, persona: str) -> int:
             if persona not in PATIENTS:
                 return denied_role
             return ok if persona == "owner" else 404
+        case Audience.DUTY:
+            # No persona of the world is a duty contact: duty access has its own tests
+            # (platform/alerts/tests/test_safety_loop.py).
+            return denied_role
         case Audience.CARE_TEAM | Audience.CARE_TEAM_SECTION:
             if persona not in CLINICIANS:
                 return denied_role

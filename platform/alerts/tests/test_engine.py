@@ -117,7 +117,7 @@ def test_a_membership_of_another_workspace_is_refused(workspace, other_patient, 
 
 def test_lifecycle_records_who_and_when_and_audits_every_transition(workspace, gp_membership, gp):
     alert, _ = raise_risk(workspace)
-    assert alert.membership == gp_membership, "the longest-standing eligible member is responsible"
+    assert alert.membership == gp_membership, "the lead (the only member) is responsible"
     alert = services.alert_acknowledge(alert=alert, by=gp)
     assert alert.status == Alert.Status.ACKNOWLEDGED
     assert alert.acknowledged_by == gp and alert.acknowledged_at is not None
@@ -136,7 +136,12 @@ def test_lifecycle_records_who_and_when_and_audits_every_transition(workspace, g
         .order_by("created_at")
         .values_list("action", flat=True)
     )
-    assert actions == ["alerts.alert.raised", "alerts.alert.acknowledged", "alerts.alert.resolved"]
+    assert actions == [
+        "alerts.alert.raised",
+        "alerts.alert.notified",
+        "alerts.alert.acknowledged",
+        "alerts.alert.resolved",
+    ]
     assert all("Phoned" not in str(e.data) for e in AuditEvent.objects.all()), "no free text"
 
 
@@ -155,17 +160,21 @@ def test_events_are_published_after_commit_with_ids_only(
     with django_capture_on_commit_callbacks(execute=True):
         alert, _ = raise_risk(workspace)
     event = async_to_sync(layer.receive)(channel)
-    assert event["kind"] == "alerts.raised" and event["section"] == "measures"
+    # A risk alert names no section: safety information reaches every member.
+    assert event["kind"] == "alerts.raised" and event["section"] is None
     assert event["data"] == {"alert": str(alert.pk), "kind": "risk", "severity": "urgent"}
     with django_capture_on_commit_callbacks(execute=True):
         services.alert_acknowledge(alert=alert, by=gp)
     assert async_to_sync(layer.receive)(channel)["kind"] == "alerts.acknowledged"
 
 
-def test_alerts_work_without_a_channel_layer(workspace, gp_membership, settings):
-    settings.CHANNEL_LAYERS = {}
-    alert, created = raise_risk(workspace)
+def test_alerts_work_with_the_real_time_stack_down(
+    workspace, gp_membership, refusing_channel_layer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        alert, created = raise_risk(workspace)
     assert created and Alert.objects.filter(pk=alert.pk).exists()
+    assert [m.to for m in mail.outbox] == [[gp_membership.clinician.email]], "the lead is told"
 
 
 def test_visibility_follows_membership_and_consent(
@@ -179,8 +188,13 @@ def test_visibility_follows_membership_and_consent(
         source_id="r",
         membership=therapist_membership,
     )
-    assert set(alerts_visible_to(gp)) == {risk, review}
-    assert set(alerts_visible_to(therapist)) == {review}, "measures are not shared with them"
+    worse, _ = services.alert_raise(
+        workspace=workspace, kind=AlertKind.DETERIORATION, severity=ROUTINE, source_id="d"
+    )
+    assert set(alerts_visible_to(gp)) == {risk, review, worse}
+    # Safety information is not a section: the therapist, who sees no measures, sees the risk
+    # alert, but not the deterioration alert (which reveals scores).
+    assert set(alerts_visible_to(therapist)) == {risk, review}
     assert not alerts_visible_to(outsider_clinician).exists()
     assert not alerts_visible_to(patient).exists()
 
@@ -194,41 +208,52 @@ class TestEscalation:
 
     @pytest.fixture
     def duty(self, gp):
-        gp.organisation.duty_contact_email = "duty@example.test"
-        gp.organisation.save(update_fields=["duty_contact_email"])
-        return gp.organisation
+        from tests.factories import DutyFactory
+
+        return DutyFactory(organisation=gp.organisation, email="duty@example.test")
 
     def test_unacknowledged_urgent_alert_goes_to_team_then_duty_contact(
-        self, workspace, gp_membership, colleague, duty, patient, django_capture_on_commit_callbacks
+        self,
+        workspace,
+        gp_membership,
+        gp,
+        colleague,
+        duty,
+        patient,
+        django_capture_on_commit_callbacks,
     ):
         start = timezone.now()
-        with time_machine.travel(start, tick=False):
+        with (
+            time_machine.travel(start, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
             alert, _ = raise_risk(workspace)
+        assert [m.to for m in mail.outbox] == [[gp.email]], "the lead is told at once"
         with django_capture_on_commit_callbacks(execute=True):
             services.alerts_escalate_due(now=start + timedelta(minutes=59))
         alert.refresh_from_db()
-        assert alert.escalation_level == 0 and mail.outbox == []
+        assert alert.escalation_level == 0 and len(mail.outbox) == 1
 
         with django_capture_on_commit_callbacks(execute=True):
             assert services.alerts_escalate_due(now=start + timedelta(minutes=61)) == 1
         alert.refresh_from_db()
         assert alert.escalation_level == Alert.Escalation.CARE_TEAM
-        assert [m.to for m in mail.outbox] == [["colleague@example.test"]]
+        assert mail.outbox[-1].to == ["colleague@example.test"]
 
         with django_capture_on_commit_callbacks(execute=True):
-            services.alerts_escalate_due(now=start + timedelta(minutes=61 + 119))
-        assert len(mail.outbox) == 1, "the duty contact waits its own interval"
+            services.alerts_escalate_due(now=start + timedelta(minutes=61 + 59))
+        assert len(mail.outbox) == 2, "the duty contact waits its own interval"
         with django_capture_on_commit_callbacks(execute=True):
-            services.alerts_escalate_due(now=start + timedelta(minutes=61 + 121))
+            services.alerts_escalate_due(now=start + timedelta(minutes=61 + 61))
         alert.refresh_from_db()
         assert alert.escalation_level == Alert.Escalation.DUTY_CONTACT
         assert mail.outbox[-1].to == ["duty@example.test"]
         with django_capture_on_commit_callbacks(execute=True):
             assert services.alerts_escalate_due(now=start + timedelta(days=3)) == 0
-        assert len(mail.outbox) == 2
+        assert len(mail.outbox) == 3
         for message in mail.outbox:
             text = message.subject + message.body
-            assert patient.full_name not in text and str(alert.pk) not in text
+            assert patient.full_name not in text
             assert "risk" not in text.lower() and str(workspace.pk) not in text
         levels = AuditEvent.objects.filter(action="alerts.alert.escalated").values_list(
             "data__level", flat=True

@@ -48,7 +48,8 @@ def test_item_nine_shows_the_support_page_at_once(patient_client):
     assert "You do not have to cope with this alone" in body
     assert "112" in body and "emergency" in body
     assert url in body  # a way back to the unfinished questionnaire
-    assert "nobody here has been told" in body  # no care team: we do not pretend otherwise
+    assert "Nobody here has been told" in body  # no care team: we do not pretend otherwise
+    assert "passed on" not in body and "we have told" not in body.lower()
     assert SafetyEvent.objects.filter(response=response, item=9, value=1).exists()
     # The questionnaire page keeps a link to support; no second redirect.
     again = patient_client.post(url, {"item-2": "0", "action": "next-3"})
@@ -62,13 +63,16 @@ def test_item_nine_on_the_one_page_form_with_a_low_total(patient_client, gp_memb
     page = patient_client.post(reverse("patient:measure_response", args=[response.pk]), answers)
     assert page.url.startswith(reverse("patient:measures_support"))
     assert SafetyEvent.objects.filter(response=response).count() == 1
-    # Finishing afterwards shows the score, with the support box still there.
-    page = patient_client.post(
-        reverse("patient:measure_response", args=[response.pk]), {"action": "finish"}
-    )
-    result = patient_client.get(page.url).content.decode()
+    # "Finish" means finished: the response and its total are stored before the support page.
+    response.refresh_from_db()
+    assert response.is_completed and response.total == 3
+    support = patient_client.get(page.url).content.decode()
+    assert "Go back to the questionnaire" not in support
+    result = patient_client.get(
+        reverse("patient:measure_response", args=[response.pk])
+    ).content.decode()
     assert "3 out of 27" in result and "Support is there for you" in result
-    assert "passed on to your care team" in result
+    assert "we have told" in result.lower()
 
 
 def test_progress_is_saved_item_by_item(patient_client):
