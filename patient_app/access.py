@@ -13,6 +13,9 @@ ROUTES = {
     "patient:care_team_end": Rule(
         Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}
     ),
+    "patient:care_team_lead": Rule(
+        Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}
+    ),
     "patient:sharing": Rule(Audience.PATIENT),
     "patient:sharing_update": Rule(
         Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}

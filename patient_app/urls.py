@@ -10,6 +10,7 @@ urlpatterns = [
     path("care-team/", views.care_team, name="care_team"),
     path("care-team/<uuid:membership_id>/accept/", views.care_team_accept, name="care_team_accept"),
     path("care-team/<uuid:membership_id>/end/", views.care_team_end, name="care_team_end"),
+    path("care-team/<uuid:membership_id>/lead/", views.care_team_lead, name="care_team_lead"),
     path("sharing/", views.sharing, name="sharing"),
     path("sharing/<uuid:membership_id>/", views.sharing_update, name="sharing_update"),
     path("who-has-seen-my-data/", views.access_log, name="access_log"),

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from care import selectors, services
+from alerts import selectors as alert_selectors
+from care import policies, selectors, services
 from care.models import CareTeamMembership
 from care.sections import SECTION_DESCRIPTIONS, Section
 from patient_app.dashboard import dashboard_regions
@@ -59,16 +60,36 @@ def help_page(request):
 def care_team(request):
     workspace = _workspace(request)
     members = selectors.memberships_for_workspace(workspace=workspace)
+    lead = policies.lead_membership(workspace)
     return render(
         request,
         "patient_app/care_team.html",
         {
             "workspace": workspace,
             "members": members,
+            "lead_id": lead.pk if lead else None,
             "form": SectionsForm(),
             "covers": selectors.covers_for_workspace(workspace=workspace),
+            "reach": alert_selectors.risk_reach(workspace=workspace),
         },
     )
+
+
+@patient_required
+@require_POST
+def care_team_lead(request, membership_id):
+    """The patient names the lead of their care team: told first of a risk answer."""
+    membership = _member_or_404(request, membership_id)
+    try:
+        services.lead_set(membership=membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s now leads your care team.") % {"name": membership.clinician.full_name},
+        )
+    return redirect("patient:care_team")
 
 
 @patient_required
@@ -117,7 +138,12 @@ def sharing(request):
     return render(
         request,
         "patient_app/sharing.html",
-        {"rows": rows, "descriptions": SECTION_DESCRIPTIONS, "sections": list(Section)},
+        {
+            "rows": rows,
+            "descriptions": SECTION_DESCRIPTIONS,
+            "sections": list(Section),
+            "reach": alert_selectors.risk_reach(workspace=workspace),
+        },
     )
 
 
@@ -158,6 +184,8 @@ def access_log(request):
         "messages": _("Your messages"),
         "message_attachment": _("A file attached to your messages"),
         "alerts": _("Alerts your care team keeps about you"),
+        "safety": _("Your answer to a question about harming yourself"),
+        "contact": _("Who you are and how to reach you (the duty contact)"),
         "timeline": _("The timeline of your programme"),
     }
     for entry in page.object_list:

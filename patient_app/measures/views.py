@@ -41,6 +41,7 @@ def _overview_context(workspace) -> dict:
         "due": selectors.due_for_workspace(workspace, today=timezone.localdate()),
         "trends": _trends(workspace),
         "outcome": outcomes.outcome_for_workspace(workspace),
+        "reach": alert_selectors.risk_reach(workspace=workspace),
         "instruments": list(instruments().values()),
         "in_progress": {
             r.instrument: r
@@ -167,6 +168,7 @@ def response_page(request, response_id):
             "answered": len(response.answers),
             "errors": errors,
             "safety": response.safety_events.exists(),
+            "reach": alert_selectors.risk_reach(workspace=workspace),
         },
         status=400 if errors else 200,
     )
