@@ -25,7 +25,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    attribute = "PATIENT_NAV" if user.is_patient else "CLINICIAN_NAV" if user.is_clinician else None
+    attribute = {"patient": "PATIENT_NAV", "gp": "CLINICIAN_NAV", "therapist": "CLINICIAN_NAV"}
+    attribute = attribute.get(user.role) or ("DUTY_NAV" if user.is_duty else None)
     if attribute is None:
         return {"nav_links": []}
     return {"nav_links": [(reverse(name), label) for _order, name, label in _links(attribute)]}

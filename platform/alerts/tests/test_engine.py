@@ -169,12 +169,13 @@ def test_events_are_published_after_commit_with_ids_only(
 
 
 def test_alerts_work_with_the_real_time_stack_down(
-    workspace, gp_membership, refusing_channel_layer, django_capture_on_commit_callbacks
+    workspace, gp_membership, refusing_channel_layer, django_capture_on_commit_callbacks, caplog
 ):
     with django_capture_on_commit_callbacks(execute=True):
         alert, created = raise_risk(workspace)
     assert created and Alert.objects.filter(pk=alert.pk).exists()
     assert [m.to for m in mail.outbox] == [[gp_membership.clinician.email]], "the lead is told"
+    assert "publish failed" in caplog.text, "the layer really failed"
 
 
 def test_visibility_follows_membership_and_consent(

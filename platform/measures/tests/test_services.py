@@ -88,12 +88,26 @@ def test_the_safety_event_is_raised_once_per_response(workspace, patient):
     assert SafetyEvent.objects.count() == 1
 
 
-def test_the_risk_event_is_stored_with_no_channel_layer(workspace, patient, settings):
-    settings.CHANNEL_LAYERS = {}
-    response, result = _phq9(workspace, patient, {**dict.fromkeys(range(1, 9), 0), 9: 1})
+def test_the_risk_event_is_stored_with_the_real_time_stack_down(
+    workspace,
+    patient,
+    gp_membership,
+    refusing_channel_layer,
+    django_capture_on_commit_callbacks,
+    caplog,
+):
+    """The channel layer is a Redis that refuses every connection: each publish fails after
+    commit, and the event, its alert and the lead's e-mail stand."""
+    from alerts.models import Alert
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response, result = _phq9(workspace, patient, {**dict.fromkeys(range(1, 9), 0), 9: 1})
     assert response.total == 1 and response.band == "minimal"
     assert result.needs_safety_page
     assert SafetyEvent.objects.filter(response=response).exists()
+    assert Alert.objects.filter(workspace=workspace, kind="risk", status="open").exists()
+    assert [m.to for m in mail.outbox] == [[gp_membership.clinician.email]]
+    assert "publish failed" in caplog.text, "the layer really failed"
 
 
 def test_bad_answers_change_nothing(workspace, patient):

@@ -1,4 +1,5 @@
-"""Demo data for a laptop: one organisation, two patients, a GP and a therapist. Idempotent.
+"""Demo data for a laptop: one organisation, two patients, a GP, a therapist and the
+organisation's duty contact. Idempotent.
 
 The password is for the local demo only; the command refuses to run unless DEBUG, DEMO_MODE or
 the test settings are on, so it can never plant a known password in production data.
@@ -21,6 +22,7 @@ PEOPLE = [
     ("patient2@example.org", "Sam Larsen", User.Role.PATIENT),
     ("gp@example.org", "Dr Kim Jensen", User.Role.GP),
     ("therapist@example.org", "Robin Hansen", User.Role.THERAPIST),
+    ("duty@example.org", "Duty desk, Demo Health Centre", User.Role.DUTY),
 ]
 
 
