@@ -29,6 +29,10 @@ class Organisation(models.Model):
         _("kind"), max_length=20, choices=Kind.choices, default=Kind.GP_PRACTICE
     )
     duty_contact_email = models.EmailField(_("duty contact e-mail"), blank=True)
+    # The organisation's own identifier in a national register, for exports to GP systems
+    # (e.g. an NHS ODS code, a Danish SOR code): a system URI and the value. Optional.
+    identifier_system = models.URLField(_("identifier system"), max_length=200, blank=True)
+    identifier = models.CharField(_("identifier"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

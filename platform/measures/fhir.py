@@ -27,6 +27,7 @@ from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
+from care import policies
 from measures.definitions import NOT_APPLICABLE, Instrument
 from measures.models import Response
 
@@ -116,9 +117,10 @@ def _answer_coding(instrument: Instrument, item, value) -> dict:
     return {"system": f"{SYSTEM}:{instrument.code}:options", "code": str(value), "display": display}
 
 
-def patient(user) -> dict:
-    """The patient: their name and the platform's own identifier (their user UUID, which every
-    earlier export already carried in its references). Nothing else."""
+def patient(user, organisation=None) -> dict:
+    """The patient: their name, the platform's own identifier (their user UUID, which every
+    earlier export already carried in its references) and, where the organisation responsible
+    for them has a register identifier, that organisation as ``managingOrganization``."""
     data = {
         "resourceType": "Patient",
         "id": str(user.pk),
@@ -126,6 +128,14 @@ def patient(user) -> dict:
     }
     if user.full_name:
         data["name"] = [{"text": user.full_name}]
+    if organisation is not None and organisation.identifier and organisation.identifier_system:
+        data["managingOrganization"] = {
+            "identifier": {
+                "system": organisation.identifier_system,
+                "value": organisation.identifier,
+            },
+            "display": organisation.name,
+        }
     return Patient.model_validate(data).model_dump(mode="json", exclude_none=True)
 
 
@@ -262,7 +272,10 @@ def bundle(responses, instruments: dict[str, Instrument]) -> dict:
             continue
         patient_id = response.workspace.patient_id
         if patient_id not in patients:
-            patients[patient_id] = _entry(patient(response.workspace.patient))
+            organisations = policies.patient_organisations(response.workspace)
+            patients[patient_id] = _entry(
+                patient(response.workspace.patient, organisations[0] if organisations else None)
+            )
         entries.append(_entry(questionnaire_response(response, instrument)))
         obs = observation(response, instrument)
         if obs is not None:

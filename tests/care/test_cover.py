@@ -16,6 +16,7 @@ from care.models import AuditEvent, CareTeamMembership, Cover, WorkspaceUserObje
 from care.sections import Section
 from tests.factories import (
     ALL_SECTIONS,
+    DutyFactory,
     GPFactory,
     OrganisationFactory,
     PatientFactory,
@@ -223,27 +224,33 @@ def test_overlapping_covers_are_refused(gp, colleague):
     assert Cover.objects.count() == 2
 
 
-def test_the_covering_clinician_receives_urgent_escalation(
+def test_the_covering_clinician_is_told_of_an_urgent_alert_at_once(
     gp, colleague, django_capture_on_commit_callbacks
 ):
+    """The absent lead stays responsible, but the colleague covering them is the one told at
+    once; nobody else is in the team, so the next step is the duty contact."""
     first = workspace_for(PatientFactory())
     add_member(first, gp, ALL_SECTIONS)
+    duty = DutyFactory(organisation=gp.organisation)
     with time_machine.travel(MONDAY, tick=False):
         arrange(gp, colleague, MONDAY.date(), date(2030, 3, 8))
         eligible = alert_services.eligible_memberships(workspace=first, section="measures")
         assert colleague in [m.clinician for m in eligible]
-        alert, _created = alert_services.alert_raise(
-            workspace=first, kind=AlertKind.RISK, severity=Alert.Severity.URGENT, source_id="r1"
-        )
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            alert, _created = alert_services.alert_raise(
+                workspace=first, kind=AlertKind.RISK, severity=Alert.Severity.URGENT, source_id="r1"
+            )
         assert alert.membership.clinician == gp  # the absent clinician stays responsible
         assert alerts_visible_to(colleague).filter(pk=alert.pk).exists()
+    assert [m.to for m in mail.outbox] == [[colleague.email]]
     mail.outbox.clear()
     with (
         time_machine.travel(MONDAY + timedelta(hours=3), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert alert_services.alerts_escalate_due() == 1
-    assert any(colleague.email in m.to for m in mail.outbox)
+    assert [m.to for m in mail.outbox] == [[duty.email]]
 
 
 def _drain(layer, channel):

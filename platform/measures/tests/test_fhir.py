@@ -183,13 +183,38 @@ def test_a_bundle_of_two_patients_has_one_patient_each(patient, workspace, other
     }
 
 
-def test_the_patient_is_read_once_per_bundle(patient, workspace, django_assert_num_queries):
-    for code in ("phq9", "gad7"):
+def test_the_patient_is_read_once_per_bundle(
+    patient, workspace, gp_membership, django_assert_num_queries
+):
+    """The patient and their organisation (the care team's) are read once, however many
+    responses: 1 query for the patient, 1 for the care team's organisations."""
+    for code in ("phq9", "gad7", "who5", "phq15"):
         instrument = get_instrument(code)
         _complete(workspace, patient, code, dict.fromkeys(instrument.item_numbers, 1))
     responses = list(Response.objects.select_related("workspace"))
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         fhir.bundle(responses, instruments())
+
+
+def test_the_patient_names_their_organisation_by_its_register_identifier(
+    patient, workspace, gp, gp_membership
+):
+    organisation = gp.organisation
+    data = _bundle_of(_complete(workspace, patient, "gad7", dict.fromkeys(range(1, 8), 0)))
+    (pat,) = _resources(data, "Patient")
+    assert "managingOrganization" not in pat, "no identifier, no organisation"
+    organisation.identifier_system = "https://fhir.nhs.uk/Id/ods-organization-code"
+    organisation.identifier = "A81001"
+    organisation.save()
+    response = Response.objects.select_related("workspace").get()
+    (pat,) = _resources(_bundle_of(response), "Patient")
+    assert pat["managingOrganization"] == {
+        "identifier": {
+            "system": "https://fhir.nhs.uk/Id/ods-organization-code",
+            "value": "A81001",
+        },
+        "display": organisation.name,
+    }
 
 
 def test_the_phq15_total_is_coded_with_loinc(patient, workspace):
