@@ -30,7 +30,7 @@ from django.http import Http404
 
 from accounts.models import User
 from care import policies
-from care.events import user_group, workspace_group
+from care.events import user_group
 from care.sections import Section
 from messaging import selectors, services
 from messaging.models import Message
@@ -259,17 +259,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(group, self.channel_name)
         self.joined.add(group)
 
-    async def _leave(self, group: str) -> None:
-        await self.channel_layer.group_discard(group, self.channel_name)
-        self.joined.discard(group)
-
     async def _sync_workspaces(self) -> None:
-        allowed = await _visible_workspace_ids(self.user)
-        for workspace_id in self.workspace_ids - allowed:
-            await self._leave(workspace_group(workspace_id))
-        for workspace_id in allowed - self.workspace_ids:
-            await self._join(workspace_group(workspace_id))
-        self.workspace_ids = allowed
+        # Workspace events come to the user's own group (their audience is computed when they
+        # are published); this set is a cheap first check before the database one.
+        self.workspace_ids = await _visible_workspace_ids(self.user)
 
     async def _readable(self, thread_id: str) -> bool:
         """Whether this user may read the thread: from the set kept on the socket; a thread not

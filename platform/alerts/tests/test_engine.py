@@ -14,7 +14,7 @@ from django.utils import timezone
 from alerts import services
 from alerts.models import Alert, AlertKind, AlertTrigger
 from alerts.policies import alerts_visible_to
-from care.events import workspace_group
+from care.events import user_group
 from care.models import AuditEvent
 from tests.factories import ALL_SECTIONS, GPFactory, add_member
 
@@ -156,7 +156,7 @@ def test_events_are_published_after_commit_with_ids_only(
 ):
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(workspace_group(workspace.pk), channel)
+    async_to_sync(layer.group_add)(user_group(gp.pk), channel)
     with django_capture_on_commit_callbacks(execute=True):
         alert, _ = raise_risk(workspace)
     event = async_to_sync(layer.receive)(channel)

@@ -232,6 +232,25 @@ def test_nobody_acknowledges_members_then_the_duty_contact_are_told_each_once(
     assert list(alerts_visible_to(duty)) == [alert]
 
 
+def test_a_second_risk_answer_before_the_hour_does_not_hurry_the_team_step(
+    workspace, patient, gp, therapist, commit
+):
+    """Each step waits for its own time, whoever calls the escalation: a later answer that
+    adds a source to the open alert (and so runs the escalation again) tells nobody new."""
+    add_member(workspace, gp, [])
+    add_member(workspace, therapist, [])
+    start = timezone.now()
+    with time_machine.travel(start, tick=False), commit():
+        answer_phq9(workspace, patient, {9: 1})
+    with time_machine.travel(start + timedelta(minutes=30), tick=False), commit():
+        services.alert_escalate(alert=risk_alert(workspace))
+        services.alert_raise(
+            workspace=workspace, kind="risk", severity="urgent", source_id="later-answer"
+        )
+    assert [m.to for m in mail.outbox] == [[gp.email]]
+    assert risk_alert(workspace).escalation_level == Alert.Escalation.NONE
+
+
 def test_the_escalation_times_are_configurable(settings, workspace, patient, gp, therapist, commit):
     settings.ALERTS_ESCALATE_TO_TEAM_AFTER = timedelta(minutes=15)
     add_member(workspace, gp, [])

@@ -6,7 +6,7 @@ from channels.layers import get_channel_layer
 from django.core.management import call_command
 from django.db import transaction
 
-from care.events import workspace_group
+from care.events import user_group
 from care.privacy import workspace_export
 from goals import selectors, services
 from goals.models import Habit, Ladder, Proposal
@@ -47,7 +47,7 @@ def test_events_are_published_after_commit_with_ids_only(
 ):
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(workspace_group(workspace.pk), channel)
+    async_to_sync(layer.group_add)(user_group(workspace.patient_id), channel)
     with transaction.atomic():
         ladder = services.ladder_create(
             workspace=workspace, by=patient, title="Secret title", why="Secret why"
@@ -63,7 +63,7 @@ def test_events_are_published_after_commit_with_ids_only(
 def test_a_rolled_back_change_publishes_nothing(workspace, patient, in_memory_channel_layer):
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(workspace_group(workspace.pk), channel)
+    async_to_sync(layer.group_add)(user_group(workspace.patient_id), channel)
     with pytest.raises(RuntimeError), transaction.atomic():
         services.ladder_create(workspace=workspace, by=patient, title="Gone")
         raise RuntimeError
@@ -74,7 +74,7 @@ def test_a_rolled_back_change_publishes_nothing(workspace, patient, in_memory_ch
 def test_habit_events_belong_to_the_habits_section(workspace, patient, in_memory_channel_layer):
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(workspace_group(workspace.pk), channel)
+    async_to_sync(layer.group_add)(user_group(workspace.patient_id), channel)
     habit = services.habit_create(workspace=workspace, by=patient, name="Private habit")
     services.habit_check_set(habit=habit, by=patient, day=habit.start_date)
     events = _receive_all(layer, channel)

@@ -2,16 +2,17 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from care.events import workspace_group
+from care.events import user_group
 
 
 @pytest.fixture
 def workspace_events(workspace, in_memory_channel_layer):
-    """A real listener on the in-memory channel layer for the workspace's group: call it to get
-    every event published so far (after commit)."""
+    """A real listener on the in-memory channel layer for the patient's own group (the owner
+    is in the audience of every event of their workspace): call it to get every event
+    published so far (after commit)."""
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(workspace_group(workspace.pk), channel)
+    async_to_sync(layer.group_add)(user_group(workspace.patient_id), channel)
 
     def received():
         events = []

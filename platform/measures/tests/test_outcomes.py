@@ -10,7 +10,6 @@ re-basing from a start, one query) and the two pages.
 from __future__ import annotations
 
 import itertools
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -68,7 +67,6 @@ def _observed(result: Outcome):
 
 
 def test_every_combination_of_totals_matches_the_rules():
-    started = time.perf_counter()
     checked = 0
     one_of_each_kind: dict[tuple, Outcome] = {}
     phq_range, gad_range = range(28), range(22)
@@ -82,9 +80,7 @@ def test_every_combination_of_totals_matches_the_rules():
             pytest.fail(f"PHQ {phq_base}->{phq_last}, GAD {gad_base}->{gad_last}: {observed}")
         one_of_each_kind.setdefault(observed, result)
         checked += 1
-    elapsed = time.perf_counter() - started
     assert checked == 28 * 28 * 22 * 22 == 379_456
-    assert elapsed < 30, f"{elapsed:.1f} s"  # about 2-4 s on a laptop; the target is < 10 s
     # Every kind of result has words for the patient and labels for the clinician.
     for result in one_of_each_kind.values():
         assert result.summary.strip() and result.clinician_label

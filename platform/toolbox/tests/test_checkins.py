@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from care.events import workspace_group
+from care.events import user_group
 from care.models import AccessLogEntry
 from tests.factories import PatientFactory, workspace_for
 from toolbox import selectors, services
@@ -150,7 +150,7 @@ def test_private_entries_are_not_published_live(
 ):
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(workspace_group(workspace.pk), channel)
+    async_to_sync(layer.group_add)(user_group(workspace.patient_id), channel)
     with django_capture_on_commit_callbacks(execute=True):
         checkin(workspace, today - timedelta(days=1), note="private words", private=True)
         shared = checkin(workspace, today, note="shared words")
@@ -159,7 +159,7 @@ def test_private_entries_are_not_published_live(
     assert event["data"] == {"checkin": str(shared.pk)}
     assert "words" not in str(event)
     # Exactly one event: the private entry sent nothing.
-    async_to_sync(layer.group_discard)(workspace_group(workspace.pk), channel)
+    async_to_sync(layer.group_discard)(user_group(workspace.patient_id), channel)
     assert layer.channels.get(channel) is None or layer.channels[channel].empty()
 
 
