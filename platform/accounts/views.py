@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from accounts import services, tokens
 from accounts.forms import EmailAuthenticationForm, ProfileForm
+from accounts.redirects import SafeNextMixin
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(SafeNextMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
@@ -57,7 +58,13 @@ password_change = auth_views.PasswordChangeView.as_view(
 password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="accounts/password_change_done.html"
 )
-logout = auth_views.LogoutView.as_view()
+
+
+class LogoutView(SafeNextMixin, auth_views.LogoutView):
+    pass
+
+
+logout = LogoutView.as_view()
 
 
 @never_cache
