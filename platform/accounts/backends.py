@@ -17,7 +17,6 @@ from django.utils.crypto import get_random_string
 
 from accounts.models import User
 
-
 _DUMMY_HASHES: dict[str, str] = {}
 
 
