@@ -12,12 +12,12 @@ changes publish it). Messages are read with the participation check inside the s
 removed member gets nothing even before ``access.changed`` arrives; receipts are filtered with the
 kept set; a send is authorized under the thread's row lock; workspace events are checked against
 the database. ``access.changed`` also re-computes the workspaces followed and closes the socket
-of a deactivated user; ``session.ended`` closes the sockets of a signed-out session.
+of a deactivated user; ``session.ended`` closes the sockets of a signed-out session and
+``sessions.ended`` those of every session of a person whose password changed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import time
@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from accounts.models import User
+from accounts.sessions import session_fingerprint
 from care import policies
 from care.events import user_group, workspace_group
 from care.sections import Section
@@ -51,6 +52,9 @@ CATCH_UP_BATCH = 200
 
 CLOSE_SIGNED_OUT = 4401
 CLOSE_ACCESS_ENDED = 4403
+# The session this socket was opened with was renewed (a password change keeps the session that
+# made it under a new key): reconnect at once, the browser's cookie already holds the new key.
+CLOSE_SESSION_RENEWED = 4409
 
 # Fields each inbound type may carry (besides ``v`` and ``type``); anything else is refused,
 # so a forged ``sender`` never goes unnoticed.
@@ -75,13 +79,6 @@ def _second_factor_ok(user, session) -> bool:
     persistent_id = session.get(DEVICE_ID_SESSION_KEY) if session is not None else None
     device = Device.from_persistent_id(persistent_id) if persistent_id else None
     return device is not None and device.user_id == user.pk and device.confirmed
-
-
-def session_fingerprint(session_key: str | None) -> str | None:
-    """A one-way fingerprint of a session key, so the layer never carries the key itself."""
-    if not session_key:
-        return None
-    return hashlib.sha256(session_key.encode()).hexdigest()[:32]
 
 
 class TokenBucket:
@@ -488,4 +485,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def session_ended(self, event):
         if self.session_fingerprint and event.get("session") == self.session_fingerprint:
+            await self.close(code=CLOSE_SIGNED_OUT)
+
+    async def sessions_ended(self, event):
+        """The person's sessions were ended (password changed or reset): every socket closes,
+        those of the one kept session to reconnect under its renewed key."""
+        keep = event.get("keep")
+        if keep and keep == self.session_fingerprint:
+            await self.close(code=CLOSE_SESSION_RENEWED)
+        else:
             await self.close(code=CLOSE_SIGNED_OUT)

@@ -19,6 +19,7 @@ from care.sections import Section
 from config.asgi import application
 from messaging import services
 from messaging.consumers import MAX_FRAME_BYTES, RATE_CAPACITY, RATE_PER_SECOND
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -501,3 +502,62 @@ async def test_a_socket_that_sends_after_a_gap_reads_the_gap_before_its_own_mess
     ]
     assert await nothing_more(socket, 0.3)
     await socket.disconnect()
+
+
+NEW_PASSWORD = "a-brand-new-passphrase-42"
+
+
+async def test_a_password_change_closes_the_other_sessions_sockets_and_renews_this_ones(patient):
+    mine, _ok, _ = await connect(patient)
+    stolen, _ok, _ = await connect(patient)
+    response = await sync_to_async(mine.http_client.post)(
+        "/accounts/password/change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert await closed_with(stolen) == 4401
+    # The session that made the change survives under a new key: its socket is told to
+    # reconnect, and the browser's cookie (renewed by the response) gets in.
+    assert await closed_with(mine) == 4409
+    cookie = f"sessionid={mine.http_client.cookies['sessionid'].value}".encode()
+    again = WebsocketCommunicator(application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)])
+    connected, _code = await again.connect()
+    assert connected
+    await again.disconnect()
+
+
+async def test_a_password_reset_closes_every_socket_of_the_person(patient):
+    socket, _ok, _ = await connect(patient)
+    await sync_to_async(accounts.user_password_reset)(user=patient, password=NEW_PASSWORD)
+    assert await closed_with(socket) == 4401
+
+
+async def test_deactivating_in_the_admin_closes_the_persons_sockets(patient):
+    from accounts.models import User
+
+    socket, _ok, _ = await connect(patient)
+
+    def untick_active():
+        admin = User.objects.create_superuser(
+            email="admin@example.test", password=PASSWORD, full_name="Ada Admin"
+        )
+        client = Client()
+        client.force_login(admin)
+        return client.post(
+            f"/admin/accounts/user/{patient.pk}/change/",
+            {
+                "email": patient.email,
+                "full_name": patient.full_name,
+                "role": patient.role,
+                "timezone": patient.timezone,
+                "language": patient.language,
+            },
+        )
+
+    response = await sync_to_async(untick_active)()
+    assert response.status_code == 302
+    assert await closed_with(socket) == 4403
