@@ -12,12 +12,13 @@ changes publish it). Messages are read with the participation check inside the s
 removed member gets nothing even before ``access.changed`` arrives; receipts are filtered with the
 kept set; a send is authorized under the thread's row lock; workspace events are checked against
 the database. ``access.changed`` also re-computes the workspaces followed and closes the socket
-of a deactivated user; ``session.ended`` closes the sockets of a signed-out session.
+of a deactivated user; ``session.ended`` closes the sockets of a signed-out session and
+``sessions.ended`` those of every session of a person whose password changed.
 """
 
 from __future__ import annotations
 
-import hashlib
+import asyncio
 import json
 import logging
 import time
@@ -25,10 +26,13 @@ import uuid
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from accounts import sessions
 from accounts.models import User
+from accounts.sessions import session_fingerprint
 from care import policies
 from care.events import user_group
 from care.sections import Section
@@ -51,6 +55,13 @@ CATCH_UP_BATCH = 200
 
 CLOSE_SIGNED_OUT = 4401
 CLOSE_ACCESS_ENDED = 4403
+# The session this socket was opened with was renewed (a password change keeps the session that
+# made it under a new key): reconnect at once, the browser's cookie already holds the new key.
+CLOSE_SESSION_RENEWED = 4409
+# The session already holds LIVE_SOCKETS_PER_SESSION sockets; closing one frees a slot.
+CLOSE_TOO_MANY_SOCKETS = 4429
+# Nothing (not even a heartbeat) came for LIVE_SOCKET_SILENT_SECONDS: the client is gone.
+CLOSE_SILENT = 4408
 
 # Fields each inbound type may carry (besides ``v`` and ``type``); anything else is refused,
 # so a forged ``sender`` never goes unnoticed.
@@ -75,13 +86,6 @@ def _second_factor_ok(user, session) -> bool:
     persistent_id = session.get(DEVICE_ID_SESSION_KEY) if session is not None else None
     device = Device.from_persistent_id(persistent_id) if persistent_id else None
     return device is not None and device.user_id == user.pk and device.confirmed
-
-
-def session_fingerprint(session_key: str | None) -> str | None:
-    """A one-way fingerprint of a session key, so the layer never carries the key itself."""
-    if not session_key:
-        return None
-    return hashlib.sha256(session_key.encode()).hexdigest()[:32]
 
 
 class TokenBucket:
@@ -188,10 +192,18 @@ _presence_disconnect = database_sync_to_async(services.presence_disconnect)
 
 
 @database_sync_to_async
-def _heartbeat(user) -> dict[str, int]:
-    """A ping: refresh a clinician's "last seen", and the thread positions (two queries)."""
+def _heartbeat(user, socket_id) -> dict[str, int]:
+    """A ping: refresh a clinician's "last seen", the socket's slot, and the thread positions
+    (three queries). It is not activity of the session: the idle timeout ignores heartbeats."""
     services.presence_seen(user=user)
+    services.live_socket_seen(socket_id=socket_id)
     return thread_positions(user)
+
+
+_live_socket_open = database_sync_to_async(services.live_socket_open)
+_live_socket_close = database_sync_to_async(services.live_socket_close)
+_idle_deadline = database_sync_to_async(sessions.idle_deadline)
+_session_touch = database_sync_to_async(sessions.session_touch)
 
 
 def _thread_id(value) -> str:
@@ -216,8 +228,26 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.joined: set[str] = set()
         self.workspace_ids: set[str] = set()
         self.bucket = TokenBucket(RATE_CAPACITY, RATE_PER_SECOND)
-        session = self.scope.get("session")
-        self.session_fingerprint = session_fingerprint(getattr(session, "session_key", None))
+        self.session_key = getattr(self.scope.get("session"), "session_key", None)
+        self.session_fingerprint = session_fingerprint(self.session_key)
+        # Clinicians are signed out after CLINICIAN_IDLE_TIMEOUT_MINUTES without a request; the
+        # socket follows the session's idle time and closes with it (heartbeats do not count).
+        self.idle_applies = user.is_care_staff
+        self.opened_at = time.time()
+        self.idle_until = None
+        if self.idle_applies:
+            self.idle_until = await _idle_deadline(self.session_key, since=self.opened_at)
+            if self.idle_until is None or self.idle_until <= time.time():
+                await self.close(code=CLOSE_SIGNED_OUT)
+                return
+        slot = await _live_socket_open(user=user, session=self.session_fingerprint or "")
+        if slot is None:
+            # Accepted, then closed at once: a browser sees the close code only after accept.
+            await self.accept()
+            await self.close(code=CLOSE_TOO_MANY_SOCKETS)
+            return
+        self.socket_id = slot.pk
+        self.last_frame = time.monotonic()
         await self._join(user_group(user.pk))
         await self._sync_workspaces()
         # Baseline: threads the client does not resume start from "now". The same query gives
@@ -235,14 +265,42 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.presence_counted = True
         await _presence_connect(user=user)
         await self._out({"type": "hello", "user": str(user.pk), "max_frame_bytes": MAX_FRAME_BYTES})
+        self.watch = asyncio.ensure_future(self._watch())
 
     async def disconnect(self, code):
+        watch = getattr(self, "watch", None)
+        if watch is not None and watch is not asyncio.current_task():
+            watch.cancel()
+        socket_id = getattr(self, "socket_id", None)
+        if socket_id is not None:
+            self.socket_id = None
+            await _live_socket_close(socket_id=socket_id)
         for group in list(getattr(self, "joined", ())):
             await self.channel_layer.group_discard(group, self.channel_name)
         self.joined = set()
         if getattr(self, "presence_counted", False):
             self.presence_counted = False
             await _presence_disconnect(user=self.user)
+
+    async def _watch(self) -> None:
+        """Close the socket when its client fell silent (no frame, not even a heartbeat, for
+        LIVE_SOCKET_SILENT_SECONDS) or, for a clinician, when the session falls idle. Sleeps
+        until the next of the two deadlines; the session is re-read only when its idle deadline
+        has come (a request since then moves it on)."""
+        silent = settings.LIVE_SOCKET_SILENT_SECONDS
+        while True:
+            wait = self.last_frame + silent - time.monotonic()
+            if wait <= 0:
+                await self.close(code=CLOSE_SILENT)
+                return
+            if self.idle_applies:
+                if self.idle_until is None or self.idle_until <= time.time():
+                    self.idle_until = await _idle_deadline(self.session_key, since=self.opened_at)
+                    if self.idle_until is None or self.idle_until <= time.time():
+                        await self.close(code=CLOSE_SIGNED_OUT)
+                        return
+                wait = min(wait, self.idle_until - time.time())
+            await asyncio.sleep(max(wait, 0.05))
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -295,6 +353,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if len(text_data.encode()) > MAX_FRAME_BYTES:
             await self._error("too_large", f"frames are limited to {MAX_FRAME_BYTES} bytes")
             return
+        self.last_frame = time.monotonic()
         if not self.bucket.take():
             await self._error("rate_limited", "too many frames; slow down and retry")
             return
@@ -342,7 +401,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # last sequence of every thread this user may read, and anything beyond what this socket
         # delivered is sent now. A layer event lost for good (a Redis outage, a subscription
         # that did not come back) then costs one heartbeat of latency, never a message.
-        positions = await _heartbeat(self.user)
+        positions = await _heartbeat(self.user, self.socket_id)
         self.readable = set(positions)
         for thread_id, last in positions.items():
             if last > self.delivered.get(thread_id, 0):
@@ -375,6 +434,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
         message, created = await _send(
             self.user, thread_id, frame.get("client_id"), frame.get("body")
         )
+        if created and self.idle_applies:
+            # Writing a message is a real action of the person: it keeps the session from
+            # falling idle, as a request does. Pings, resumes and read marks do not.
+            now = time.time()
+            await _session_touch(self.session_key, now=now)
+            self.idle_until = now + settings.CLINICIAN_IDLE_TIMEOUT_MINUTES * 60
         self.readable.add(thread_id)
         await self._out(
             {
@@ -481,4 +546,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def session_ended(self, event):
         if self.session_fingerprint and event.get("session") == self.session_fingerprint:
+            await self.close(code=CLOSE_SIGNED_OUT)
+
+    async def sessions_ended(self, event):
+        """The person's sessions were ended (password changed or reset): every socket closes,
+        those of the one kept session to reconnect under its renewed key."""
+        keep = event.get("keep")
+        if keep and keep == self.session_fingerprint:
+            await self.close(code=CLOSE_SESSION_RENEWED)
+        else:
             await self.close(code=CLOSE_SIGNED_OUT)

@@ -13,6 +13,9 @@ PATIENT_DATA = {
 }
 NOT_PATIENT_DATA = {
     "messaging.Presence": "a clinician's online state (socket count, last seen); no patient data",
+    "messaging.LiveSocket": (
+        "an open live socket (session fingerprint, last heartbeat), gone when it closes; no content"
+    ),
 }
 
 

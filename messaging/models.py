@@ -209,6 +209,30 @@ class Presence(models.Model):
         return f"presence of {self.user_id}"
 
 
+class LiveSocket(models.Model):
+    """One open live socket, so that a session's sockets can be counted by every server process
+    (``LIVE_SOCKETS_PER_SESSION``). The row goes when the socket closes; ``seen_at`` moves with
+    the socket's heartbeats, and a row whose socket fell silent (its process died) stops
+    counting after ``LIVE_SOCKET_SILENT_SECONDS``."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="live_sockets"
+    )
+    # A one-way fingerprint of the session key (accounts.sessions), never the key.
+    session = models.CharField(max_length=32)
+    seen_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["session", "seen_at"], name="live_socket_session_seen")]
+
+    def __str__(self) -> str:
+        return f"live socket {self.pk}"
+
+
 class ReplyAgreement(models.Model):
     """What a patient may expect from one care-team member: reply time and office hours.
 

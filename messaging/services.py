@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -30,6 +31,7 @@ from messaging import attachments, notifications, selectors
 from messaging.models import (
     MESSAGE_MAX_LENGTH,
     Attachment,
+    LiveSocket,
     Message,
     MessageRevision,
     Presence,
@@ -441,6 +443,36 @@ def presence_disconnect(*, user: User) -> None:
 
 def presence_seen(*, user: User) -> None:
     Presence.objects.filter(user=user).update(last_seen_at=timezone.now())
+
+
+# --- live sockets per session ----------------------------------------------------------------
+
+
+@transaction.atomic
+def live_socket_open(*, user: User, session: str) -> LiveSocket | None:
+    """Count a new socket against its session (``session``: the key's fingerprint); None when
+    the session already holds ``LIVE_SOCKETS_PER_SESSION`` sockets that are still alive.
+
+    The person's presence row is locked first, so two connects at once (in any processes) are
+    counted one after the other and cannot both take the last slot."""
+    Presence.objects.select_for_update().get_or_create(user=user)
+    now = timezone.now()
+    alive_since = now - timedelta(seconds=settings.LIVE_SOCKET_SILENT_SECONDS)
+    stale = LiveSocket.objects.filter(user=user, seen_at__lt=alive_since)
+    stale.delete()
+    if LiveSocket.objects.filter(session=session).count() >= settings.LIVE_SOCKETS_PER_SESSION:
+        return None
+    return LiveSocket.objects.create(user=user, session=session, seen_at=now)
+
+
+def live_socket_close(*, socket_id) -> None:
+    """The socket closed: its slot is free at once."""
+    LiveSocket.objects.filter(pk=socket_id).delete()
+
+
+def live_socket_seen(*, socket_id) -> None:
+    """A heartbeat: the socket is alive (and keeps counting against its session)."""
+    LiveSocket.objects.filter(pk=socket_id).update(seen_at=timezone.now())
 
 
 # --- reply agreements ------------------------------------------------------------------------

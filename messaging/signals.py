@@ -11,12 +11,11 @@ from functools import partial
 
 from django.db import transaction
 
+from accounts.sessions import session_fingerprint
 from care.events import publish, user_group
 
 
 def close_sockets_on_logout(sender, request, user, **kwargs):
-    from messaging.consumers import session_fingerprint
-
     session = getattr(request, "session", None)
     fingerprint = session_fingerprint(getattr(session, "session_key", None))
     if user is None or fingerprint is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import time
@@ -19,6 +20,7 @@ from care.sections import Section
 from config.asgi import application
 from messaging import services
 from messaging.consumers import MAX_FRAME_BYTES, RATE_CAPACITY, RATE_PER_SECOND
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -500,4 +502,235 @@ async def test_a_socket_that_sends_after_a_gap_reads_the_gap_before_its_own_mess
         "and mine",
     ]
     assert await nothing_more(socket, 0.3)
+    await socket.disconnect()
+
+
+NEW_PASSWORD = "a-brand-new-passphrase-42"
+
+
+async def test_a_password_change_closes_the_other_sessions_sockets_and_renews_this_ones(patient):
+    mine, _ok, _ = await connect(patient)
+    stolen, _ok, _ = await connect(patient)
+    response = await sync_to_async(mine.http_client.post)(
+        "/accounts/password/change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert await closed_with(stolen) == 4401
+    # The session that made the change survives under a new key: its socket is told to
+    # reconnect, and the browser's cookie (renewed by the response) gets in.
+    assert await closed_with(mine) == 4409
+    cookie = f"sessionid={mine.http_client.cookies['sessionid'].value}".encode()
+    again = WebsocketCommunicator(application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)])
+    connected, _code = await again.connect()
+    assert connected
+    await again.disconnect()
+
+
+async def test_a_password_reset_closes_every_socket_of_the_person(patient):
+    socket, _ok, _ = await connect(patient)
+    await sync_to_async(accounts.user_password_reset)(user=patient, password=NEW_PASSWORD)
+    assert await closed_with(socket) == 4401
+
+
+async def test_deactivating_in_the_admin_closes_the_persons_sockets(patient):
+    from accounts.models import User
+
+    socket, _ok, _ = await connect(patient)
+
+    def untick_active():
+        admin = User.objects.create_superuser(
+            email="admin@example.test", password=PASSWORD, full_name="Ada Admin"
+        )
+        client = Client()
+        client.force_login(admin)
+        return client.post(
+            f"/admin/accounts/user/{patient.pk}/change/",
+            {
+                "email": patient.email,
+                "full_name": patient.full_name,
+                "role": patient.role,
+                "timezone": patient.timezone,
+                "language": patient.language,
+            },
+        )
+
+    response = await sync_to_async(untick_active)()
+    assert response.status_code == 302
+    assert await closed_with(socket) == 4403
+
+
+# --- sockets per session ---------------------------------------------------------------------
+
+
+async def _open(cookie: bytes):
+    communicator = WebsocketCommunicator(
+        application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)]
+    )
+    connected, code = await communicator.connect()
+    if connected:
+        first = await communicator.receive_output(timeout=2)
+        if first["type"] == "websocket.close":
+            return communicator, False, first.get("code")
+        assert json.loads(first["text"])["type"] == "hello"
+    return communicator, connected, code
+
+
+def _cookie_of(client) -> bytes:
+    return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+async def test_a_session_holds_at_most_ten_sockets_and_closing_one_frees_a_slot(patient, settings):
+    assert settings.LIVE_SOCKETS_PER_SESSION == 10
+    first, ok, _ = await connect(patient)
+    assert ok
+    cookie = _cookie_of(first.http_client)
+    sockets = [first]
+    for _ in range(9):
+        socket, ok, _code = await _open(cookie)
+        assert ok
+        sockets.append(socket)
+    eleventh, ok, code = await _open(cookie)
+    assert not ok and code == 4429
+    # Another session of the same person has its own ten.
+    other, ok, _ = await connect(patient)
+    assert ok
+    await sockets.pop().disconnect()
+    again, ok, _code = await _open(cookie)
+    assert ok
+    for socket in [*sockets, again, other]:
+        await socket.disconnect()
+    from messaging.models import LiveSocket
+
+    assert await sync_to_async(LiveSocket.objects.count)() == 0
+
+
+async def test_the_count_is_shared_by_every_process_through_the_database(patient):
+    """Sockets held by another server process are rows like this process's own: a session
+    whose ten slots are taken elsewhere is refused here; rows of a process that died (silent
+    past LIVE_SOCKET_SILENT_SECONDS) stop counting."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from accounts.sessions import session_fingerprint
+    from messaging.models import LiveSocket
+
+    client, cookie = await sync_to_async(_session_cookie)(patient)
+    fingerprint = session_fingerprint(client.cookies["sessionid"].value)
+
+    def elsewhere(seen_at):
+        LiveSocket.objects.all().delete()
+        LiveSocket.objects.bulk_create(
+            LiveSocket(user=patient, session=fingerprint, seen_at=seen_at) for _ in range(10)
+        )
+
+    await sync_to_async(elsewhere)(timezone.now())
+    _socket, ok, code = await _open(cookie)
+    assert not ok and code == 4429
+    silent = timedelta(seconds=settings.LIVE_SOCKET_SILENT_SECONDS + 1)
+    await sync_to_async(elsewhere)(timezone.now() - silent)
+    socket, ok, _code = await _open(cookie)
+    assert ok
+    await socket.disconnect()
+
+
+async def test_a_socket_that_falls_silent_is_closed_and_a_pinging_one_is_not(patient, settings):
+    settings.LIVE_SOCKET_SILENT_SECONDS = 1
+    quiet, _ok, _ = await connect(patient)
+    talking, _ok, _ = await connect(patient)
+    for _ in range(5):
+        await send_frame(talking, type="ping")
+        assert (await next_frame(talking))["type"] == "pong"
+        await asyncio.sleep(0.3)
+    assert await closed_with(quiet, timeout=1) == 4408
+    await send_frame(talking, type="ping")
+    assert (await next_frame(talking))["type"] == "pong"
+    await talking.disconnect()
+
+
+# --- the clinician idle timeout --------------------------------------------------------------
+
+
+def _set_last_seen(client, seconds_ago: float) -> None:
+    session = client.session
+    session["last_seen_at"] = time.time() - seconds_ago
+    session.save()
+
+
+def _last_seen(client) -> float | None:
+    return client.session.get("last_seen_at")
+
+
+@pytest.fixture
+def one_minute_idle(settings):
+    settings.CLINICIAN_IDLE_TIMEOUT_MINUTES = 1
+
+
+async def _clinician_socket_idle_in(user, seconds: float):
+    """A clinician's socket on a session whose last request was ``60 - seconds`` ago (the idle
+    timeout being one minute): it falls idle ``seconds`` from now unless something moves it."""
+    client, cookie = await sync_to_async(_session_cookie)(user)
+    await sync_to_async(_set_last_seen)(client, 60 - seconds)
+    socket, ok, _code = await _open(cookie)
+    assert ok
+    socket.http_client = client
+    return socket
+
+
+async def test_an_idle_clinicians_socket_closes_and_heartbeats_do_not_keep_it_open(
+    gp, one_minute_idle
+):
+    socket = await _clinician_socket_idle_in(gp, 1.5)
+    before = await sync_to_async(_last_seen)(socket.http_client)
+    for _ in range(3):
+        await send_frame(socket, type="ping")
+        assert (await next_frame(socket))["type"] == "pong"
+        await asyncio.sleep(0.2)
+    assert await closed_with(socket, timeout=3) == 4401
+    # The heartbeats were not counted as activity of the session.
+    assert await sync_to_async(_last_seen)(socket.http_client) == before
+
+
+async def test_a_request_by_the_clinician_keeps_their_socket_open(gp, one_minute_idle):
+    socket = await _clinician_socket_idle_in(gp, 5)
+    response = await sync_to_async(socket.http_client.get)("/clinic/")
+    assert response.status_code == 200
+    assert await nothing_more(socket, timeout=6)  # past the old deadline
+    await socket.disconnect()
+
+
+async def test_sending_a_message_keeps_the_clinicians_session_and_socket_alive(
+    thread, gp, one_minute_idle
+):
+    socket = await _clinician_socket_idle_in(gp, 5)
+    await send_frame(socket, type="resume", threads={})
+    await frames_until(socket, "resumed")
+    await send_frame(
+        socket, type="send", thread=str(thread.pk), client_id=str(uuid.uuid4()), body="Hi"
+    )
+    await frames_until(socket, "message")
+    assert await sync_to_async(_last_seen)(socket.http_client) > time.time() - 5
+    assert await nothing_more(socket, timeout=6)  # past the old deadline
+    await socket.disconnect()
+
+
+async def test_a_socket_of_an_already_idle_clinician_session_is_refused(gp, one_minute_idle):
+    client, cookie = await sync_to_async(_session_cookie)(gp)
+    await sync_to_async(_set_last_seen)(client, 120)
+    _socket, ok, code = await _open(cookie)
+    assert not ok and code == 4401
+
+
+async def test_patients_sockets_have_no_idle_timeout(patient, one_minute_idle):
+    socket, _ok, _ = await connect(patient)
+    await sync_to_async(_set_last_seen)(socket.http_client, 3600)
+    await send_frame(socket, type="ping")
+    assert (await next_frame(socket))["type"] == "pong"
+    assert await nothing_more(socket, timeout=1)
     await socket.disconnect()

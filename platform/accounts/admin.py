@@ -4,6 +4,8 @@ it would bypass consent and the access log."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from accounts import services
+from accounts.forms import ACTING_ADMIN, AdminSetPasswordForm
 from accounts.models import Organisation, User
 
 
@@ -27,6 +29,23 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"fields": ["email", "full_name", "role", "organisation", "password1", "password2"]})
     ]
+    change_password_form = AdminSetPasswordForm
+
+    def save_model(self, request, obj, form, change):
+        """Unticking "active" deactivates through ``user_deactivate`` (sessions, sockets and
+        API keys end), not by saving the row alone."""
+        deactivated = change and "is_active" in form.changed_data and not obj.is_active
+        super().save_model(request, obj, form, change)
+        if deactivated:
+            services.user_deactivate(user=obj, by=request.user)
+
+    def user_change_password(self, request, id, form_url=""):  # noqa: A002 (Django's name)
+        # The form gets no request; it reads who acts from here (per request, thread-safe).
+        token = ACTING_ADMIN.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            ACTING_ADMIN.reset(token)
 
 
 from django.contrib.auth.forms import BaseUserCreationForm  # noqa: E402

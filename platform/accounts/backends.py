@@ -1,4 +1,8 @@
-"""Log-in by e-mail with a per-account lock-out that holds under parallel attempts."""
+"""Log-in by e-mail with a per-account lock-out that holds under parallel attempts.
+
+Every attempt does the same password-hashing work, one check against a hash, whether the
+address is unknown, the account is locked, or the password is wrong: otherwise the time of the
+answer tells which addresses have accounts (a locked one answered without hashing at all)."""
 
 from __future__ import annotations
 
@@ -6,10 +10,29 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.hashers import check_password, get_hasher, make_password
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from accounts.models import User
+
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password made with the current default hasher and its current cost
+    (so a check against it costs what a check against a real account's hash costs)."""
+    hasher = get_hasher()
+    encoded = _DUMMY_HASHES.get(hasher.algorithm)
+    if encoded is None or hasher.must_update(encoded):
+        encoded = _DUMMY_HASHES[hasher.algorithm] = make_password(get_random_string(32))
+    return encoded
+
+
+def _check_without_account(password: str) -> None:
+    """The hashing work of one password check, for an attempt that has no hash to check."""
+    check_password(password, _dummy_hash())
 
 
 def _reserve_attempt(user_id) -> bool:
@@ -56,10 +79,10 @@ class EmailBackend(ModelBackend):
         try:
             user = User.objects.get(email__iexact=email)
         except User.DoesNotExist:
-            # Spend the same time as a real check so that timing does not reveal accounts.
-            User().set_password(password)
+            _check_without_account(password)
             return None
         if not _reserve_attempt(user.pk):
+            _check_without_account(password)
             return None
         ok = user.check_password(password) and self.user_can_authenticate(user)
         _settle_attempt(user.pk, succeeded=ok)

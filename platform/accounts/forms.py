@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
 from accounts.backends import account_is_locked
 from accounts.models import User
 
@@ -39,3 +42,30 @@ class ProfileForm(forms.ModelForm):
                 choices=[("en", "English"), ("da", "Dansk"), ("nb", "Norsk bokmål")]
             )
         }
+
+
+class ResetPasswordForm(SetPasswordForm):
+    """The e-mailed reset link's form: the new password goes through ``user_password_reset``
+    (every session, socket and API key of the account ends)."""
+
+    def save(self, commit=True):
+        return services.user_password_reset(
+            user=self.user, password=self.cleaned_data["new_password1"]
+        )
+
+
+# The administrator using the admin's password form (set by ``UserAdmin.user_change_password``).
+ACTING_ADMIN: ContextVar = ContextVar("acting_admin", default=None)
+
+
+class AdminSetPasswordForm(AdminPasswordChangeForm):
+    """The admin's password form: a password set (or made unusable) by an administrator is a
+    reset, through ``user_password_reset``."""
+
+    def save(self, commit=True):
+        usable = self.cleaned_data.get("set_usable_password", True)
+        return services.user_password_reset(
+            user=self.user,
+            password=self.cleaned_data["password1"] if usable else None,
+            by=ACTING_ADMIN.get(),
+        )

@@ -16,6 +16,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.redirects import next_or
 from care.services import audit
 
 
@@ -59,7 +60,7 @@ def setup(request):
             audit(action="accounts.mfa.enabled", actor=request.user)
         otp_login(request, device)
         messages.success(request, _("Your authenticator app is set up."))
-        return redirect("home")
+        return redirect(next_or(request))
     secret = base64.b32encode(device.bin_key).decode()
     qr_svg = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
     return render(
@@ -75,5 +76,5 @@ def verify(request):
     form = CodeForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
         otp_login(request, device)
-        return redirect(request.GET.get("next") or "home")
+        return redirect(next_or(request))
     return render(request, "accounts/mfa_verify.html", {"form": form})

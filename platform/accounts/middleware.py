@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-SESSION_KEY = "last_seen_at"
+from accounts.sessions import LAST_SEEN_KEY as SESSION_KEY
 
 
 class UserTimezoneMiddleware:

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -12,10 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import services, tokens
-from accounts.forms import EmailAuthenticationForm, ProfileForm
+from accounts.forms import EmailAuthenticationForm, ProfileForm, ResetPasswordForm
+from accounts.redirects import SafeNextMixin
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(SafeNextMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
@@ -45,19 +48,42 @@ password_reset_done = auth_views.PasswordResetDoneView.as_view(
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     template_name="accounts/password_reset_confirm.html",
+    form_class=ResetPasswordForm,
     success_url=reverse_lazy("accounts:password_reset_complete"),
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
-password_change = auth_views.PasswordChangeView.as_view(
-    template_name="accounts/password_change.html",
-    success_url=reverse_lazy("accounts:password_change_done"),
-)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The person's own password change: every other session ends (``user_password_change``);
+    this one is kept, under a new key and the new auth hash."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form):
+        services.user_password_change(
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            keep_session_key=self.request.session.session_key,
+        )
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+password_change = PasswordChangeView.as_view()
 password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="accounts/password_change_done.html"
 )
-logout = auth_views.LogoutView.as_view()
+
+
+class LogoutView(SafeNextMixin, auth_views.LogoutView):
+    pass
+
+
+logout = LogoutView.as_view()
 
 
 @never_cache

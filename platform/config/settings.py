@@ -179,6 +179,12 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 14, minimum=1)
 # Clinicians are signed out after this many minutes without a request.
 CLINICIAN_IDLE_TIMEOUT_MINUTES = env_int("CLINICIAN_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+# Live sockets (/ws/live/) one signed-in session may hold open at once (one per browser tab);
+# the next is refused with close code 4429. Counted in the database, so across processes.
+LIVE_SOCKETS_PER_SESSION = env_int("LIVE_SOCKETS_PER_SESSION", 10, minimum=1)
+# A live socket that sends nothing (not even its 20-second heartbeat) for this long is closed,
+# and no longer counts against its session (a process that died leaves rows behind).
+LIVE_SOCKET_SILENT_SECONDS = env_int("LIVE_SOCKET_SILENT_SECONDS", 180, minimum=30)
 # API tokens (django-rest-knox): issued on the account page from a signed-in (for clinicians:
 # second-factor-confirmed) session, shown once, stored only as a SHA-512 digest, expiring.
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30, minimum=1)

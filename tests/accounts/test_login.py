@@ -198,3 +198,38 @@ def test_profile_update_rejects_an_unknown_time_zone(client):
     assert response.status_code == 200
     patient.refresh_from_db()
     assert patient.timezone != "Mars/Olympus" and patient.full_name != "New"
+
+
+@pytest.mark.django_db
+def test_unknown_locked_and_wrong_all_do_the_same_password_hashing(monkeypatch):
+    """Timing must not tell an unknown address from a locked account or a wrong password: each
+    runs the real hasher the same number of times (counted by wrapping it, not timed)."""
+    from django.contrib.auth import authenticate
+    from django.contrib.auth.hashers import get_hasher
+
+    PatientFactory(email="known@example.test")
+    locked = PatientFactory(email="locked@example.test")
+    User.objects.filter(pk=locked.pk).update(failed_logins=99)
+    hasher_class = type(get_hasher())
+    calls = []
+    for name in ("encode", "verify"):
+        real = getattr(hasher_class, name)
+
+        def counted(self, *args, _real=real, _name=name, **kwargs):
+            calls.append(_name)
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(hasher_class, name, counted)
+
+    def work(email):
+        authenticate(None, username=email, password="not-the-password")
+        done = list(calls)
+        calls.clear()
+        return sorted(done)
+
+    work("warm-up@example.test")  # the first attempt without an account makes the dummy hash
+    unknown = work("nobody@example.test")
+    locked_work = work("locked@example.test")
+    wrong = work("known@example.test")
+    assert unknown, "no hashing at all"
+    assert unknown == locked_work == wrong

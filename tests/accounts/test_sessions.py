@@ -1,0 +1,158 @@
+"""Account changes end the person's other sessions: a password change (the current session
+survives, renewed), a password reset and a deactivation (every session, and every API key),
+whether made on the person's own pages or in the admin."""
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from knox.models import AuthToken
+
+from accounts.models import User
+from accounts.sessions import session_keys_of
+from care.models import AuditEvent
+from tests.accounts.test_api_tokens import make_key, me
+from tests.factories import PASSWORD, PatientFactory
+
+pytestmark = [pytest.mark.django_db]
+
+NEW = "a-brand-new-passphrase-42"
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD})
+    assert client.get(reverse("patient:dashboard")).status_code == 200
+    return client
+
+
+def is_signed_in(client) -> bool:
+    return client.get(reverse("patient:dashboard")).status_code == 200
+
+
+def test_a_password_change_ends_the_other_sessions_and_keeps_this_one():
+    patient = PatientFactory(email="pat@example.test")
+    mine, stolen = signed_in(patient), signed_in(patient)
+    before = mine.cookies["sessionid"].value
+    response = mine.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW},
+    )
+    assert response.status_code == 302
+    assert is_signed_in(mine)
+    assert mine.cookies["sessionid"].value != before  # renewed under a new key
+    assert not is_signed_in(stolen)
+    # Ended, not merely refused: the other session's row is gone.
+    assert Session.objects.count() == 1
+    assert AuditEvent.objects.filter(action="accounts.password.changed").exists()
+
+
+def test_a_wrong_old_password_changes_nothing_and_ends_nothing():
+    patient = PatientFactory(email="pat@example.test")
+    mine, other = signed_in(patient), signed_in(patient)
+    response = mine.post(
+        reverse("accounts:password_change"),
+        {"old_password": "not-it-at-all", "new_password1": NEW, "new_password2": NEW},
+    )
+    assert response.status_code == 200
+    assert is_signed_in(mine) and is_signed_in(other)
+    assert User.objects.get(pk=patient.pk).check_password(PASSWORD)
+
+
+def _reset(client, mailoutbox, email):
+    client.post(reverse("accounts:password_reset"), {"email": email})
+    link = next(line for line in mailoutbox[-1].body.splitlines() if "/password/reset/" in line)
+    form_page = client.get(link.split("testserver", 1)[1], follow=True)
+    return client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": NEW, "new_password2": NEW}
+    )
+
+
+def test_a_password_reset_ends_every_session_and_deletes_the_api_keys(mailoutbox):
+    patient = PatientFactory(email="pat@example.test")
+    stolen = signed_in(patient)
+    secret = make_key(stolen)
+    assert me(secret).status_code == 200
+    response = _reset(Client(), mailoutbox, "pat@example.test")
+    assert response.status_code == 302
+    assert not is_signed_in(stolen)
+    assert me(secret).status_code == 401
+    assert not AuthToken.objects.filter(user=patient).exists()
+    assert session_keys_of(patient) == []
+    assert Client().login(username="pat@example.test", password=NEW)
+
+
+def test_deactivation_deletes_sessions_and_keys_so_reactivating_revives_neither():
+    from accounts.services import user_deactivate
+
+    patient = PatientFactory(email="pat@example.test")
+    stolen = signed_in(patient)
+    secret = make_key(stolen)
+    user_deactivate(user=patient)
+    User.objects.filter(pk=patient.pk).update(is_active=True)
+    assert not is_signed_in(stolen)
+    assert me(secret).status_code == 401
+
+
+@pytest.fixture
+def admin_client_(db):
+    admin = User.objects.create_superuser(
+        email="admin@example.test", password=PASSWORD, full_name="Ada Admin"
+    )
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
+def _admin_change_data(user, **changes) -> dict:
+    data = {
+        "email": user.email,
+        "full_name": user.full_name,
+        "role": user.role,
+        "organisation": user.organisation_id or "",
+        "timezone": user.timezone,
+        "language": user.language,
+        "is_active": "on",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_unticking_active_in_the_admin_ends_sessions_and_keys(admin_client_):
+    patient = PatientFactory(email="pat@example.test")
+    stolen = signed_in(patient)
+    secret = make_key(stolen)
+    url = reverse("admin:accounts_user_change", args=[patient.pk])
+    response = admin_client_.post(url, _admin_change_data(patient, is_active=None))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    patient.refresh_from_db()
+    assert not patient.is_active
+    User.objects.filter(pk=patient.pk).update(is_active=True)
+    assert not is_signed_in(stolen)
+    assert me(secret).status_code == 401
+    assert AuditEvent.objects.filter(action="accounts.user.deactivated").exists()
+
+
+def test_saving_other_fields_in_the_admin_ends_nothing(admin_client_):
+    patient = PatientFactory(email="pat@example.test")
+    session = signed_in(patient)
+    url = reverse("admin:accounts_user_change", args=[patient.pk])
+    response = admin_client_.post(url, _admin_change_data(patient, full_name="New Name"))
+    assert response.status_code == 302
+    assert is_signed_in(session)
+
+
+def test_a_password_set_in_the_admin_ends_every_session_and_key(admin_client_):
+    patient = PatientFactory(email="pat@example.test")
+    stolen = signed_in(patient)
+    secret = make_key(stolen)
+    url = reverse("admin:auth_user_password_change", args=[patient.pk])
+    response = admin_client_.post(
+        url, {"password1": NEW, "password2": NEW, "set_usable_password": "true"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not is_signed_in(stolen)
+    assert me(secret).status_code == 401
+    event = AuditEvent.objects.get(action="accounts.password.reset")
+    assert event.actor.email == "admin@example.test"
+    assert admin_client_.get(reverse("admin:index")).status_code == 200
