@@ -16,8 +16,8 @@ once stored it would break every page that shows it. They also refuse JSON neste
 Dates are bounded by field classes, used for every date a form or serializer accepts:
 ``DateField``/``ApiDateField`` (1900 to 2100) and, for schedules and plans, which are computed
 forward from their dates, ``PlanDateField``/``ApiPlanDateField`` (also within
-``PLAN_HORIZON_DAYS`` of today). ``tests/core/test_input_hygiene.py`` fails when a form or
-serializer accepts a date through any other field.
+``PLAN_HORIZON_DAYS`` of today). ``tests/core/test_input_hygiene_walk.py`` fails when a form or
+an API body accepts an unbounded date.
 """
 
 from __future__ import annotations
