@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from config.input_hygiene import ApiPlanDateField
 from content.models import Enrolment, Exercise, ExerciseAnswer, Page, Programme
 
 
@@ -154,7 +155,7 @@ class PageProgressUpdateSerializer(serializers.Serializer):
 class EnrolmentCreateSerializer(serializers.Serializer):
     programme = serializers.UUIDField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
-    start_on = serializers.DateField(required=False, allow_null=True)
+    start_on = ApiPlanDateField(required=False, allow_null=True)
     recommended_modules = serializers.ListField(
         child=serializers.UUIDField(), required=False, max_length=50
     )

@@ -10,12 +10,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from care import policies
 from care.services import access_record
+from config.input_hygiene import HygienicJSONParser
 from messaging import attachments, downloads, selectors, services
 from messaging.payloads import message_payload
 from messaging.serializers import (
@@ -87,7 +88,7 @@ class MessageList(APIView):
             }
         )
 
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [HygienicJSONParser, MultiPartParser]
 
     @extend_schema(request=MessageSendSerializer, responses={201: MessageSerializer})
     def post(self, request, thread_id):

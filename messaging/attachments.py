@@ -2,8 +2,11 @@
 
 The type of a file is decided by its content, never by its name or the type the browser sent:
 
-* pictures (PNG, JPEG, WebP) are opened with Pillow, limited to ``MAX_PIXELS`` (a decompression
-  bomb is refused before it is decoded), fully decoded, turned upright and encoded again. The
+* pictures (PNG, JPEG, WebP) are opened with Pillow, limited to ``MAX_PIXELS`` each and
+  ``MAX_PIXELS_PER_MESSAGE`` together (the sizes are read from the headers and checked before
+  anything is decoded: a PNG of 40 megapixels can weigh a few hundred kilobytes and cost
+  seconds of CPU and hundreds of megabytes to decode), fully decoded, turned upright and
+  encoded again. The
   new file carries none of the original's metadata: a phone photo's EXIF block can hold the
   place it was taken (GPS), the device and the time, which would identify a patient;
 * a PDF must start with ``%PDF-`` and be readable by pypdf, with at least one page. PDFs are
@@ -20,6 +23,7 @@ import io
 import re
 import unicodedata
 import uuid
+import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
@@ -35,8 +39,12 @@ from pypdf import PdfReader
 from messaging.models import ATTACHMENTS_PER_MESSAGE, Attachment
 
 STORAGE_ALIAS = "attachments"
-# 40 megapixels: above any phone camera's default resolution, far below a decompression bomb.
-MAX_PIXELS = 40_000_000
+# 25 megapixels: above a phone camera's default resolution (12 to 24), and a decode that stays
+# well under a second and 100 MB. Pillow's own guard is set to the same limit, so that no other
+# code path decodes more; its warning (above the limit) is treated as an error here.
+MAX_PIXELS = 25_000_000
+MAX_PIXELS_PER_MESSAGE = 2 * MAX_PIXELS
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 NAME_MAX_LENGTH = 100
 
 _IMAGE_TYPES = {
@@ -125,24 +133,44 @@ def _check_image(data: bytes, display_name: str) -> CheckedFile | None:
         code="size",
     )
     try:
-        # Only the header is read here; the pixel count is checked before anything is decoded.
-        with Image.open(io.BytesIO(data), formats=list(_IMAGE_TYPES)) as probe:
-            width, height = probe.size
-            if width * height > MAX_PIXELS:
-                raise too_big
-            probe.verify()
-        with Image.open(io.BytesIO(data), formats=list(_IMAGE_TYPES)) as image:
-            content_type, _ext = _IMAGE_TYPES[image.format]
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-            encoded = _encode(upright, image.format, image.info.get("icc_profile"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Only the header is read here; the pixel count is checked before anything is decoded.
+            with Image.open(io.BytesIO(data), formats=list(_IMAGE_TYPES)) as probe:
+                width, height = probe.size
+                if width * height > MAX_PIXELS:
+                    raise too_big
+                probe.verify()
+            with Image.open(io.BytesIO(data), formats=list(_IMAGE_TYPES)) as image:
+                content_type, _ext = _IMAGE_TYPES[image.format]
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+                encoded = _encode(upright, image.format, image.info.get("icc_profile"))
     except UnidentifiedImageError:
         return None
-    except Image.DecompressionBombError:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_big from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise damaged from None
     return CheckedFile(name=display_name, content_type=content_type, data=encoded)
+
+
+def header_pixels(upload) -> int:
+    """The pixel count a picture's header announces, without decoding it; 0 for anything that
+    is not a readable picture header (the full check of each file says what is wrong)."""
+    upload.seek(0)
+    data = upload.read(max_bytes() + 1)
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=list(_IMAGE_TYPES)) as probe:
+                width, height = probe.size
+    except Image.DecompressionBombError:
+        return MAX_PIXELS + 1
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        return 0
+    return width * height
 
 
 def _encode(image: Image.Image, image_format: str, icc_profile) -> bytes:
@@ -206,6 +234,19 @@ def check_uploads(uploads) -> list[CheckedFile]:
                 )
                 % {"limit": ATTACHMENTS_PER_MESSAGE}
             }
+        )
+    # Pictures over MAX_PIXELS are refused one by one below, also before they are decoded.
+    pixels = [header_pixels(upload) for upload in uploads]
+    if sum(n for n in pixels if n <= MAX_PIXELS) > MAX_PIXELS_PER_MESSAGE:
+        raise ValidationError(
+            {
+                "attachments": _(
+                    "These pictures are too large together (at most %(mp)d megapixels in one "
+                    "message). Please send them in separate messages or make them smaller."
+                )
+                % {"mp": MAX_PIXELS_PER_MESSAGE // 1_000_000}
+            },
+            code="size",
         )
     checked, errors = [], []
     for upload in uploads:

@@ -36,6 +36,7 @@ from accounts.sessions import session_fingerprint
 from care import policies
 from care.events import user_group
 from care.sections import Section
+from config.input_hygiene import InputRefused, loads_checked
 from messaging import selectors, services
 from messaging.models import Message
 from messaging.payloads import PROTOCOL_VERSION, message_payload
@@ -350,7 +351,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if bytes_data is not None:
             await self._error("binary_not_supported", "send JSON text frames")
             return
-        if len(text_data.encode()) > MAX_FRAME_BYTES:
+        if len(text_data.encode(errors="surrogatepass")) > MAX_FRAME_BYTES:
             await self._error("too_large", f"frames are limited to {MAX_FRAME_BYTES} bytes")
             return
         self.last_frame = time.monotonic()
@@ -358,7 +359,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._error("rate_limited", "too many frames; slow down and retry")
             return
         try:
-            frame = json.loads(text_data)
+            frame = loads_checked(text_data)
+        except InputRefused as refused:
+            await self._error(refused.code, str(refused.message))
+            return
         except ValueError:
             await self._error("malformed", "the frame is not valid JSON")
             return

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alerts.models import CareCadence
+from config.input_hygiene import PlanDateField
 
 
 class ResolveForm(forms.Form):
@@ -17,6 +18,7 @@ class CadenceForm(forms.ModelForm):
     class Meta:
         model = CareCadence
         fields = ["review_interval_days", "next_review_on", "inactivity_days"]
+        field_classes = {"next_review_on": PlanDateField}
         widgets = {"next_review_on": forms.DateInput(attrs={"type": "date"})}
         help_texts = {
             "inactivity_days": _("You get an alert when the patient has been quiet this long."),

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from alerts.models import Alert, CareCadence, Review
 from clinician_app.caseload import NOT_SHARED
+from config.input_hygiene import ApiPlanDateField
 
 
 class AlertSerializer(serializers.ModelSerializer):
@@ -43,13 +44,14 @@ class ResolveSerializer(serializers.Serializer):
 
 
 class CadenceSerializer(serializers.ModelSerializer):
+    next_review_on = ApiPlanDateField(allow_null=True)
+
     class Meta:
         model = CareCadence
         fields = ["inactivity_days", "review_interval_days", "next_review_on"]
         extra_kwargs = {
             "inactivity_days": {"required": True, "min_value": 1, "max_value": 90},
             "review_interval_days": {"required": True, "min_value": 1, "max_value": 365},
-            "next_review_on": {"required": True, "allow_null": True},
         }
 
 

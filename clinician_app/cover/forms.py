@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from care.models import Cover
+from config.input_hygiene import PlanDateField
 
 
 class CoverForm(forms.Form):
@@ -11,10 +12,10 @@ class CoverForm(forms.Form):
         empty_label=_("Choose a colleague"),
         help_text=_("A GP or therapist of your organisation."),
     )
-    starts_on = forms.DateField(
+    starts_on = PlanDateField(
         label=_("First day away"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    ends_on = forms.DateField(
+    ends_on = PlanDateField(
         label=_("Last day away"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("At most %(days)d days.") % {"days": Cover.MAX_DAYS},

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.input_hygiene import DateField
 from guidance.conf import MANUAL_MAX_MINUTES
 from guidance.models import GuidanceKind
 
@@ -12,7 +13,7 @@ class GuidanceEntryForm(forms.Form):
     entry = forms.UUIDField(required=False, widget=forms.HiddenInput)
     kind = forms.ChoiceField(label=_("What kind of work"), choices=GuidanceKind.choices)
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=MANUAL_MAX_MINUTES)
-    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(
         label=_("Note (optional)"),
         required=False,

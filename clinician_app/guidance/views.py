@@ -23,6 +23,7 @@ from care import services as care_services
 from care.forms import add_service_errors
 from clinician_app.decorators import clinician_required
 from clinician_app.guidance.forms import GuidanceEntryForm
+from config.input_hygiene import validate_sensible_date
 from guidance import selectors, services
 from guidance.models import GuidanceEntry, GuidanceKind
 
@@ -30,16 +31,19 @@ ACCESS_SECTION = "guidance"
 
 
 def _parse_month(value: str | None) -> date | None:
-    """``YYYY-MM`` -> the first of that month; None when missing or malformed."""
+    """``YYYY-MM`` -> the first of that month; None when missing, malformed or outside the
+    sensible range (1900 to 2100: the report reaches into the following month)."""
     if not value:
         return None
     try:
         year, month = value.split("-")
         if len(year) != 4 or len(month) != 2:
             return None
-        return date(int(year), int(month), 1)
-    except (ValueError, TypeError):
+        first = date(int(year), int(month), 1)
+        validate_sensible_date(first)
+    except (ValueError, TypeError, ValidationError):
         return None
+    return first
 
 
 def _shift(month: date, by: int) -> date:
@@ -86,7 +90,7 @@ def report_csv(request):
     month = _parse_month(request.GET.get("month") or timezone.localdate().strftime("%Y-%m"))
     if month is None:
         return HttpResponseBadRequest(
-            _("Please give the month as YYYY-MM, for example 2026-11."),
+            _("Please give a month from 1900-01 to 2100-12 as YYYY-MM, for example 2026-11."),
             content_type="text/plain; charset=utf-8",
         )
     rows = _report_rows(request, month)

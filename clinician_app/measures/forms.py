@@ -1,14 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.input_hygiene import PlanDateField
 from measures.definitions import instrument_choices
 
 
 class ScheduleForm(forms.Form):
     instrument = forms.ChoiceField(label=_("Questionnaire"), choices=())
-    starts_on = forms.DateField(
-        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = PlanDateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
     at_start = forms.BooleanField(label=_("At the start"), required=False, initial=True)
     every_weeks = forms.IntegerField(
         label=_("Every how many weeks (leave empty for none)"),
@@ -16,7 +15,7 @@ class ScheduleForm(forms.Form):
         min_value=1,
         max_value=52,
     )
-    ends_on = forms.DateField(
+    ends_on = PlanDateField(
         label=_("End of the programme"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

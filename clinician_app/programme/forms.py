@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.input_hygiene import PlanDateField
 from content.models import Module
 
 
 class PrescribeForm(forms.Form):
     programme = forms.ModelChoiceField(queryset=None, label=_("Programme"), empty_label=None)
-    start_on = forms.DateField(
+    start_on = PlanDateField(
         label=_("Suggested start date (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 import uuid
+import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -245,6 +247,55 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(attach, patient):
     with pytest.raises(ValidationError, match="too large a picture"):
         attach(patient, upload("bomb.png", bomb.getvalue()))
     assert stored_files() == []
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG whose header announces ``width`` x ``height`` greyscale pixels but whose pixel data
+    is missing. Decoding it fails ("damaged"), so being refused as too large proves that the size
+    was checked from the header, before any decoding."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_40_megapixel_png_is_refused_before_it_is_decoded(attach, patient):
+    real = io.BytesIO()
+    Image.new("1", (8000, 5000)).save(real, format="PNG")  # 40 megapixels in a few kilobytes
+    for data in (real.getvalue(), png_header_only(7000, 5700)):
+        with pytest.raises(ValidationError, match="too large a picture"):
+            attach(patient, upload("big.png", data))
+    assert not Message.objects.exists() and stored_files() == []
+
+
+def test_pictures_over_the_budget_of_one_message_are_refused_before_any_is_decoded(
+    team_thread, patient, empty_storage
+):
+    """Three pictures of 20 megapixels each pass the limit of one picture, not that of one
+    message; nothing is decoded (the pixel data is missing) and nothing is stored."""
+    client = APIClient()
+    client.force_authenticate(patient)
+    url = reverse("api:message-list", kwargs={"thread_id": team_thread.pk})
+    files = [upload(f"p{n}.png", png_header_only(5000, 4000)) for n in range(3)]
+    response = client.post(
+        url, {"client_id": str(uuid.uuid4()), "attachments": files}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert "too large together" in response.content.decode()
+    assert not Message.objects.exists() and stored_files() == []
+    # Two of them fit the budget: checked one by one, and refused only as damaged.
+    with pytest.raises(ValidationError, match="damaged"):
+        attachments.check_uploads(
+            [upload(f"q{n}.png", png_header_only(5000, 4000)) for n in (1, 2)]
+        )
 
 
 def test_a_photo_loses_its_gps_position_and_camera_details_but_stays_upright(attach, patient):

@@ -733,4 +733,45 @@ async def test_patients_sockets_have_no_idle_timeout(patient, one_minute_idle):
     await send_frame(socket, type="ping")
     assert (await next_frame(socket))["type"] == "pong"
     assert await nothing_more(socket, timeout=1)
+
+
+@pytest.mark.parametrize(
+    ("body_json", "code"),
+    [
+        ('"before\\u0000after"', "invalid_text"),  # NUL
+        ('"lone \\ud800 surrogate"', "invalid_text"),
+    ],
+)
+async def test_unsafe_text_over_the_socket_gets_an_error_frame_and_the_socket_stays_usable(
+    thread, patient, body_json, code
+):
+    from messaging.models import Message
+
+    socket, _ok, _ = await connect(patient)
+    client_id = str(uuid.uuid4())
+    raw = (
+        f'{{"v": 1, "type": "send", "thread": "{thread.pk}", '
+        f'"client_id": "{client_id}", "body": {body_json}}}'
+    )
+    await socket.send_to(text_data=raw)
+    frame = await next_frame(socket)
+    assert frame["type"] == "error" and frame["code"] == code
+    assert "cannot be stored" in frame["detail"]
+    assert await sync_to_async(Message.objects.count)() == 0
+    # The socket stays usable: a clean message goes through.
+    await send_frame(socket, type="send", thread=str(thread.pk), client_id=client_id, body="ok")
+    assert (await frames_until(socket, "ack"))[-1]["client_id"] == client_id
+    assert await sync_to_async(Message.objects.count)() == 1
+    await socket.disconnect()
+
+
+@pytest.mark.parametrize("depth", [40, 8000])
+async def test_deeply_nested_frames_get_an_error_frame(patient, depth):
+    socket, _ok, _ = await connect(patient)
+    nested = "[" * depth + "]" * depth
+    await socket.send_to(text_data=f'{{"v": 1, "type": "ping", "x": {nested}}}')
+    frame = await next_frame(socket)
+    assert frame["type"] == "error" and frame["code"] == "too_deep"
+    await send_frame(socket, type="ping")
+    assert (await next_frame(socket))["type"] == "pong"
     await socket.disconnect()

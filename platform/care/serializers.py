@@ -3,6 +3,7 @@ from rest_framework import serializers
 from accounts.serializers import UserSummarySerializer
 from care.models import AccessLogEntry, CareTeamMembership, Cover, Workspace
 from care.sections import Section
+from config.input_hygiene import ApiPlanDateField
 
 
 class WorkspaceSerializer(serializers.ModelSerializer):
@@ -67,6 +68,8 @@ class CoverSerializer(serializers.ModelSerializer):
     absent = UserSummarySerializer(read_only=True)
     colleague = UserSummarySerializer(read_only=True)
     colleague_id = serializers.UUIDField(write_only=True)
+    starts_on = ApiPlanDateField()
+    ends_on = ApiPlanDateField()
     note = serializers.CharField(max_length=280, required=False, allow_blank=True, default="")
 
     class Meta:

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "accounts.middleware.ClinicianIdleTimeoutMiddleware",
     "accounts.middleware.ClinicianMFAMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    # NUL and unpaired surrogates in query strings and form fields: 400 before any view.
+    "config.input_hygiene.InputHygieneMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -294,7 +296,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.input_hygiene.HygienicJSONParser"],
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,

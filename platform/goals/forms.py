@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.input_hygiene import DateField
 from goals.chain import ScheduleKind
 from goals.models import TEXT_LONG, TEXT_SHORT, Step
 
@@ -54,9 +55,7 @@ class LadderEditForm(LadderForm, VersionedForm):
 
 class StepForm(forms.Form):
     description = forms.CharField(label=_("Step"), max_length=TEXT_SHORT)
-    target_date = forms.DateField(
-        label=_("Target date (optional)"), required=False, widget=DateInput
-    )
+    target_date = DateField(label=_("Target date (optional)"), required=False, widget=DateInput)
     difficulty = forms.IntegerField(
         label=_("How hard does it feel? 0 = easy, 10 = very hard (optional)"),
         min_value=0,
@@ -143,7 +142,7 @@ class HabitForm(forms.Form):
 
 
 class CheckForm(forms.Form):
-    day = forms.DateField()
+    day = DateField()
     done = forms.TypedChoiceField(
         choices=[("1", _("Mark done")), ("0", _("Unmark"))], coerce=lambda v: v == "1"
     )

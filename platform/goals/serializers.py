@@ -2,6 +2,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from accounts.serializers import UserSummarySerializer
+from config.input_hygiene import ApiDateField
 from goals.chain import ScheduleKind
 from goals.models import TEXT_LONG, TEXT_SHORT, Comment, LadderChange, Proposal, Step
 
@@ -58,7 +59,7 @@ class LadderUpdateSerializer(serializers.Serializer):
 
 class StepCreateSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=TEXT_SHORT)
-    target_date = serializers.DateField(required=False, allow_null=True)
+    target_date = ApiDateField(required=False, allow_null=True)
     difficulty = serializers.IntegerField(
         min_value=0, max_value=10, required=False, allow_null=True
     )
@@ -69,7 +70,7 @@ class StepUpdateSerializer(serializers.Serializer):
         min_value=1, max_value=2**31 - 1, help_text="The version you last saw."
     )
     description = serializers.CharField(max_length=TEXT_SHORT, required=False)
-    target_date = serializers.DateField(required=False, allow_null=True)
+    target_date = ApiDateField(required=False, allow_null=True)
     difficulty = serializers.IntegerField(
         min_value=0, max_value=10, required=False, allow_null=True
     )
@@ -209,9 +210,9 @@ class HabitCreateSerializer(serializers.Serializer):
 
 
 class CheckSerializer(serializers.Serializer):
-    day = serializers.DateField(help_text="The patient's local day: today or yesterday only.")
+    day = ApiDateField(help_text="The patient's local day: today or yesterday only.")
     done = serializers.BooleanField(default=True)
 
 
 class CheckListSerializer(serializers.Serializer):
-    day = serializers.DateField()
+    day = ApiDateField()

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from config.input_hygiene import ApiPlanDateField
 from measures.models import Reminder, Response, Schedule
 
 
@@ -95,6 +96,9 @@ class TrendSerializer(serializers.Serializer):
 
 
 class ScheduleSerializer(serializers.ModelSerializer):
+    starts_on = ApiPlanDateField()
+    ends_on = ApiPlanDateField(required=False, allow_null=True)
+
     class Meta:
         model = Schedule
         fields = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from config.input_hygiene import ApiDateField
 from toolbox.models import (
     CONTACT_MAX,
     ITEM_MAX,
@@ -46,7 +47,7 @@ class CheckInSerializer(serializers.ModelSerializer):
 
 
 class CheckInWriteSerializer(serializers.Serializer):
-    day = serializers.DateField()
+    day = ApiDateField()
     mood = _rating()
     symptoms = _rating()
     energy = _rating()
