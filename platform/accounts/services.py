@@ -54,13 +54,20 @@ def _revoke_api_keys(*, user: User) -> int:
 def user_password_change(*, user: User, password: str, keep_session_key: str | None) -> User:
     """The person changed their own password (they gave the old one) in the session
     ``keep_session_key``: every other session ends and its sockets close; this one survives (the
-    caller renews its key and auth hash with ``update_session_auth_hash``). Their API keys stay:
-    they are the person's own programs, revoked on the API keys page."""
+    caller renews its key and auth hash with ``update_session_auth_hash``). Their API keys are
+    deleted too: a key does not say which session made it, and one made from a stolen session
+    must not outlive the change; the person makes new ones on the API keys page."""
     user.set_password(password)
     user.save(update_fields=["password", "updated_at"])
     ended = sessions_end(user=user, keep_session_key=keep_session_key)
     _close_other_sockets(user=user, keep_session_key=keep_session_key)
-    audit(action="accounts.password.changed", actor=user, sessions_ended=ended)
+    keys = _revoke_api_keys(user=user)
+    audit(
+        action="accounts.password.changed",
+        actor=user,
+        sessions_ended=ended,
+        api_keys_revoked=keys,
+    )
     return user
 
 

@@ -33,6 +33,8 @@ def is_signed_in(client) -> bool:
 def test_a_password_change_ends_the_other_sessions_and_keeps_this_one():
     patient = PatientFactory(email="pat@example.test")
     mine, stolen = signed_in(patient), signed_in(patient)
+    # A key made from the stolen session: it must not outlive the change.
+    AuthToken.objects.create(user=patient)
     before = mine.cookies["sessionid"].value
     response = mine.post(
         reverse("accounts:password_change"),
@@ -44,6 +46,7 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one():
     assert not is_signed_in(stolen)
     # Ended, not merely refused: the other session's row is gone.
     assert Session.objects.count() == 1
+    assert not AuthToken.objects.filter(user=patient).exists()
     assert AuditEvent.objects.filter(action="accounts.password.changed").exists()
 
 
