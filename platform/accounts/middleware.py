@@ -4,12 +4,14 @@ after a period without requests (shared surgery computers); the clinicians' seco
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,5 +90,10 @@ class ClinicianMFAMiddleware:
                     {"detail": _("Confirm your second factor (authenticator code) first.")},
                     status=403,
                 )
-            return redirect(target)
+            # The page asked for comes after the code (a GET of a path on this site only; the
+            # second-factor page checks it again with accounts.redirects).
+            url = reverse(target)
+            if request.method == "GET" and request.path != "/":
+                url += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(url)
         return self.get_response(request)

@@ -29,7 +29,8 @@ def test_clinician_without_a_device_must_set_one_up_before_the_caseload(client):
     GPFactory(email="doc@example.test")
     sign_in(client, "doc@example.test")
     response = client.get(reverse("clinician:caseload"))
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:mfa_setup")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:mfa_setup") + "?next=%2Fclinic%2F"
     api = client.get("/api/v1/workspaces/")
     assert api.status_code == 403
     page = client.get(reverse("accounts:mfa_setup")).content.decode()
@@ -49,7 +50,9 @@ def test_next_sign_in_asks_for_a_code_and_a_wrong_one_is_refused(client):
     gp = GPFactory(email="doc@example.test")
     device = TOTPDevice.objects.create(user=gp, name="app", confirmed=True)
     sign_in(client, "doc@example.test")
-    assert client.get(reverse("clinician:caseload"))["Location"] == reverse("accounts:mfa_verify")
+    assert client.get(reverse("clinician:caseload"))["Location"] == (
+        reverse("accounts:mfa_verify") + "?next=%2Fclinic%2F"
+    )
     wrong = client.post(reverse("accounts:mfa_verify"), {"code": "12345x"})
     assert wrong.status_code == 200 and "6 digits" in wrong.content.decode()
     client.post(reverse("accounts:mfa_verify"), {"code": code_for(device)})

@@ -104,3 +104,17 @@ def test_the_one_check_refuses_every_outside_target(rf, target):
 @pytest.mark.parametrize("target", ["/clinic/", "/me/?tab=goals", "/accounts/profile/#tz"])
 def test_the_one_check_follows_local_paths(rf, target):
     assert next_url(rf.get("/", {"next": target})) == target
+
+
+def test_the_second_factor_gate_keeps_the_page_asked_for(client):
+    """A clinician who opens a link (an alert e-mail's) before the code lands there after it."""
+    gp = GPFactory(email="doc@example.test")
+    device = TOTPDevice.objects.create(user=gp, name="app", confirmed=True)
+    wanted = reverse("clinician:alert_list") + "?status=open"
+    with override_settings(CLINICIAN_MFA_REQUIRED=True):
+        client.post(reverse("accounts:login"), {"username": gp.email, "password": PASSWORD})
+        gate = client.get(wanted)
+        assert gate.status_code == 302
+        assert gate["Location"].startswith(reverse("accounts:mfa_verify") + "?next=")
+        response = client.post(gate["Location"], {"code": _code(device)})
+    assert response["Location"] == wanted
