@@ -238,7 +238,7 @@ class EnrolmentCreate(APIView):
 class AnswerFeedbackCreate(APIView):
     """A care-team member who sees exercise answers replies to a submitted answer."""
 
-    @extend_schema(request=FeedbackSerializer, responses=FeedbackSerializer)
+    @extend_schema(request=FeedbackSerializer, responses={201: FeedbackSerializer})
     def post(self, request, workspace_id, answer_id):
         workspace = policies.workspace_for_user(request.user, workspace_id)
         policies.require_section(request.user, workspace, Section.JOURNAL)

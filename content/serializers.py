@@ -106,7 +106,9 @@ class ModuleStateSerializer(serializers.Serializer):
 
 class EnrolmentSerializer(serializers.ModelSerializer):
     programme = serializers.UUIDField(source="programme_id")
-    prescribed_by = serializers.CharField(source="prescribed_by.full_name", default=None)
+    prescribed_by = serializers.CharField(
+        source="prescribed_by.full_name", default=None, allow_null=True
+    )
     last_page = serializers.UUIDField(source="last_page_id", allow_null=True)
 
     class Meta:
