@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
@@ -97,3 +100,30 @@ def test_the_validation_error_body_allows_field_messages_and_detail(schema):
         {"changes": {"why": ["Too long."]}},
     ):
         assert not list(Draft4Validator(component).iter_errors(body)), body
+
+
+@pytest.mark.django_db
+def test_signed_out_requests_get_the_declared_401_with_its_body(client, schema):
+    for path, method, operation in _operations(schema):
+        concrete = re.sub(r"\{[^}]+\}", lambda _m: str(uuid.uuid4()), path)
+        response = getattr(client, method)(concrete, data={}, content_type="application/json")
+        assert response.status_code == 401, (method, path, response.status_code)
+        assert "401" in operation["responses"], (method, path)
+        assert set(response.json()) == {"detail"}, (method, path)
+        assert response["Content-Type"] == "application/json", (method, path)
+
+
+@pytest.mark.django_db
+def test_a_body_in_another_format_gets_the_declared_415(client, schema, patient):
+    client.force_login(patient, backend="accounts.backends.EmailBackend")
+    me = client.patch("/api/v1/me/", data="full_name=Pat", content_type="text/plain")
+    assert me.status_code == 415
+    assert set(me.json()) == {"detail"}
+    assert "415" in schema["paths"]["/api/v1/me/"]["patch"]["responses"]
+    # Elsewhere the object in the path is looked up first, so an unknown one is a 404.
+    for path, method, operation in _operations(schema):
+        if "requestBody" in operation:
+            concrete = re.sub(r"\{[^}]+\}", lambda _m: str(uuid.uuid4()), path)
+            response = getattr(client, method)(concrete, data="x", content_type="text/plain")
+            assert str(response.status_code) in operation["responses"], (method, path)
+            assert response.status_code in (403, 404, 415), (method, path, response.status_code)
