@@ -15,6 +15,7 @@ from care import policies
 from care.sections import Section
 from care.services import access_record
 from content import selectors, services
+from content.loader import MEDIA_TYPES
 from content.models import Enrolment, Exercise, ExerciseAnswer, MediaAsset, Module, Page, Programme
 from content.serializers import (
     AnswerSaveSerializer,
@@ -89,7 +90,9 @@ class ExerciseDetail(APIView):
 class ProgrammeMedia(APIView):
     """An illustration or recording of a published programme, as the file itself."""
 
-    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={(200, kind): OpenApiTypes.BINARY for kind in sorted(set(MEDIA_TYPES.values()))}
+    )
     def get(self, request, programme_id, name):
         asset = _get(
             MediaAsset.objects.filter(programme__published=True),

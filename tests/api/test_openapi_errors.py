@@ -127,3 +127,16 @@ def test_a_body_in_another_format_gets_the_declared_415(client, schema, patient)
             response = getattr(client, method)(concrete, data="x", content_type="text/plain")
             assert str(response.status_code) in operation["responses"], (method, path)
             assert response.status_code in (403, 404, 415), (method, path, response.status_code)
+
+
+@pytest.mark.django_db
+def test_an_api_path_that_matches_no_route_gets_the_declared_json_404(client, patient):
+    client.force_login(patient, backend="accounts.backends.EmailBackend")
+    for path in ("/api/v1/exercises/not-a-uuid/", "/api/v1/no-such-thing/"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert set(response.json()) == {"detail"}
+    page = client.get("/me/no-such-page/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
