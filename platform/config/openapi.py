@@ -9,7 +9,8 @@ or nested objects for nested fields) and ``detail`` for what belongs to no field
 - 400 when it takes a request body (a body that is not valid JSON, or fails validation);
 - 401 and 403 when it needs a signed-in user (no or a bad token; not allowed, or a clinician
   whose session has not passed the second factor);
-- 404 when its path names an object (outsiders get 404, never 403), or it pages with a
+- 404 when its path names an object (outsiders get 404, never 403; an id that is not a UUID
+  matches no route and ``config.views.not_found`` answers in the same shape), or it pages with a
   ``cursor`` or ``page`` parameter (an unknown cursor or page is a 404);
 - 415 when it takes a request body (JSON only, unless the view says otherwise).
 

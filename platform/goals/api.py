@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from care import policies
 from care import services as care
 from care.sections import Section
-from config.openapi import ERROR
+from config.openapi import ERROR, VALIDATION_ERROR
 from goals import selectors, services
 from goals.models import Proposal
 from goals.serializers import (
@@ -185,7 +185,7 @@ class StepDetail(GoalsView):
 
 class ProposalList(GoalsView):
     @extend_schema(
-        responses=ProposalSerializer(many=True),
+        responses={200: ProposalSerializer(many=True), 400: VALIDATION_ERROR},
         parameters=[OpenApiParameter("status", str, enum=Proposal.Status.values)],
     )
     def get(self, request, workspace_id):

@@ -79,12 +79,14 @@ def test_codes_a_view_raises_itself_carry_the_error_body(schema, path, method, c
     assert _body(schema["paths"][path][method]["responses"][code]) == ERROR
 
 
-def test_a_validated_query_parameter_and_a_refused_finish_are_declared_400s(schema):
+def test_validated_query_parameters_and_a_refused_finish_are_declared_400s(schema):
     messages = schema["paths"]["/api/v1/messaging/threads/{thread_id}/messages/"]["get"]
     complete = schema["paths"][
         "/api/v1/workspaces/{workspace_id}/measures/responses/{response_id}/complete/"
     ]["post"]
+    proposals = schema["paths"]["/api/v1/workspaces/{workspace_id}/goals/proposals/"]["get"]
     assert _body(messages["responses"]["400"]) == VALIDATION_ERROR
+    assert _body(proposals["responses"]["400"]) == VALIDATION_ERROR
     assert _body(complete["responses"]["400"]) == VALIDATION_ERROR
 
 

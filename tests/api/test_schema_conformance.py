@@ -1,12 +1,13 @@
 """Every API operation answers as the OpenAPI schema says, and never with a server error.
 
 schemathesis generates requests for every operation of the schema that ``/api/schema/`` serves
-and sends them in-process through Django's WSGI handler with a real API token, as the owner
-patient and as a care-team clinician with every section shared. Path parameters point at the
-owner's real objects (from the access table's ``params``) half of the time, so bodies reach
-validation and success responses get checked, and at unknown ids the other half. Each answer
-must pass schemathesis' checks: not a server error, a documented status code, a body that matches
-the schema documented for that code, and the documented content type.
+and sends them in-process through Django's WSGI handler with a real API token: valid requests as
+the owner patient and as a care-team clinician with every section shared, and invalid ones (a
+value outside its schema: wrong type, out of range, not a UUID) as the owner. Path parameters
+point at the owner's real objects (from the access table's ``params``) half of the time, so
+bodies reach validation and success responses get checked, and at unknown ids the other half.
+Each answer must pass schemathesis' checks: not a server error, a documented status code, a body
+that matches the schema documented for that code, and the documented content type.
 
 Bounded and deterministic: a few examples per operation from a fixed seed (``derandomize``), and
 one persona world for the whole module (each test rolls back to it).
@@ -42,6 +43,7 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 
 EXAMPLES = 6
 ACTORS = ["owner", "gp"]
+POSITIVE, NEGATIVE = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -63,6 +65,17 @@ def _schema():
 
 SCHEMA = _schema()
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
+
+
+def _runs():
+    """(operation, actor, mode) to test: an operation without parameters or a body has no
+    invalid request to make."""
+    for operation in OPERATIONS:
+        name = f"{operation.method.upper()} {operation.path}"
+        for actor in ACTORS:
+            yield pytest.param(operation, actor, POSITIVE, id=f"{actor}-valid-{name}")
+        if len(operation.path_parameters) or len(operation.query) or len(list(operation.body)):
+            yield pytest.param(operation, "owner", NEGATIVE, id=f"owner-invalid-{name}")
 
 
 def _route_name(path_template: str) -> str:
@@ -101,9 +114,8 @@ def _describe(case, response, error: FailureGroup) -> str:
     return f"{case.method} {case.formatted_path} -> {response.status_code}: {problems}"
 
 
-@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: f"{op.method.upper()} {op.path}")
-@pytest.mark.parametrize("actor", ACTORS)
-def test_every_answer_matches_the_schema(app, seeded, operation, actor):
+@pytest.mark.parametrize(("operation", "actor", "mode"), list(_runs()))
+def test_every_answer_matches_the_schema(app, seeded, operation, actor, mode):
     world, tokens = seeded
     rule = http_routes().get(_route_name(operation.path))
     real_ids = {
@@ -120,7 +132,7 @@ def test_every_answer_matches_the_schema(app, seeded, operation, actor):
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
-    @given(case=operation.as_strategy(GenerationMode.POSITIVE), use_real_ids=st.booleans())
+    @given(case=operation.as_strategy(mode), use_real_ids=st.booleans())
     def check(case, use_real_ids):
         if use_real_ids and case.path_parameters:
             case.path_parameters = {
