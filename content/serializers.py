@@ -128,7 +128,8 @@ class FeedbackSerializer(serializers.Serializer):
     author_name = serializers.CharField(read_only=True)
     text = serializers.CharField(max_length=2000)
     created_at = serializers.DateTimeField(read_only=True)
-    seen_at = serializers.DateTimeField(read_only=True, allow_null=True)  # until the patient reads it
+    # Null until the patient reads it.
+    seen_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 class AnswerSerializer(serializers.ModelSerializer):
