@@ -212,7 +212,7 @@ class EnrolmentCreate(APIView):
     """Start a programme (the patient) or prescribe it (a care-team member, with an optional
     note, start date and recommended modules)."""
 
-    @extend_schema(request=EnrolmentCreateSerializer, responses=EnrolmentSerializer)
+    @extend_schema(request=EnrolmentCreateSerializer, responses={201: EnrolmentSerializer})
     def post(self, request, workspace_id):
         workspace = policies.workspace_for_user(request.user, workspace_id)
         body = EnrolmentCreateSerializer(data=request.data)
