@@ -58,8 +58,8 @@ def _schema():
     )
     schema = schemathesis.openapi.from_dict(spec)
     # No NUL characters in generated text: text fields refuse one with a 400, but PostgreSQL
-    # also refuses a NUL inside a JSON value, which this in-memory SQLite run would not show, so
-    # that belongs to input-hygiene tests, not to schema conformance. Lone surrogates never occur
+    # also refuses a NUL inside a JSON value, which a run on SQLite would not show, so that
+    # belongs to input-hygiene tests, not to schema conformance. Lone surrogates never occur
     # (generated text is UTF-8).
     schema.config.generation.allow_x00 = False
     return schema
