@@ -15,6 +15,7 @@ from care import policies
 from care.sections import Section
 from care.services import access_record
 from content import selectors, services
+from content.loader import MEDIA_TYPES
 from content.models import Enrolment, Exercise, ExerciseAnswer, MediaAsset, Module, Page, Programme
 from content.serializers import (
     AnswerSaveSerializer,
@@ -89,7 +90,9 @@ class ExerciseDetail(APIView):
 class ProgrammeMedia(APIView):
     """An illustration or recording of a published programme, as the file itself."""
 
-    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={(200, kind): OpenApiTypes.BINARY for kind in sorted(set(MEDIA_TYPES.values()))}
+    )
     def get(self, request, programme_id, name):
         asset = _get(
             MediaAsset.objects.filter(programme__published=True),
@@ -209,7 +212,7 @@ class EnrolmentCreate(APIView):
     """Start a programme (the patient) or prescribe it (a care-team member, with an optional
     note, start date and recommended modules)."""
 
-    @extend_schema(request=EnrolmentCreateSerializer, responses=EnrolmentSerializer)
+    @extend_schema(request=EnrolmentCreateSerializer, responses={201: EnrolmentSerializer})
     def post(self, request, workspace_id):
         workspace = policies.workspace_for_user(request.user, workspace_id)
         body = EnrolmentCreateSerializer(data=request.data)
@@ -238,7 +241,7 @@ class EnrolmentCreate(APIView):
 class AnswerFeedbackCreate(APIView):
     """A care-team member who sees exercise answers replies to a submitted answer."""
 
-    @extend_schema(request=FeedbackSerializer, responses=FeedbackSerializer)
+    @extend_schema(request=FeedbackSerializer, responses={201: FeedbackSerializer})
     def post(self, request, workspace_id, answer_id):
         workspace = policies.workspace_for_user(request.user, workspace_id)
         policies.require_section(request.user, workspace, Section.JOURNAL)

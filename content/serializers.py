@@ -107,7 +107,9 @@ class ModuleStateSerializer(serializers.Serializer):
 
 class EnrolmentSerializer(serializers.ModelSerializer):
     programme = serializers.UUIDField(source="programme_id")
-    prescribed_by = serializers.CharField(source="prescribed_by.full_name", default=None)
+    prescribed_by = serializers.CharField(
+        source="prescribed_by.full_name", default=None, allow_null=True
+    )
     last_page = serializers.UUIDField(source="last_page_id", allow_null=True)
 
     class Meta:
@@ -127,7 +129,8 @@ class FeedbackSerializer(serializers.Serializer):
     author_name = serializers.CharField(read_only=True)
     text = serializers.CharField(max_length=2000)
     created_at = serializers.DateTimeField(read_only=True)
-    seen_at = serializers.DateTimeField(read_only=True)
+    # Null until the patient reads it.
+    seen_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 class AnswerSerializer(serializers.ModelSerializer):

@@ -7,7 +7,7 @@ is not a participant), writes through ``messaging.services``.
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import MultiPartParser
@@ -17,7 +17,9 @@ from rest_framework.views import APIView
 from care import policies
 from care.services import access_record
 from config.input_hygiene import HygienicJSONParser
+from config.openapi import ERROR, VALIDATION_ERROR
 from messaging import attachments, downloads, selectors, services
+from messaging.models import Attachment
 from messaging.payloads import message_payload
 from messaging.serializers import (
     AgreementAcknowledgeSerializer,
@@ -54,17 +56,24 @@ class ThreadList(APIView):
         return Response(ThreadSerializer(threads, many=True).data)
 
 
+class _Cursor(serializers.Serializer):
+    after = serializers.IntegerField(min_value=0, required=False)
+    before = serializers.IntegerField(min_value=1, required=False)
+
+    def validate(self, attrs):
+        if "after" in attrs and "before" in attrs:
+            raise serializers.ValidationError("Use either after or before, not both.")
+        return attrs
+
+
 class MessageList(APIView):
     """GET: one page of messages, ascending. ``after=N`` gives the next page after sequence N
     (catch-up); ``before=N`` the page before N; neither gives the latest page.
     POST: send, with a client-generated ``client_id`` (a retry returns the stored message, 200)."""
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("after", int, required=False),
-            OpenApiParameter("before", int, required=False),
-        ],
-        responses=MessagePageSerializer,
+        parameters=[_Cursor],
+        responses={200: MessagePageSerializer, 400: VALIDATION_ERROR},
     )
     def get(self, request, thread_id):
         thread = selectors.thread_for_user(request.user, thread_id)
@@ -90,7 +99,16 @@ class MessageList(APIView):
 
     parser_classes = [HygienicJSONParser, MultiPartParser]
 
-    @extend_schema(request=MessageSendSerializer, responses={201: MessageSerializer})
+    @extend_schema(
+        request=MessageSendSerializer,
+        responses={
+            201: MessageSerializer,
+            200: OpenApiResponse(
+                MessageSerializer, description="A retry: the message already stored for client_id."
+            ),
+            413: ERROR,
+        },
+    )
     def post(self, request, thread_id):
         thread = selectors.thread_for_user(request.user, thread_id)
         if attachments.request_too_large(request):
@@ -121,25 +139,14 @@ class MessageAttachment(APIView):
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="the file, with its detected content type"
-            )
+            (200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description="the file")
+            for content_type in Attachment.Type.values
         }
     )
     def get(self, request, thread_id, attachment_id):
         return downloads.attachment_response(
             user=request.user, thread_id=thread_id, attachment_id=attachment_id, via="api"
         )
-
-
-class _Cursor(serializers.Serializer):
-    after = serializers.IntegerField(min_value=0, required=False)
-    before = serializers.IntegerField(min_value=1, required=False)
-
-    def validate(self, attrs):
-        if "after" in attrs and "before" in attrs:
-            raise serializers.ValidationError("Use either after or before, not both.")
-        return attrs
 
 
 class MessageEdit(APIView):

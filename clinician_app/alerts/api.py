@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -31,6 +31,7 @@ from clinician_app.alerts.serializers import (
 )
 from clinician_app.caseload import FILTERS, SORTS, caseload_entries, caseload_rows
 from clinician_app.caseload import PAGE_SIZE as CASELOAD_PAGE_SIZE
+from config.openapi import ERROR
 
 
 class IsClinician(BasePermission):
@@ -93,6 +94,11 @@ class AlertPagination(CursorPagination):
     page_size = 50
 
 
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[OpenApiParameter("status", str, enum=["open", "resolved"], default="open")]
+    )
+)
 class AlertList(generics.ListAPIView):
     """The alerts this clinician may see; ``?status=open`` (default) or ``resolved``."""
 
@@ -138,7 +144,7 @@ class AlertDetail(APIView):
 class AlertAcknowledge(APIView):
     permission_classes = CLINICIAN_ONLY
 
-    @extend_schema(request=None, responses={200: AlertSerializer, 409: None})
+    @extend_schema(request=None, responses={200: AlertSerializer, 409: ERROR})
     def post(self, request, alert_id):
         alert = alert_for_user(request.user, alert_id)
         try:
@@ -151,7 +157,7 @@ class AlertAcknowledge(APIView):
 class AlertResolve(APIView):
     permission_classes = CLINICIAN_ONLY
 
-    @extend_schema(request=ResolveSerializer, responses={200: AlertSerializer, 409: None})
+    @extend_schema(request=ResolveSerializer, responses={200: AlertSerializer, 409: ERROR})
     def post(self, request, alert_id):
         alert = alert_for_user(request.user, alert_id)
         serializer = ResolveSerializer(data=request.data)

@@ -10,10 +10,10 @@ class AlertSerializer(serializers.ModelSerializer):
     patient_name = serializers.CharField(source="workspace.patient.full_name", read_only=True)
     responsible = serializers.UUIDField(source="membership_id", read_only=True, allow_null=True)
     acknowledged_by = serializers.CharField(
-        source="acknowledged_by.full_name", read_only=True, default=None
+        source="acknowledged_by.full_name", read_only=True, default=None, allow_null=True
     )
     resolved_by = serializers.CharField(
-        source="resolved_by.full_name", read_only=True, default=None
+        source="resolved_by.full_name", read_only=True, default=None, allow_null=True
     )
 
     class Meta:

@@ -1,4 +1,4 @@
-"""Site-wide views: the role-aware landing page and the health check."""
+"""Site-wide views: the role-aware landing page, the health check and the 404 answer."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework.exceptions import NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -66,3 +68,11 @@ def healthz(request):
         "checks": {name: ("ok" if ok else "failing") for name, ok in checks.items()},
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def not_found(request, exception):
+    """A URL that matches no route (an unknown path, or an id that is not a UUID): under
+    ``/api/`` the API's error shape, as the schema declares for every 404; elsewhere the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from care import policies
 from care import services as care
 from care.sections import Section
+from config.openapi import ERROR, VALIDATION_ERROR
 from goals import selectors, services
 from goals.models import Proposal
 from goals.serializers import (
@@ -124,7 +125,7 @@ class LadderDetail(GoalsView):
         ladder = selectors.ladder_get(workspace=workspace, ladder_id=ladder_id)
         return Response(LadderSerializer(_ladder(workspace, ladder.pk)).data)
 
-    @extend_schema(request=LadderUpdateSerializer, responses=LadderSerializer)
+    @extend_schema(request=LadderUpdateSerializer, responses={200: LadderSerializer, 409: ERROR})
     def patch(self, request, workspace_id, ladder_id):
         workspace = self.workspace()
         ladder = selectors.ladder_get(workspace=workspace, ladder_id=ladder_id)
@@ -169,7 +170,7 @@ class StepDetail(GoalsView):
         step = selectors.step_get(workspace=self.workspace(), step_id=step_id)
         return Response(StepSerializer(step).data)
 
-    @extend_schema(request=StepUpdateSerializer, responses=StepSerializer)
+    @extend_schema(request=StepUpdateSerializer, responses={200: StepSerializer, 409: ERROR})
     def patch(self, request, workspace_id, step_id):
         step = selectors.step_get(workspace=self.workspace(), step_id=step_id)
         data = dict(self.valid(StepUpdateSerializer, request.data))
@@ -184,7 +185,7 @@ class StepDetail(GoalsView):
 
 class ProposalList(GoalsView):
     @extend_schema(
-        responses=ProposalSerializer(many=True),
+        responses={200: ProposalSerializer(many=True), 400: VALIDATION_ERROR},
         parameters=[OpenApiParameter("status", str, enum=Proposal.Status.values)],
     )
     def get(self, request, workspace_id):
@@ -235,7 +236,9 @@ class ProposalDetail(GoalsView):
 
 
 class ProposalAnswer(GoalsView):
-    @extend_schema(request=ProposalAnswerSerializer, responses=ProposalSerializer)
+    @extend_schema(
+        request=ProposalAnswerSerializer, responses={200: ProposalSerializer, 409: ERROR}
+    )
     def post(self, request, workspace_id, proposal_id):
         workspace = self.workspace()
         proposal = selectors.proposal_get(workspace=workspace, proposal_id=proposal_id)

@@ -85,8 +85,9 @@ class StepOrderSerializer(serializers.Serializer):
 
 
 class ProposalSerializer(serializers.ModelSerializer):
-    proposed_by = UserSummarySerializer(read_only=True)
-    answered_by = UserSummarySerializer(read_only=True)
+    # Both are null once the account is gone; answered_by until the patient answers.
+    proposed_by = UserSummarySerializer(read_only=True, allow_null=True)
+    answered_by = UserSummarySerializer(read_only=True, allow_null=True)
     payload = serializers.DictField()
 
     class Meta:

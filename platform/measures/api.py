@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from care import policies
 from care import services as care_services
 from care.sections import Section
+from config.openapi import VALIDATION_ERROR
 from measures import fhir, selectors, services
 from measures.definitions import instruments
 from measures.models import Response, SafetyEvent
@@ -76,7 +77,7 @@ class ResponseList(generics.GenericAPIView):
     serializer_class = ResponseSerializer
     pagination_class = ResponsePagination
 
-    @extend_schema(operation_id="measures_responses_list")
+    @extend_schema(operation_id="measures_responses_list", responses=ResponseSerializer(many=True))
     def get(self, request, workspace_id):
         workspace = _readable(request, workspace_id)
         page = self.paginate_queryset(selectors.responses_for_workspace(workspace))
@@ -137,7 +138,7 @@ class ResponseDetail(APIView):
 
 
 class ResponseComplete(APIView):
-    @extend_schema(request=None, responses=ResponseSerializer)
+    @extend_schema(request=None, responses={200: ResponseSerializer, 400: VALIDATION_ERROR})
     def post(self, request, workspace_id, response_id):
         """Finish with the answers saved so far; 400 (nothing changed) while any is missing."""
         workspace = policies.workspace_owned_by(request.user, workspace_id)
@@ -198,7 +199,7 @@ class ReminderList(generics.GenericAPIView):
     serializer_class = ReminderSerializer
     pagination_class = ReminderPagination
 
-    @extend_schema(operation_id="measures_reminders_list")
+    @extend_schema(operation_id="measures_reminders_list", responses=ReminderSerializer(many=True))
     def get(self, request, workspace_id):
         workspace = _readable(request, workspace_id)
         page = self.paginate_queryset(selectors.reminders_for_workspace(workspace))
