@@ -35,6 +35,7 @@ from content.models import (
     Module,
     Page,
     PageProgress,
+    Prescription,
     Programme,
 )
 from guidance.services import guidance_record
@@ -86,7 +87,10 @@ def programme_prescribe(
     recommended_modules: Iterable[Module] = (),
 ) -> Enrolment:
     """A care-team member prescribes a programme, optionally with a start date, a short note
-    the patient sees on their first page, and recommended modules."""
+    the patient sees on their first page, and recommended modules. Needs no shared section:
+    prescribing reveals nothing (the API answers with the patient's progress only to a member
+    who sees it). Each prescription is kept (``Prescription``): the enrolment shows the latest,
+    the patient sees every prescriber's latest note."""
     if policies.active_membership(by, workspace) is None:
         raise ValidationError(_("Only a member of the patient's care team can prescribe."))
     if not programme.published:
@@ -103,6 +107,10 @@ def programme_prescribe(
     enrolment.full_clean()
     enrolment.save(update_fields=["prescribed_by", "note", "start_on", "updated_at"])
     enrolment.recommended_modules.set(modules)
+    # Every prescription is kept as written: another prescriber's note stays beside this one.
+    Prescription.objects.create(
+        enrolment=enrolment, prescribed_by=by, note=enrolment.note, start_on=start_on
+    )
     # The prescriber leads the care team, unless the patient or the team chose a lead.
     lead_set(membership=policies.active_membership(by, workspace), by=by, how="prescriber")
     audit(

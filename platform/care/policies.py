@@ -61,6 +61,17 @@ def membership_current(prefix: str = "") -> Q:
     )
 
 
+def kept_out(prefix: str = "") -> Q:
+    """THE rule for a closed membership that keeps its clinician out of the care team until the
+    patient accepts them again: declined, or ended other than by a cover running out (removed
+    by the patient, or the clinician left)."""
+    status = CareTeamMembership.Status
+    return Q(**{f"{prefix}status": status.DECLINED}) | (
+        Q(**{f"{prefix}status": status.ENDED})
+        & ~Q(**{f"{prefix}end_reason": CareTeamMembership.EndReason.COVER_OVER})
+    )
+
+
 def current_members(workspace: Workspace) -> list[CareTeamMembership]:
     """The members who give care now, with active accounts: the longest-standing first, cover
     members after the permanent ones. 1 query."""
