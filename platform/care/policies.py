@@ -44,6 +44,13 @@ class SectionNotShared(PermissionDenied):
         )
 
 
+class OwnerOnly(PermissionDenied):
+    """The actor is in the care team, but only the patient may do this."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or _("Only the patient can do this in their own workspace."))
+
+
 def _usable(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
@@ -217,3 +224,91 @@ def require_section(user, workspace: Workspace, section: Section) -> None:
     """Raise SectionNotShared (403) when a care-team member asks for an unshared section."""
     if not can_view_section(user, workspace, section):
         raise SectionNotShared(section)
+
+
+# --- the one read-and-log authority ----------------------------------------------------------
+#
+# The status rule, the same in every app: to anyone outside the workspace's current care team it
+# does not exist (Http404); a member who asks for what the patient has not shared with them, or
+# for what only the patient may do, gets PermissionDenied (403): SectionNotShared ("not shared")
+# or OwnerOnly. Saying yes to a member's read writes the access log in the same call.
+
+
+def _refuse_unless_known(user, workspace: Workspace) -> None:
+    """404 unless ``user`` owns ``workspace`` or is a current member of its care team."""
+    if not (is_owner(user, workspace) or active_membership(user, workspace) is not None):
+        raise Http404
+
+
+def owned_object(model, *, user, pk, workspace: Workspace | None = None):
+    """Fetch-and-authorize a record of a workspace that only its patient opens (their check-in,
+    their crisis-plan item): the record, or 404 for anyone else."""
+    filters = {"pk": pk, "workspace__patient": user}
+    if workspace is not None:
+        filters["workspace"] = workspace
+    if not (_usable(user) and user.is_patient):
+        raise Http404
+    try:
+        return model.objects.select_related("workspace").get(**filters)
+    except (model.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+
+
+def require_owner(user, workspace: Workspace, message: str | None = None) -> None:
+    """For what only the patient may do: 404 to outsiders, OwnerOnly (403) to members."""
+    if is_owner(user, workspace):
+        return
+    _refuse_unless_known(user, workspace)
+    raise OwnerOnly(message)
+
+
+def require_owner_or_member(user, workspace: Workspace) -> None:
+    """For what the patient or any current member may do: 404 to everyone else."""
+    _refuse_unless_known(user, workspace)
+
+
+def require_member(
+    user, workspace: Workspace, section: Section | None = None, message: str | None = None
+) -> None:
+    """For what only a current care-team member may do (a proposal to the patient): 404 to
+    outsiders, PermissionDenied (403) to the patient, SectionNotShared (403) to a member who
+    does not see ``section``."""
+    if not is_owner(user, workspace):
+        _refuse_unless_known(user, workspace)
+    if active_membership(user, workspace) is None:
+        raise PermissionDenied(message or _("Only members of the care team can do this."))
+    if section is not None:
+        require_section(user, workspace, section)
+
+
+def require_reader(user, workspace: Workspace, section: Section) -> None:
+    """For a read of ``section``: 404 to outsiders, SectionNotShared (403) to members who do
+    not see it. Does not log (``workspace_read`` does): for services that check before a write
+    of the same section."""
+    if is_owner(user, workspace):
+        return
+    _refuse_unless_known(user, workspace)
+    require_section(user, workspace, section)
+
+
+def workspace_read(
+    *,
+    user,
+    section: Section | str,
+    via: str,
+    workspace_id: UUID | str | None = None,
+    workspace: Workspace | None = None,
+) -> Workspace:
+    """THE read of a workspace's data: fetch (by id, or check the one given), require the
+    section (a Section; or a label such as "overview" that any member may read), and write
+    the access log for anyone but the owner. Returns the workspace."""
+    from care.services import access_record  # services build on this module
+
+    if workspace is None:
+        workspace = workspace_for_user(user, workspace_id)
+    elif not (is_owner(user, workspace) or active_membership(user, workspace) is not None):
+        raise Http404
+    if isinstance(section, Section):
+        require_section(user, workspace, section)
+    access_record(actor=user, workspace=workspace, section=str(section), via=via)
+    return workspace
