@@ -23,7 +23,8 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -214,6 +215,29 @@ def shared_sections_by_workspace(user, workspace_ids: Iterable) -> dict[UUID, fr
         if codename.startswith("share_"):
             result[workspace_id].add(Section.from_codename(codename))
     return {key: frozenset(value) for key, value in result.items()}
+
+
+def member_of(user, workspace_ref) -> Exists:
+    """As a subquery: ``user`` is a current member of the workspace ``workspace_ref`` points at
+    (an ``OuterRef``), for readers that filter rows of many workspaces in one query."""
+    return Exists(
+        CareTeamMembership.objects.filter(
+            membership_current(), workspace=workspace_ref, clinician=user
+        )
+    )
+
+
+def shares_with(user, workspace_ref, section_ref) -> Exists:
+    """As a subquery: the workspace ``workspace_ref`` shares the section named by
+    ``section_ref`` (a value such as "progress", or an ``OuterRef`` to one) with ``user``."""
+    return Exists(
+        WorkspaceUserObjectPermission.objects.filter(
+            user=user,
+            content_object=workspace_ref,
+            permission__content_type__app_label="care",
+            permission__codename=Concat(Value("share_"), section_ref),
+        )
+    )
 
 
 def can_view_section(user, workspace: Workspace, section: Section) -> bool:
