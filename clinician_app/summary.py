@@ -1,6 +1,8 @@
 """A printable one-page summary of a patient's progress for the medical record (GP letter).
 
 Only what the patient shares with the reader appears; every other section says "not shared".
+The patient's last activity is part of their progress: shown (and logged as a progress read)
+only when progress is shared.
 The read is written to the access log, one entry per section shown, like the overview. The
 page prints on one A4 sheet (``clinician_app/summary.css``: print stylesheet, no navigation).
 The number of queries does not grow with the amount of data (tests/…/test_summary.py).

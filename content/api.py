@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +26,7 @@ from content.serializers import (
     FeedbackSerializer,
     PageProgressUpdateSerializer,
     PageSerializer,
+    PrescriptionSerializer,
     ProgrammeDetailSerializer,
     ProgrammeSerializer,
     ProgressSerializer,
@@ -210,9 +211,20 @@ class PageProgressUpdate(APIView):
 
 class EnrolmentCreate(APIView):
     """Start a programme (the patient) or prescribe it (a care-team member, with an optional
-    note, start date and recommended modules)."""
+    note, start date and recommended modules). A prescriber who sees the patient's progress
+    gets the enrolment (and the read is logged); one who does not gets only their
+    prescription."""
 
-    @extend_schema(request=EnrolmentCreateSerializer, responses={201: EnrolmentSerializer})
+    @extend_schema(
+        request=EnrolmentCreateSerializer,
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="EnrolmentOrPrescription",
+                serializers=[EnrolmentSerializer, PrescriptionSerializer],
+                resource_type_field_name=None,
+            )
+        },
+    )
     def post(self, request, workspace_id):
         workspace = policies.workspace_for_user(request.user, workspace_id)
         body = EnrolmentCreateSerializer(data=request.data)
@@ -234,6 +246,17 @@ class EnrolmentCreate(APIView):
                 note=body.validated_data.get("note", ""),
                 start_on=body.validated_data.get("start_on"),
                 recommended_modules=modules,
+            )
+            if not policies.can_view_section(request.user, workspace, Section.PROGRESS):
+                # Prescribing needs no section; the patient's progress does (docs/content.md).
+                prescription = enrolment.prescriptions.select_related("prescribed_by").latest(
+                    "created_at"
+                )
+                return Response(
+                    PrescriptionSerializer(prescription).data, status=status.HTTP_201_CREATED
+                )
+            access_record(
+                actor=request.user, workspace=workspace, section=Section.PROGRESS, via="api"
             )
         return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 

@@ -2,6 +2,7 @@
 
 PATIENT_DATA = {
     "content.Enrolment": "workspace",
+    "content.Prescription": "enrolment__workspace",
     "content.PageProgress": "enrolment__workspace",
     "content.ExerciseAnswer": "enrolment__workspace",
     "content.AnswerFeedback": "answer__enrolment__workspace",

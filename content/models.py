@@ -192,6 +192,25 @@ class Enrolment(Timestamped):
         return f"Enrolment {self.pk}"
 
 
+class Prescription(Timestamped):
+    """One prescription of a programme by one care-team member, kept as written: a second
+    prescriber adds theirs beside it instead of overwriting it. ``Enrolment.note`` and
+    ``prescribed_by`` hold the latest; the patient sees every prescriber's latest note."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="prescriptions")
+    prescribed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    note = models.TextField(blank=True, max_length=1000)
+    start_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Prescription {self.pk}"
+
+
 class PageProgress(Timestamped):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="pages")
     page = models.ForeignKey(Page, on_delete=models.PROTECT, related_name="+")

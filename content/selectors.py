@@ -20,6 +20,7 @@ from content.models import (
     Module,
     Page,
     PageProgress,
+    Prescription,
     Programme,
 )
 
@@ -84,6 +85,15 @@ def enrolments_for_workspace(workspace: Workspace) -> list[Enrolment]:
             "programme", "prescribed_by", "last_page__module"
         )
     )
+
+
+def prescriber_notes(enrolment: Enrolment) -> list[Prescription]:
+    """Each prescriber's latest non-empty note, oldest prescriber first. 1 query."""
+    latest: dict = {}
+    rows = enrolment.prescriptions.exclude(note="").select_related("prescribed_by")
+    for prescription in rows.order_by("created_at"):
+        latest[prescription.prescribed_by_id] = prescription
+    return sorted(latest.values(), key=lambda p: p.created_at)
 
 
 def enrolment_for(workspace: Workspace, programme: Programme) -> Enrolment | None:

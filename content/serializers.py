@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from config.input_hygiene import ApiPlanDateField
-from content.models import Enrolment, Exercise, ExerciseAnswer, Page, Programme
+from content.models import Enrolment, Exercise, ExerciseAnswer, Page, Prescription, Programme
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -116,6 +116,19 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         model = Enrolment
         fields = ["id", "programme", "status", "prescribed_by", "note", "start_on", "paused_at",
                   "last_page", "last_visited_at", "created_at"]  # fmt: skip
+
+
+class PrescriptionSerializer(serializers.ModelSerializer):
+    """What a prescriber who does not see the patient's progress gets back: their own
+    prescription, nothing of where the patient is in the programme."""
+
+    enrolment = serializers.UUIDField(source="enrolment_id")
+    programme = serializers.UUIDField(source="enrolment.programme_id")
+    prescribed_by = serializers.CharField(source="prescribed_by.full_name", default=None)
+
+    class Meta:
+        model = Prescription
+        fields = ["id", "enrolment", "programme", "prescribed_by", "note", "start_on", "created_at"]
 
 
 class ProgressSerializer(serializers.Serializer):

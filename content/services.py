@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from care import policies
@@ -35,16 +36,12 @@ from content.models import (
     Module,
     Page,
     PageProgress,
+    Prescription,
     Programme,
 )
 from guidance.services import guidance_record
 
-
-def _require_owner(enrolment_or_workspace, by: User) -> Workspace:
-    workspace = getattr(enrolment_or_workspace, "workspace", enrolment_or_workspace)
-    if workspace.patient_id != by.pk:
-        raise ValidationError(_("Only the patient can do this in their own programme."))
-    return workspace
+OWNER_ONLY = _lazy("Only the patient can do this in their own programme.")
 
 
 def _event(workspace: Workspace, kind: str, section: Section, **data) -> None:
@@ -59,7 +56,7 @@ def _event(workspace: Workspace, kind: str, section: Section, **data) -> None:
 @transaction.atomic
 def enrolment_start(*, workspace: Workspace, programme: Programme, by: User) -> Enrolment:
     """The patient starts a published programme. Idempotent."""
-    _require_owner(workspace, by)
+    policies.require_owner(by, workspace, OWNER_ONLY)
     if not programme.published:
         raise ValidationError(_("This programme is not available."))
     enrolment, created = Enrolment.objects.get_or_create(workspace=workspace, programme=programme)
@@ -86,7 +83,10 @@ def programme_prescribe(
     recommended_modules: Iterable[Module] = (),
 ) -> Enrolment:
     """A care-team member prescribes a programme, optionally with a start date, a short note
-    the patient sees on their first page, and recommended modules."""
+    the patient sees on their first page, and recommended modules. Needs no shared section:
+    prescribing reveals nothing (the API answers with the patient's progress only to a member
+    who sees it). Each prescription is kept (``Prescription``): the enrolment shows the latest,
+    the patient sees every prescriber's latest note."""
     if policies.active_membership(by, workspace) is None:
         raise ValidationError(_("Only a member of the patient's care team can prescribe."))
     if not programme.published:
@@ -103,6 +103,10 @@ def programme_prescribe(
     enrolment.full_clean()
     enrolment.save(update_fields=["prescribed_by", "note", "start_on", "updated_at"])
     enrolment.recommended_modules.set(modules)
+    # Every prescription is kept as written: another prescriber's note stays beside this one.
+    Prescription.objects.create(
+        enrolment=enrolment, prescribed_by=by, note=enrolment.note, start_on=start_on
+    )
     # The prescriber leads the care team, unless the patient or the team chose a lead.
     lead_set(membership=policies.active_membership(by, workspace), by=by, how="prescriber")
     audit(
@@ -120,7 +124,7 @@ def programme_prescribe(
 @transaction.atomic
 def enrolment_pause(*, enrolment: Enrolment, by: User, paused: bool) -> Enrolment:
     """Pause (life happens) or resume. Nothing is lost either way."""
-    _require_owner(enrolment, by)
+    policies.require_owner(by, enrolment.workspace, OWNER_ONLY)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     wanted = Enrolment.Status.PAUSED if paused else Enrolment.Status.ACTIVE
     if enrolment.status == wanted:
@@ -148,7 +152,8 @@ def _check_page(enrolment: Enrolment, page: Page) -> None:
 @transaction.atomic
 def page_visit(*, enrolment: Enrolment, page: Page, by: User) -> PageProgress:
     """Record that the patient opened a page; it becomes the place to resume."""
-    workspace = _require_owner(enrolment, by)
+    workspace = enrolment.workspace
+    policies.require_owner(by, workspace, OWNER_ONLY)
     _check_page(enrolment, page)
     now = timezone.now()
     progress, created = PageProgress.objects.get_or_create(
@@ -166,7 +171,8 @@ def page_visit(*, enrolment: Enrolment, page: Page, by: User) -> PageProgress:
 
 @transaction.atomic
 def page_complete(*, enrolment: Enrolment, page: Page, by: User, done: bool = True) -> PageProgress:
-    workspace = _require_owner(enrolment, by)
+    workspace = enrolment.workspace
+    policies.require_owner(by, workspace, OWNER_ONLY)
     _check_page(enrolment, page)
     now = timezone.now()
     progress, _created = PageProgress.objects.select_for_update().get_or_create(
@@ -194,7 +200,8 @@ def answer_save(
 
     A bad answer raises ValidationError and leaves the stored answer (the last good draft) as
     it was. The answer records the exercise version it was written against."""
-    workspace = _require_owner(enrolment, by)
+    workspace = enrolment.workspace
+    policies.require_owner(by, workspace, OWNER_ONLY)
     if exercise.programme_id != enrolment.programme_id:
         raise ValidationError(_("This exercise is not part of the programme."))
     if page is not None:

@@ -25,13 +25,6 @@ def _workspace(request):
     return services.workspace_get_or_create(patient=request.user)
 
 
-def _member_or_404(request, membership_id):
-    workspace = _workspace(request)
-    return selectors.membership_for_owner(
-        user=request.user, workspace_id=workspace.pk, membership_id=membership_id
-    )
-
-
 @patient_required
 def dashboard(request):
     workspace = _workspace(request)
@@ -79,7 +72,9 @@ def care_team(request):
 @require_POST
 def care_team_lead(request, membership_id):
     """The patient names the lead of their care team: told first of a risk answer."""
-    membership = _member_or_404(request, membership_id)
+    membership = selectors.membership_for_owner(
+        user=request.user, workspace_id=_workspace(request).pk, membership_id=membership_id
+    )
     try:
         services.lead_set(membership=membership, by=request.user)
     except ValidationError as error:
@@ -95,7 +90,9 @@ def care_team_lead(request, membership_id):
 @patient_required
 @require_POST
 def care_team_accept(request, membership_id):
-    membership = _member_or_404(request, membership_id)
+    membership = selectors.membership_for_owner(
+        user=request.user, workspace_id=_workspace(request).pk, membership_id=membership_id
+    )
     form = SectionsForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose from the sections listed."))
@@ -117,7 +114,9 @@ def care_team_accept(request, membership_id):
 @patient_required
 @require_POST
 def care_team_end(request, membership_id):
-    membership = _member_or_404(request, membership_id)
+    membership = selectors.membership_for_owner(
+        user=request.user, workspace_id=_workspace(request).pk, membership_id=membership_id
+    )
     services.membership_end(membership=membership, by=request.user)
     messages.success(
         request,
@@ -150,7 +149,9 @@ def sharing(request):
 @patient_required
 @require_POST
 def sharing_update(request, membership_id):
-    membership = _member_or_404(request, membership_id)
+    membership = selectors.membership_for_owner(
+        user=request.user, workspace_id=_workspace(request).pk, membership_id=membership_id
+    )
     form = SectionsForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose from the sections listed."))

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from care import policies
 from care.sections import Section
-from care.services import access_record
 from clinician_app.decorators import clinician_required
 from clinician_app.programme.forms import PrescribeForm
 from content import selectors, services
@@ -52,9 +51,9 @@ def prescribe(request, workspace_id):
 @clinician_required
 def answers(request, workspace_id):
     """Submitted exercise answers (drafts stay private). Needs the 'journal' section."""
-    workspace = policies.workspace_for_user(request.user, workspace_id)
-    policies.require_section(request.user, workspace, Section.JOURNAL)
-    access_record(actor=request.user, workspace=workspace, section=Section.JOURNAL, via="web")
+    workspace = policies.workspace_read(
+        user=request.user, workspace_id=workspace_id, section=Section.JOURNAL, via="web"
+    )
     rows = [
         {"answer": a, "items": answer_items(a)}
         for a in selectors.answers_for_workspace(workspace, submitted_only=True)

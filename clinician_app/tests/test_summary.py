@@ -105,3 +105,20 @@ def test_outsiders_get_404(client, workspace, gp_membership, outsider_clinician)
     assert login(client, outsider_clinician).get(url).status_code == 404
     assert login(client, other).get(url).status_code == 404
     assert not AccessLogEntry.objects.filter(actor__in=[outsider_clinician, other]).exists()
+
+
+def test_last_activity_is_progress_and_shown_only_when_progress_is_shared(
+    client, workspace, patient, gp
+):
+    therapist = TherapistFactory()
+    add_member(workspace, therapist, [Section.HABITS])
+    add_member(workspace, gp, [Section.PROGRESS])
+    workspace.last_activity_at = timezone.make_aware(timezone.datetime(2026, 11, 3, 12, 0))
+    workspace.save(update_fields=["last_activity_at"])
+    url = reverse("clinician:patient_summary", args=[workspace.pk])
+    page = login(client, therapist).get(url).content.decode()
+    assert 'data-last-activity="not-shared"' in page and "3 Nov 2026" not in page
+    assert not AccessLogEntry.objects.filter(actor=therapist, section="progress").exists()
+    page = login(client, gp).get(url).content.decode()
+    assert 'data-last-activity="shown"' in page and "3 Nov 2026" in page
+    assert AccessLogEntry.objects.filter(actor=gp, section="progress").exists()

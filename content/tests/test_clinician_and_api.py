@@ -322,3 +322,58 @@ def test_programme_list_uses_the_same_number_of_queries_at_2_and_50_programmes(c
     for i in range(2, 50):
         Programme.objects.create(slug=f"p-{i}", title=f"P {i}")
     assert _count(client, url) == small
+
+
+def _prescribe_api(user, workspace, programme, note):
+    api = APIClient()
+    api.force_authenticate(user)
+    return api.post(
+        reverse("api:enrolment-create", args=[workspace.pk]),
+        {"programme": str(programme.pk), "note": note},
+        format="json",
+    )
+
+
+def test_prescribing_without_progress_reveals_no_progress_and_logs_no_read(
+    workspace, patient, gp, gp_membership, therapist, therapist_membership, programme, first_page
+):
+    enrolment = services.enrolment_start(workspace=workspace, programme=programme, by=patient)
+    services.page_visit(enrolment=enrolment, page=first_page, by=patient)
+    response = _prescribe_api(therapist, workspace, programme, "From the therapist")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["note"] == "From the therapist" and body["enrolment"] == str(enrolment.pk)
+    assert not {"status", "last_page", "last_visited_at", "paused_at"} & set(body)
+    assert str(first_page.pk) not in response.content.decode()
+    assert not AccessLogEntry.objects.filter(actor=therapist, section="progress").exists()
+
+
+def test_prescribing_with_progress_shows_it_and_logs_the_read(
+    workspace, patient, gp, gp_membership, programme, first_page
+):
+    enrolment = services.enrolment_start(workspace=workspace, programme=programme, by=patient)
+    services.page_visit(enrolment=enrolment, page=first_page, by=patient)
+    response = _prescribe_api(gp, workspace, programme, "From the GP")
+    assert response.status_code == 201 and response.json()["last_page"] == str(first_page.pk)
+    assert AccessLogEntry.objects.filter(
+        actor=gp, workspace=workspace, section="progress", via="api"
+    ).exists()
+
+
+def test_a_second_prescriber_does_not_overwrite_the_first_note(
+    client, workspace, patient, gp, gp_membership, therapist, therapist_membership, programme,
+    first_page,
+):  # fmt: skip
+    assert _prescribe_api(gp, workspace, programme, "GP: one page a day").status_code == 201
+    assert (
+        _prescribe_api(therapist, workspace, programme, "Therapist: try the diary").status_code
+        == 201
+    )
+    enrolment = Enrolment.objects.get()
+    assert [(p.prescribed_by, p.note) for p in enrolment.prescriptions.order_by("created_at")] == [
+        (gp, "GP: one page a day"),
+        (therapist, "Therapist: try the diary"),
+    ]
+    page = _login(client, patient).get(reverse("patient:programme_page", args=[first_page.pk]))
+    body = page.content.decode()
+    assert "GP: one page a day" in body and "Therapist: try the diary" in body

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import Http404
 
 from care.models import AuditEvent
 from content import selectors, services
@@ -46,7 +47,7 @@ def test_prescribing_after_the_patient_started_keeps_their_progress(
 
 
 def test_only_the_owner_records_progress(enrolment, other_patient, first_page):
-    with pytest.raises(ValidationError):
+    with pytest.raises(Http404):  # another patient: the workspace does not exist for them
         services.page_visit(enrolment=enrolment, page=first_page, by=other_patient)
 
 

@@ -252,7 +252,7 @@ def page(request, page_id):
             "try_ladders": _try_ladders(workspace) if is_last_in_module else [],
             "position": module_pages.index(current) + 1 if current in module_pages else 1,
             "is_last_in_module": is_last_in_module,
-            "show_note": bool(first_ever and enrolment.note),
+            "notes": selectors.prescriber_notes(enrolment) if first_ever else [],
             "form_error": form_error,
         },
         status=status,

@@ -13,13 +13,11 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from alerts.models import Alert
 from care import policies
-from care.models import CareTeamMembership, WorkspaceUserObjectPermission
 from care.sections import Section
 
 
@@ -38,16 +36,11 @@ def alerts_visible_to(user) -> QuerySet[Alert]:
         return _duty_alerts(user)
     if not user.is_clinician:
         return Alert.objects.none()
-    member = CareTeamMembership.objects.filter(
-        policies.membership_current(), workspace=OuterRef("workspace"), clinician=user
+    # A risk alert (no section) reaches every current member, whatever is shared: safety
+    # information is not a section (docs/alerts.md). Other alerts need their section.
+    return Alert.objects.filter(policies.member_of(user, OuterRef("workspace"))).filter(
+        Q(section="") | policies.shares_with(user, OuterRef("workspace"), OuterRef("section"))
     )
-    shared = WorkspaceUserObjectPermission.objects.filter(
-        user=user,
-        content_object=OuterRef("workspace"),
-        permission__content_type__app_label="care",
-        permission__codename=Concat(Value("share_"), OuterRef("section")),
-    )
-    return Alert.objects.filter(Exists(member)).filter(Q(section="") | Exists(shared))
 
 
 def alert_for_user(user, alert_id: UUID | str) -> Alert:

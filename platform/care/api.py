@@ -75,8 +75,9 @@ class MemberList(APIView):
 
 
 class MemberDetail(APIView):
-    """The patient accepts (``status: active`` with ``sections``) or ends (``status: ended``) a
-    membership. Only the owner may change it; everyone else gets 404."""
+    """The patient accepts (``status: active`` with ``sections``), declines (``status:
+    declined``) or ends (``status: ended``) a membership. Only the owner may change it; everyone
+    else gets 404. An ended or declined membership cannot be accepted (400)."""
 
     @extend_schema(request=MembershipUpdateSerializer, responses=MembershipSerializer)
     def patch(self, request, workspace_id, membership_id):
@@ -91,6 +92,8 @@ class MemberDetail(APIView):
                 by=request.user,
                 sections=body.validated_data.get("sections", []),
             )
+        elif body.validated_data["status"] == "declined":
+            services.membership_decline(membership=membership, by=request.user)
         else:
             services.membership_end(membership=membership, by=request.user)
         return Response(MembershipSerializer(_reload(membership)).data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,26 @@ class CareTeamMembership(models.Model):
         INVITED = "invited", _("Waiting for the patient's consent")
         ACTIVE = "active", _("Active")
         ENDED = "ended", _("Ended")
+        DECLINED = "declined", _("Declined")
+
+    class EndReason(models.TextChoices):
+        NONE = "", _("Not ended")
+        REMOVED = "removed", _("Removed by the patient")
+        LEFT = "left", _("Left, or the invitation was withdrawn")
+        COVER_OVER = "cover_over", _("The cover ended")
+
+    # THE lifecycle: the only moves a membership's status may make (care.services
+    # ``membership_transition`` applies them; ``save`` refuses any other). Ended and declined
+    # are final: a clinician comes back only through a new invitation that the patient accepts.
+    TRANSITIONS = frozenset(
+        {
+            (Status.INVITED, Status.ACTIVE),
+            (Status.INVITED, Status.DECLINED),
+            (Status.INVITED, Status.ENDED),
+            (Status.ACTIVE, Status.ENDED),
+        }
+    )
+    CLOSED = (Status.ENDED, Status.DECLINED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
@@ -74,6 +95,9 @@ class CareTeamMembership(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(
+        max_length=12, choices=EndReason.choices, blank=True, default=EndReason.NONE
+    )
     # A colleague's cover (see Cover): access stops at ``ends_at`` whatever the status says
     # (care.policies), and the periodic job then ends the membership.
     cover = models.ForeignKey(
@@ -96,12 +120,12 @@ class CareTeamMembership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["workspace", "clinician"],
-                condition=~models.Q(status="ended"),
+                condition=~models.Q(status__in=["ended", "declined"]),
                 name="one_open_membership_per_clinician",
             ),
             models.UniqueConstraint(
                 fields=["workspace"],
-                condition=~models.Q(status="ended") & ~models.Q(lead=""),
+                condition=~models.Q(status__in=["ended", "declined"]) & ~models.Q(lead=""),
                 name="one_lead_per_care_team",
             ),
             models.CheckConstraint(
@@ -109,7 +133,7 @@ class CareTeamMembership(models.Model):
                 name="membership_lead_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["invited", "active", "ended"]),
+                condition=models.Q(status__in=["invited", "active", "ended", "declined"]),
                 name="membership_status_valid",
             ),
         ]
@@ -117,6 +141,19 @@ class CareTeamMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} in {self.workspace_id} ({self.status})"
+
+    def save(self, *args, **kwargs):
+        """Refuse a status change outside ``TRANSITIONS``, whoever saves (a service, a shell, an
+        admin form): an ended or declined membership never becomes active again."""
+        update_fields = kwargs.get("update_fields")
+        if not self._state.adding and (update_fields is None or "status" in update_fields):
+            stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored not in (None, self.status) and (stored, self.status) not in self.TRANSITIONS:
+                raise ValidationError(
+                    _("A care-team membership cannot go from %(old)s to %(new)s.")
+                    % {"old": stored, "new": self.status}
+                )
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:

@@ -11,6 +11,12 @@ Rules:
 * nobody else sees anything: not other patients, not clinicians outside the care team, not staff
   or superusers, not deactivated accounts. To them a workspace does not exist (404).
 
+The status rule is the same everywhere: outsiders get 404 (Http404); a member gets 403
+(PermissionDenied: ``SectionNotShared`` "not shared", or ``OwnerOnly``). Reads go through
+``workspace_read``, which writes the access log as part of saying yes; checks before a write
+through ``require_owner``, ``require_member``, ``require_owner_or_member``, ``require_reader``;
+a patient's own records through ``owned_object``. Apps keep no access helpers of their own.
+
 Permissions are read from guardian's direct foreign-key table with ``accept_global_perms=False``
 and without the superuser shortcut, so a global permission or a superuser flag never opens a
 workspace.
@@ -23,7 +29,8 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +51,13 @@ class SectionNotShared(PermissionDenied):
         )
 
 
+class OwnerOnly(PermissionDenied):
+    """The actor is in the care team, but only the patient may do this."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or _("Only the patient can do this in their own workspace."))
+
+
 def _usable(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
@@ -58,6 +72,17 @@ def membership_current(prefix: str = "") -> Q:
     ``prefix`` reaches a membership through a relation (``"membership__"``)."""
     return Q(**{f"{prefix}status": CareTeamMembership.Status.ACTIVE}) & (
         Q(**{f"{prefix}ends_at__isnull": True}) | Q(**{f"{prefix}ends_at__gt": timezone.now()})
+    )
+
+
+def kept_out(prefix: str = "") -> Q:
+    """THE rule for a closed membership that keeps its clinician out of the care team until the
+    patient accepts them again: declined, or ended other than by a cover running out (removed
+    by the patient, or the clinician left)."""
+    status = CareTeamMembership.Status
+    return Q(**{f"{prefix}status": status.DECLINED}) | (
+        Q(**{f"{prefix}status": status.ENDED})
+        & ~Q(**{f"{prefix}end_reason": CareTeamMembership.EndReason.COVER_OVER})
     )
 
 
@@ -198,6 +223,29 @@ def shared_sections_by_workspace(user, workspace_ids: Iterable) -> dict[UUID, fr
     return {key: frozenset(value) for key, value in result.items()}
 
 
+def member_of(user, workspace_ref) -> Exists:
+    """As a subquery: ``user`` is a current member of the workspace ``workspace_ref`` points at
+    (an ``OuterRef``), for readers that filter rows of many workspaces in one query."""
+    return Exists(
+        CareTeamMembership.objects.filter(
+            membership_current(), workspace=workspace_ref, clinician=user
+        )
+    )
+
+
+def shares_with(user, workspace_ref, section_ref) -> Exists:
+    """As a subquery: the workspace ``workspace_ref`` shares the section named by
+    ``section_ref`` (a value such as "progress", or an ``OuterRef`` to one) with ``user``."""
+    return Exists(
+        WorkspaceUserObjectPermission.objects.filter(
+            user=user,
+            content_object=workspace_ref,
+            permission__content_type__app_label="care",
+            permission__codename=Concat(Value("share_"), section_ref),
+        )
+    )
+
+
 def can_view_section(user, workspace: Workspace, section: Section) -> bool:
     return section in shared_sections(user, workspace)
 
@@ -206,3 +254,91 @@ def require_section(user, workspace: Workspace, section: Section) -> None:
     """Raise SectionNotShared (403) when a care-team member asks for an unshared section."""
     if not can_view_section(user, workspace, section):
         raise SectionNotShared(section)
+
+
+# --- the one read-and-log authority ----------------------------------------------------------
+#
+# The status rule, the same in every app: to anyone outside the workspace's current care team it
+# does not exist (Http404); a member who asks for what the patient has not shared with them, or
+# for what only the patient may do, gets PermissionDenied (403): SectionNotShared ("not shared")
+# or OwnerOnly. Saying yes to a member's read writes the access log in the same call.
+
+
+def _refuse_unless_known(user, workspace: Workspace) -> None:
+    """404 unless ``user`` owns ``workspace`` or is a current member of its care team."""
+    if not (is_owner(user, workspace) or active_membership(user, workspace) is not None):
+        raise Http404
+
+
+def owned_object(model, *, user, pk, workspace: Workspace | None = None):
+    """Fetch-and-authorize a record of a workspace that only its patient opens (their check-in,
+    their crisis-plan item): the record, or 404 for anyone else."""
+    filters = {"pk": pk, "workspace__patient": user}
+    if workspace is not None:
+        filters["workspace"] = workspace
+    if not (_usable(user) and user.is_patient):
+        raise Http404
+    try:
+        return model.objects.select_related("workspace").get(**filters)
+    except (model.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+
+
+def require_owner(user, workspace: Workspace, message: str | None = None) -> None:
+    """For what only the patient may do: 404 to outsiders, OwnerOnly (403) to members."""
+    if is_owner(user, workspace):
+        return
+    _refuse_unless_known(user, workspace)
+    raise OwnerOnly(message)
+
+
+def require_owner_or_member(user, workspace: Workspace) -> None:
+    """For what the patient or any current member may do: 404 to everyone else."""
+    _refuse_unless_known(user, workspace)
+
+
+def require_member(
+    user, workspace: Workspace, section: Section | None = None, message: str | None = None
+) -> None:
+    """For what only a current care-team member may do (a proposal to the patient): 404 to
+    outsiders, PermissionDenied (403) to the patient, SectionNotShared (403) to a member who
+    does not see ``section``."""
+    if not is_owner(user, workspace):
+        _refuse_unless_known(user, workspace)
+    if active_membership(user, workspace) is None:
+        raise PermissionDenied(message or _("Only members of the care team can do this."))
+    if section is not None:
+        require_section(user, workspace, section)
+
+
+def require_reader(user, workspace: Workspace, section: Section) -> None:
+    """For a read of ``section``: 404 to outsiders, SectionNotShared (403) to members who do
+    not see it. Does not log (``workspace_read`` does): for services that check before a write
+    of the same section."""
+    if is_owner(user, workspace):
+        return
+    _refuse_unless_known(user, workspace)
+    require_section(user, workspace, section)
+
+
+def workspace_read(
+    *,
+    user,
+    section: Section | str,
+    via: str,
+    workspace_id: UUID | str | None = None,
+    workspace: Workspace | None = None,
+) -> Workspace:
+    """THE read of a workspace's data: fetch (by id, or check the one given), require the
+    section (a Section; or a label such as "overview" that any member may read), and write
+    the access log for anyone but the owner. Returns the workspace."""
+    from care.services import access_record  # services build on this module
+
+    if workspace is None:
+        workspace = workspace_for_user(user, workspace_id)
+    elif not (is_owner(user, workspace) or active_membership(user, workspace) is not None):
+        raise Http404
+    if isinstance(section, Section):
+        require_section(user, workspace, section)
+    access_record(actor=user, workspace=workspace, section=str(section), via=via)
+    return workspace

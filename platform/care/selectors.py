@@ -34,7 +34,7 @@ def memberships_for_workspace(
         "clinician", "clinician__organisation", "cover__absent"
     )
     if not include_ended:
-        qs = qs.exclude(status=CareTeamMembership.Status.ENDED)
+        qs = qs.exclude(status__in=CareTeamMembership.CLOSED)
     members = list(qs.order_by("status", "created_at"))
     rows = WorkspaceUserObjectPermission.objects.filter(content_object=workspace).values_list(
         "user_id", "permission__codename"
@@ -177,8 +177,9 @@ def cover_for_clinician(*, clinician: User, cover_id) -> Cover | None:
 
 def covers_for_workspace(*, workspace: Workspace) -> list[Cover]:
     """Covers that concern this patient now or ahead: those of a clinician active in their care
-    team, not cancelled and not over. Each has ``under_way`` and ``covering_here`` (the
-    colleague is in this care team as the cover member now). Queries: 1."""
+    team, not cancelled and not over. Each has ``under_way``, ``covering_here`` (the
+    colleague is in this care team as the cover member now) and ``kept_out`` (the patient
+    removed or declined the colleague, so the cover skips them). Queries: 1."""
     now = timezone.now()
     absent_ids = CareTeamMembership.objects.filter(
         policies.membership_current(), workspace=workspace, cover__isnull=True
@@ -186,9 +187,17 @@ def covers_for_workspace(*, workspace: Workspace) -> list[Cover]:
     here = CareTeamMembership.objects.filter(
         policies.membership_current(), workspace=workspace, cover=OuterRef("pk")
     )
+    # The patient removed or declined the colleague (and has not accepted them since): the
+    # cover skips this care team.
+    kept_out = CareTeamMembership.objects.filter(
+        policies.kept_out(), workspace=workspace, clinician=OuterRef("colleague_id")
+    )
+    open_here = CareTeamMembership.objects.filter(
+        workspace=workspace, clinician=OuterRef("colleague_id")
+    ).exclude(status__in=CareTeamMembership.CLOSED)
     covers = list(
         Cover.objects.filter(absent_id__in=absent_ids, cancelled_at__isnull=True, ends_at__gt=now)
-        .annotate(covering_here=Exists(here))
+        .annotate(covering_here=Exists(here), kept_out=Exists(kept_out) & ~Exists(open_here))
         .select_related("absent", "colleague")
         .order_by("starts_at")
     )

@@ -42,7 +42,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class MembershipUpdateSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["active", "ended"])
+    status = serializers.ChoiceField(choices=["active", "declined", "ended"])
     sections = serializers.ListField(
         child=serializers.ChoiceField(choices=Section.choices),
         required=False,

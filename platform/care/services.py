@@ -83,14 +83,16 @@ def _role_for(clinician: User) -> str:
 def membership_invite(
     *, workspace: Workspace, clinician: User, invited_by: User
 ) -> CareTeamMembership:
-    """Add a clinician to the care team, pending the patient's consent. Idempotent while open."""
+    """Add a clinician to the care team, pending the patient's consent. Idempotent while open.
+    After an ended or declined membership this is a new invitation: nothing is shared until the
+    patient accepts it."""
     if not clinician.is_active:
         raise ValidationError(_("This clinician's account is not active."))
     role = _role_for(clinician)
     existing = (
         CareTeamMembership.objects.select_for_update()
         .filter(workspace=workspace, clinician=clinician)
-        .exclude(status=CareTeamMembership.Status.ENDED)
+        .exclude(status__in=CareTeamMembership.CLOSED)
         .first()
     )
     if existing:
@@ -108,61 +110,110 @@ def membership_invite(
     return membership
 
 
+_TRANSITION_AUDIT = {
+    CareTeamMembership.Status.ACTIVE: "care.membership.accepted",
+    CareTeamMembership.Status.DECLINED: "care.membership.declined",
+    CareTeamMembership.Status.ENDED: "care.membership.ended",
+}
+
+
+def membership_transition(
+    *,
+    membership: CareTeamMembership,
+    to: CareTeamMembership.Status,
+    actor: User | None,
+    end_reason: str = CareTeamMembership.EndReason.NONE,
+    action: str = "",
+    **audit_data,
+) -> CareTeamMembership:
+    """THE one writer of a membership's status. The caller holds the row lock and has checked
+    who may ask; this applies ``CareTeamMembership.TRANSITIONS`` (anything else is a
+    ValidationError and changes nothing), stamps the time, removes every consent switch when
+    the membership closes, audits, and tells the clinician's sockets to re-check."""
+    old = membership.status
+    if (old, to) not in CareTeamMembership.TRANSITIONS:
+        raise ValidationError(_("This care-team membership is no longer open."))
+    fields = ["status", "updated_at"]
+    membership.status = to
+    if to == CareTeamMembership.Status.ACTIVE:
+        membership.started_at = timezone.now()
+        fields.append("started_at")
+    else:
+        _set_sections(membership, set())
+        membership.ended_at = timezone.now()
+        membership.end_reason = end_reason
+        fields += ["ended_at", "end_reason"]
+    membership.save(update_fields=fields)
+    audit(
+        action=action or _TRANSITION_AUDIT[to],
+        actor=actor,
+        workspace=membership.workspace,
+        membership=str(membership.pk),
+        **audit_data,
+    )
+    publish_access_changed(user_ids=[membership.clinician_id], workspace_id=membership.workspace_id)
+    return membership
+
+
+def _locked(membership: CareTeamMembership) -> CareTeamMembership:
+    return (
+        CareTeamMembership.objects.select_for_update()
+        .select_related("workspace")
+        .get(pk=membership.pk)
+    )
+
+
 @transaction.atomic
 def membership_accept(
     *, membership: CareTeamMembership, by: User, sections: Iterable[Section] = ()
 ) -> CareTeamMembership:
-    """The patient agrees to a clinician joining their care team, choosing what to share."""
-    membership = CareTeamMembership.objects.select_for_update().get(pk=membership.pk)
+    """The patient agrees to a clinician joining their care team, choosing what to share: the
+    only way a membership becomes active (besides a cover, see ``cover_start``)."""
+    membership = _locked(membership)
     if membership.workspace.patient_id != by.pk:
         raise ValidationError(_("Only the patient can accept a member of their care team."))
     if membership.status != CareTeamMembership.Status.INVITED:
         raise ValidationError(_("This care-team invitation is no longer open."))
-    membership.status = CareTeamMembership.Status.ACTIVE
-    membership.started_at = timezone.now()
-    membership.save(update_fields=["status", "started_at", "updated_at"])
-    audit(
-        action="care.membership.accepted",
-        actor=by,
-        workspace=membership.workspace,
-        membership=str(membership.pk),
-    )
-    sections = list(sections)
-    sharing_update(membership=membership, sections=sections, by=by)
-    if not sections:
-        # sharing_update tells the clinician's sockets only when a section changed; joining the
-        # team changes access too (the workspace, its team thread), so they re-check either way.
-        publish_access_changed(
-            user_ids=[membership.clinician_id], workspace_id=membership.workspace_id
-        )
+    membership_transition(membership=membership, to=CareTeamMembership.Status.ACTIVE, actor=by)
+    sharing_update(membership=membership, sections=list(sections), by=by)
     return membership
+
+
+@transaction.atomic
+def membership_decline(*, membership: CareTeamMembership, by: User) -> CareTeamMembership:
+    """The patient says no to an invitation. Final: neither a cover nor the same invitation
+    brings the clinician in; only a new invitation the patient accepts."""
+    membership = _locked(membership)
+    if membership.workspace.patient_id != by.pk:
+        raise ValidationError(_("Only the patient can decline a member of their care team."))
+    if membership.status == CareTeamMembership.Status.DECLINED:
+        return membership
+    return membership_transition(
+        membership=membership, to=CareTeamMembership.Status.DECLINED, actor=by
+    )
 
 
 @transaction.atomic
 def membership_end(*, membership: CareTeamMembership, by: User) -> CareTeamMembership:
     """End a membership (the patient, or the clinician leaving). Access stops at once: every
-    consent switch is removed and the clinician's sockets are told to re-check."""
-    membership = (
-        CareTeamMembership.objects.select_for_update()
-        .select_related("workspace")
-        .get(pk=membership.pk)
-    )
+    consent switch is removed and the clinician's sockets are told to re-check. The patient
+    ending an invitation declines it. Idempotent on a closed membership."""
+    membership = _locked(membership)
     if by.pk not in (membership.workspace.patient_id, membership.clinician_id):
         raise ValidationError(_("Only the patient or the clinician can end this membership."))
-    if membership.status == CareTeamMembership.Status.ENDED:
+    if membership.status in CareTeamMembership.CLOSED:
         return membership
-    _set_sections(membership, set())
-    membership.status = CareTeamMembership.Status.ENDED
-    membership.ended_at = timezone.now()
-    membership.save(update_fields=["status", "ended_at", "updated_at"])
-    audit(
-        action="care.membership.ended",
-        actor=by,
-        workspace=membership.workspace,
-        membership=str(membership.pk),
+    by_patient = by.pk == membership.workspace.patient_id
+    if by_patient and membership.status == CareTeamMembership.Status.INVITED:
+        return membership_transition(
+            membership=membership, to=CareTeamMembership.Status.DECLINED, actor=by
+        )
+    reason = (
+        CareTeamMembership.EndReason.REMOVED if by_patient else CareTeamMembership.EndReason.LEFT
     )
-    publish_access_changed(user_ids=[membership.clinician_id], workspace_id=membership.workspace_id)
-    return membership
+    return membership_transition(
+        membership=membership, to=CareTeamMembership.Status.ENDED, actor=by, end_reason=reason
+    )
 
 
 # --- the lead --------------------------------------------------------------------------------
@@ -200,7 +251,7 @@ def lead_set(
     team = (
         CareTeamMembership.objects.select_for_update()
         .filter(workspace=workspace)
-        .exclude(status=CareTeamMembership.Status.ENDED)
+        .exclude(status__in=CareTeamMembership.CLOSED)
     )
     marked = [m for m in team if m.lead]
     if how == CareTeamMembership.Lead.PRESCRIBER and any(
@@ -575,8 +626,11 @@ def cover_start(*, cover: Cover) -> int:
     colleague = cover.colleague
     if not (colleague.is_active and colleague.is_clinician and cover.absent.is_active):
         return 0
+    # Not where the colleague is already in the team (invited or active), nor where this cover
+    # has been before, nor where the patient removed or declined the colleague (or they left):
+    # only the patient's own acceptance brings them back (docs/cover.md).
     taken = CareTeamMembership.objects.filter(clinician=colleague).filter(
-        ~Q(status=CareTeamMembership.Status.ENDED) | Q(cover=cover)
+        ~Q(status__in=CareTeamMembership.CLOSED) | Q(cover=cover) | policies.kept_out()
     )
     absent_memberships = list(
         CareTeamMembership.objects.filter(
@@ -619,18 +673,14 @@ def cover_start(*, cover: Cover) -> int:
 
 def _cover_membership_end(membership: CareTeamMembership, *, action: str, actor) -> None:
     """End one cover membership (locked by the caller): consent removed, audited, sockets told."""
-    _set_sections(membership, set())
-    membership.status = CareTeamMembership.Status.ENDED
-    membership.ended_at = timezone.now()
-    membership.save(update_fields=["status", "ended_at", "updated_at"])
-    audit(
-        action=action,
+    membership_transition(
+        membership=membership,
+        to=CareTeamMembership.Status.ENDED,
         actor=actor,
-        workspace=membership.workspace,
+        end_reason=CareTeamMembership.EndReason.COVER_OVER,
+        action=action,
         cover=str(membership.cover_id),
-        membership=str(membership.pk),
     )
-    publish_access_changed(user_ids=[membership.clinician_id], workspace_id=membership.workspace_id)
 
 
 @transaction.atomic
@@ -648,7 +698,7 @@ def cover_cancel(*, cover: Cover, by: User) -> Cover:
     open_memberships = (
         CareTeamMembership.objects.select_for_update()
         .filter(cover=cover)
-        .exclude(status=CareTeamMembership.Status.ENDED)
+        .exclude(status__in=CareTeamMembership.CLOSED)
         .select_related("workspace")
         .order_by("pk")
     )
@@ -677,7 +727,7 @@ def covers_run() -> CoverRun:
     ended = 0
     expired = (
         CareTeamMembership.objects.filter(cover__isnull=False, ends_at__lte=now)
-        .exclude(status=CareTeamMembership.Status.ENDED)
+        .exclude(status__in=CareTeamMembership.CLOSED)
         .values_list("pk", flat=True)
     )
     for membership_id in list(expired):
@@ -686,7 +736,7 @@ def covers_run() -> CoverRun:
                 CareTeamMembership.objects.select_for_update()
                 .select_related("workspace")
                 .filter(pk=membership_id)
-                .exclude(status=CareTeamMembership.Status.ENDED)
+                .exclude(status__in=CareTeamMembership.CLOSED)
                 .first()
             )
             if membership is not None:

@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from care import policies
@@ -59,22 +60,10 @@ class Conflict(Exception):
 # --- who may act -----------------------------------------------------------------------------
 
 
-def _require_owner(by: User, workspace: Workspace) -> None:
-    if not policies.is_owner(by, workspace):
-        raise PermissionDenied(
-            _("Only the patient changes their goals directly. You can send a proposal instead.")
-        )
-
-
-def _require_goals_member(by: User, workspace: Workspace) -> None:
-    if policies.active_membership(by, workspace) is None:
-        raise PermissionDenied(_("Only members of the care team can propose changes."))
-    policies.require_section(by, workspace, Section.GOALS)
-
-
-def _require_reader(by: User, workspace: Workspace) -> None:
-    if not policies.can_view_section(by, workspace, Section.GOALS):
-        raise PermissionDenied(_("The patient has not shared their goals with you."))
+OWNER_ONLY = _lazy(
+    "Only the patient changes their goals directly. You can send a proposal instead."
+)
+MEMBERS_ONLY = _lazy("Only members of the care team can propose changes.")
 
 
 def local_today(user: User, *, now=None) -> date:
@@ -269,7 +258,7 @@ def _create_ladder(*, workspace, by, fields, proposal=None) -> Ladder:
 
 @transaction.atomic
 def ladder_create(*, workspace: Workspace, by: User, title: str, why: str = "") -> Ladder:
-    _require_owner(by, workspace)
+    policies.require_owner(by, workspace, OWNER_ONLY)
     fields = clean_ladder_fields({"title": title, "why": why})
     return _create_ladder(workspace=workspace, by=by, fields=fields)
 
@@ -293,7 +282,7 @@ def _apply_ladder_edit(*, ladder: Ladder, by, fields, proposal=None) -> Ladder:
 @transaction.atomic
 def ladder_update(*, ladder: Ladder, by: User, version: int | None, **data) -> Ladder:
     ladder = _lock_ladder(ladder)
-    _require_owner(by, ladder.workspace)
+    policies.require_owner(by, ladder.workspace, OWNER_ONLY)
     fields = clean_ladder_fields(data, partial=True)
     _check_ladder_version(ladder, version)
     return _apply_ladder_edit(ladder=ladder, by=by, fields=fields)
@@ -321,7 +310,7 @@ def _check_ladder_version(ladder: Ladder, version: int | None) -> None:
 @transaction.atomic
 def ladder_archive(*, ladder: Ladder, by: User, archived: bool = True) -> Ladder:
     ladder = _lock_ladder(ladder)
-    _require_owner(by, ladder.workspace)
+    policies.require_owner(by, ladder.workspace, OWNER_ONLY)
     if bool(ladder.archived_at) == archived:
         return ladder
     ladder.archived_at = timezone.now() if archived else None
@@ -368,7 +357,7 @@ def step_add(
     difficulty: int | None = None,
 ) -> Step:
     ladder = _lock_ladder(ladder)
-    _require_owner(by, ladder.workspace)
+    policies.require_owner(by, ladder.workspace, OWNER_ONLY)
     fields = clean_step_fields(
         {"description": description, "target_date": target_date, "difficulty": difficulty},
         today=local_today(by),
@@ -414,7 +403,7 @@ def step_update(*, step: Step, by: User, version: int | None, **data) -> Step:
     """The patient edits a step: any of description, target date, difficulty, state, reflection.
     ``version`` must be the one the patient saw; otherwise ``Conflict`` and nothing changes."""
     ladder, step = _lock_step(step)
-    _require_owner(by, ladder.workspace)
+    policies.require_owner(by, ladder.workspace, OWNER_ONLY)
     extra = {k: data.pop(k) for k in ("state", "reflection") if k in data}
     fields = clean_step_fields(data, today=local_today(by), partial=True, step=step)
     if "state" in extra:
@@ -433,7 +422,7 @@ def step_update(*, step: Step, by: User, version: int | None, **data) -> Step:
 def step_reorder(*, ladder: Ladder, by: User, step_ids: list) -> list[Step]:
     """Put the ladder's steps in exactly this order (easiest first)."""
     ladder = _lock_ladder(ladder)
-    _require_owner(by, ladder.workspace)
+    policies.require_owner(by, ladder.workspace, OWNER_ONLY)
     steps = {str(s.pk): s for s in ladder.steps.select_for_update()}
     wanted = [str(i) for i in step_ids]
     if len(wanted) != len(set(wanted)) or set(wanted) != set(steps):
@@ -484,7 +473,7 @@ def proposal_create(
 ) -> Proposal:
     """A care-team member with "goals" shared suggests a change. Nothing changes until the
     patient answers. Counts as the clinician's guidance time (goal setting)."""
-    _require_goals_member(by, workspace)
+    policies.require_member(by, workspace, Section.GOALS, MEMBERS_ONLY)
     if kind not in Proposal.Kind.values:
         raise ValidationError({"kind": _("Unknown kind of proposal.")})
     if not isinstance(payload, dict):
@@ -572,7 +561,7 @@ def proposal_answer(
 ) -> Proposal:
     """The patient accepts (optionally with their own changes) or declines a proposal."""
     proposal = _lock_proposal(proposal)
-    _require_owner(by, proposal.workspace)
+    policies.require_owner(by, proposal.workspace, OWNER_ONLY)
     if decision not in ("accept", "decline"):
         raise ValidationError({"decision": _("Choose accept or decline.")})
     _require_open(proposal)
@@ -656,7 +645,7 @@ def proposal_withdraw(*, proposal: Proposal, by: User) -> Proposal:
     proposal = _lock_proposal(proposal)
     if proposal.proposed_by_id != by.pk:
         raise PermissionDenied(_("Only the person who made a proposal can withdraw it."))
-    _require_goals_member(by, proposal.workspace)
+    policies.require_member(by, proposal.workspace, Section.GOALS, MEMBERS_ONLY)
     _require_open(proposal)
     proposal.status = Proposal.Status.WITHDRAWN
     proposal.answered_by, proposal.answered_at = by, timezone.now()
@@ -674,7 +663,7 @@ def comment_add(
 ) -> Comment:
     ladder = _lock_ladder(ladder)
     if not policies.is_owner(by, ladder.workspace):
-        _require_goals_member(by, ladder.workspace)
+        policies.require_member(by, ladder.workspace, Section.GOALS, MEMBERS_ONLY)
     body = _clean_text(body, field="body", max_length=TEXT_LONG, required=True)
     comment = Comment.objects.create(ladder=ladder, author=by, body=body)
     _record(ladder=ladder, actor=by, action="comment.added", changes={"comment": str(comment.pk)})
@@ -727,7 +716,7 @@ def habit_create(
     source_step: Step | None = None,
     now=None,
 ) -> Habit:
-    _require_owner(by, workspace)
+    policies.require_owner(by, workspace, OWNER_ONLY)
     name = _clean_text(name, field="name", max_length=TEXT_SHORT, required=True)
     kind, mask, times = clean_schedule(
         kind=schedule_kind, weekdays=weekdays, times_per_week=times_per_week
@@ -776,7 +765,7 @@ def step_to_habit(*, step: Step, by: User, **schedule) -> Habit:
 @transaction.atomic
 def habit_archive(*, habit: Habit, by: User, archived: bool = True) -> Habit:
     habit = Habit.objects.select_for_update().select_related("workspace").get(pk=habit.pk)
-    _require_owner(by, habit.workspace)
+    policies.require_owner(by, habit.workspace, OWNER_ONLY)
     if bool(habit.archived_at) != archived:
         habit.archived_at = timezone.now() if archived else None
         habit.save(update_fields=["archived_at", "updated_at"])
@@ -808,7 +797,7 @@ def habit_check_set(
     """Mark (or unmark) one local day. Only today and yesterday; idempotent. Returns whether
     anything changed."""
     habit = Habit.objects.select_for_update().select_related("workspace").get(pk=habit.pk)
-    _require_owner(by, habit.workspace)
+    policies.require_owner(by, habit.workspace, OWNER_ONLY)
     if isinstance(day, str):
         try:
             parsed = parse_date(day)

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from alerts.services import alert_raise
@@ -42,9 +43,7 @@ REMINDER_SALT = "measures.reminder"
 MAX_PERSONAL_ITEMS = 3
 
 
-def _require_owner(workspace: Workspace, by: User) -> None:
-    if not policies.is_owner(by, workspace):
-        raise ValidationError(_("Only the patient can answer their own questionnaires."))
+OWNER_ONLY = _lazy("Only the patient can answer their own questionnaires.")
 
 
 def _instrument_or_error(code: str):
@@ -60,7 +59,7 @@ def _instrument_or_error(code: str):
 @transaction.atomic
 def response_start(*, workspace: Workspace, instrument: str, by: User) -> Response:
     """Resume the patient's unfinished response to this questionnaire, or start one."""
-    _require_owner(workspace, by)
+    policies.require_owner(by, workspace, OWNER_ONLY)
     definition = _instrument_or_error(instrument)
     existing = (
         Response.objects.select_for_update()
@@ -187,7 +186,7 @@ def response_save_answers(*, response: Response, answers: Mapping, by: User) -> 
     different ones are refused.
     """
     response = Response.objects.select_for_update().select_related("workspace").get(pk=response.pk)
-    _require_owner(response.workspace, by)
+    policies.require_owner(by, response.workspace, OWNER_ONLY)
     definition = get_instrument(response.instrument)
     try:
         cleaned = clean_answers(definition, answers)
@@ -211,7 +210,7 @@ def response_complete(*, response: Response, by: User) -> Response:
     """Finish a response with the answers saved so far. Refused (nothing changed) while an
     answer is missing, unless the instrument allows prorating. Finishing twice is a no-op."""
     response = Response.objects.select_for_update().select_related("workspace").get(pk=response.pk)
-    _require_owner(response.workspace, by)
+    policies.require_owner(by, response.workspace, OWNER_ONLY)
     if response.is_completed:
         return response
     result = score(get_instrument(response.instrument), _stored(response.answers))
@@ -331,11 +330,6 @@ def safety_event_acknowledge(*, event: SafetyEvent, by: User) -> SafetyEvent:
 # --- schedules -------------------------------------------------------------------------------
 
 
-def _require_owner_or_member(workspace: Workspace, by: User) -> None:
-    if not (policies.is_owner(by, workspace) or policies.active_membership(by, workspace)):
-        raise ValidationError(_("Only the patient or their care team can set this."))
-
-
 @transaction.atomic
 def schedule_set(
     *,
@@ -350,7 +344,7 @@ def schedule_set(
     active: bool = True,
 ) -> Schedule:
     """Create or replace the schedule of one instrument in a workspace."""
-    _require_owner_or_member(workspace, by)
+    policies.require_owner_or_member(by, workspace)
     _instrument_or_error(instrument)
     schedule = (
         Schedule.objects.select_for_update()
@@ -487,7 +481,7 @@ def _send_one(reminder_id, base_url: str) -> bool:
 def personal_items_set(*, workspace: Workspace, texts: list[str], by: User) -> list[PersonalItem]:
     """Name up to three things that matter (the patient, or a care-team member with them).
     Replaces the current list; earlier items are archived, keeping their ratings."""
-    _require_owner_or_member(workspace, by)
+    policies.require_owner_or_member(by, workspace)
     cleaned = [t.strip() for t in texts if t and t.strip()]
     if not cleaned:
         raise ValidationError({"texts": _("Name at least one thing that matters to you.")})
@@ -520,7 +514,7 @@ def personal_check_record(
 ) -> PersonalCheck:
     """Rate each current thing that matters 0-10. Every current item must be rated; a retried
     submit with the same ``client_id`` is stored once."""
-    _require_owner(workspace, by)
+    policies.require_owner(by, workspace, OWNER_ONLY)
     if client_id is not None:
         existing = PersonalCheck.objects.filter(workspace=workspace, client_id=client_id).first()
         if existing is not None:

@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
 
 from accounts.models import User
 from care import policies
@@ -74,36 +72,26 @@ def checkin_trend(*, user: User, workspace: Workspace, end: date, days: int) -> 
 # --- owner fetches (404 for anyone else) -----------------------------------------------------
 
 
-def _owned(model, *, user: User, pk, workspace: Workspace | None = None):
-    filters = {"pk": pk, "workspace__patient": user}
-    if workspace is not None:
-        filters["workspace"] = workspace
-    if not (user.is_authenticated and user.is_active and user.is_patient):
-        raise Http404
-    try:
-        return model.objects.select_related("workspace").get(**filters)
-    except (model.DoesNotExist, ValueError, TypeError, ValidationError):
-        raise Http404 from None
-
-
 def checkin_for_owner(*, user: User, checkin_id, workspace: Workspace | None = None) -> CheckIn:
-    return _owned(CheckIn, user=user, pk=checkin_id, workspace=workspace)
+    return policies.owned_object(CheckIn, user=user, pk=checkin_id, workspace=workspace)
 
 
 def crisis_item_for_owner(*, user: User, item_id, workspace=None) -> CrisisPlanItem:
-    return _owned(CrisisPlanItem, user=user, pk=item_id, workspace=workspace)
+    return policies.owned_object(CrisisPlanItem, user=user, pk=item_id, workspace=workspace)
 
 
 def suggestion_for_owner(*, user: User, suggestion_id, workspace=None) -> CrisisPlanSuggestion:
-    return _owned(CrisisPlanSuggestion, user=user, pk=suggestion_id, workspace=workspace)
+    return policies.owned_object(
+        CrisisPlanSuggestion, user=user, pk=suggestion_id, workspace=workspace
+    )
 
 
 def network_contact_for_owner(*, user: User, contact_id, workspace=None) -> NetworkContact:
-    return _owned(NetworkContact, user=user, pk=contact_id, workspace=workspace)
+    return policies.owned_object(NetworkContact, user=user, pk=contact_id, workspace=workspace)
 
 
 def journal_entry_for_owner(*, user: User, entry_id, workspace=None) -> JournalEntry:
-    return _owned(JournalEntry, user=user, pk=entry_id, workspace=workspace)
+    return policies.owned_object(JournalEntry, user=user, pk=entry_id, workspace=workspace)
 
 
 # --- crisis plan -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from care import policies
@@ -40,9 +41,7 @@ def local_today(user: User) -> date:
     return timezone.localdate(timezone=ZoneInfo(user.timezone))
 
 
-def _require_owner(workspace: Workspace, by: User) -> None:
-    if not policies.is_owner(by, workspace):
-        raise ValidationError(_("Only the patient can change their own toolbox."))
+OWNER_ONLY = _lazy("Only the patient can change their own toolbox.")
 
 
 # --- check-ins -------------------------------------------------------------------------------
@@ -68,7 +67,7 @@ def checkin_save(
     see check-ins), so replacing a private entry never makes it visible by omission.
     Returns ``(checkin, created)``. Nothing is written when any value is out of range.
     """
-    _require_owner(workspace, by)
+    policies.require_owner(by, workspace, OWNER_ONLY)
     today = local_today(by)
     if day > today:
         raise ValidationError({"day": _("A check-in cannot be for a day that has not come yet.")})
@@ -122,7 +121,7 @@ def checkin_save(
 @transaction.atomic
 def checkin_set_private(*, checkin: CheckIn, by: User, private: bool) -> CheckIn:
     """Mark one entry private (or share it again with those who see check-ins)."""
-    _require_owner(checkin.workspace, by)
+    policies.require_owner(by, checkin.workspace, OWNER_ONLY)
     checkin.private = bool(private)
     checkin.save(update_fields=["private", "updated_at"])
     audit(
@@ -158,7 +157,7 @@ def _crisis_changed(workspace_id) -> None:
 def crisis_item_add(
     *, workspace: Workspace, by: User, kind: str, text: str, contact: str = ""
 ) -> CrisisPlanItem:
-    _require_owner(workspace, by)
+    policies.require_owner(by, workspace, OWNER_ONLY)
     item = CrisisPlanItem(
         workspace=workspace, kind=kind, text=(text or "").strip(), contact=(contact or "").strip()
     )
@@ -173,7 +172,7 @@ def crisis_item_add(
 def crisis_item_update(
     *, item: CrisisPlanItem, by: User, text: str, contact: str = ""
 ) -> CrisisPlanItem:
-    _require_owner(item.workspace, by)
+    policies.require_owner(by, item.workspace, OWNER_ONLY)
     item.text = (text or "").strip()
     item.contact = (contact or "").strip()
     item.full_clean(exclude=["workspace"])
@@ -187,7 +186,7 @@ def crisis_item_update(
 
 @transaction.atomic
 def crisis_item_remove(*, item: CrisisPlanItem, by: User) -> None:
-    _require_owner(item.workspace, by)
+    policies.require_owner(by, item.workspace, OWNER_ONLY)
     item_id, workspace = str(item.pk), item.workspace
     item.delete()
     audit(action="toolbox.crisis_item.removed", actor=by, workspace=workspace, item=item_id)
@@ -246,7 +245,7 @@ def crisis_suggestion_decide(
         .select_related("workspace")
         .get(pk=suggestion.pk)
     )
-    _require_owner(suggestion.workspace, by)
+    policies.require_owner(by, suggestion.workspace, OWNER_ONLY)
     if suggestion.status != CrisisPlanSuggestion.Status.PENDING:
         raise ValidationError(_("You have already answered this suggestion."))
     if accept:
@@ -283,7 +282,7 @@ def network_contact_save(
     *, workspace: Workspace, by: User, contact: NetworkContact | None = None, **values
 ) -> NetworkContact:
     """Add a person or service to the map, or change one (``contact`` given)."""
-    _require_owner(workspace, by)
+    policies.require_owner(by, workspace, OWNER_ONLY)
     unknown = set(values) - set(NETWORK_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown field."))
@@ -316,7 +315,7 @@ def network_contact_save(
 
 @transaction.atomic
 def network_contact_remove(*, contact: NetworkContact, by: User) -> None:
-    _require_owner(contact.workspace, by)
+    policies.require_owner(by, contact.workspace, OWNER_ONLY)
     contact_id, workspace = str(contact.pk), contact.workspace
     contact.delete()
     audit(action="toolbox.network.removed", actor=by, workspace=workspace, contact=contact_id)
@@ -342,7 +341,7 @@ def journal_entry_save(
     entry: JournalEntry | None = None,
 ) -> JournalEntry:
     """Write a new note or change one. Private unless ``shared`` is set."""
-    _require_owner(workspace, by)
+    policies.require_owner(by, workspace, OWNER_ONLY)
     created = entry is None
     if created:
         entry = JournalEntry(workspace=workspace)
@@ -375,7 +374,7 @@ def journal_entry_save(
 
 @transaction.atomic
 def journal_entry_remove(*, entry: JournalEntry, by: User) -> None:
-    _require_owner(entry.workspace, by)
+    policies.require_owner(by, entry.workspace, OWNER_ONLY)
     entry_id, workspace = str(entry.pk), entry.workspace
     entry.delete()
     audit(action="toolbox.journal.removed", actor=by, workspace=workspace, entry=entry_id)

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 from care import services as care
 from care.models import AuditEvent
@@ -249,8 +250,14 @@ def test_only_care_team_with_goals_consent_can_propose(
     outsider_clinician,
     other_patient,
 ):
-    for who in (therapist, outsider_clinician, other_patient, patient):
-        with pytest.raises(PermissionDenied):
+    # Outsiders: the workspace does not exist for them (404); inside the team: 403.
+    for who, refusal in (
+        (therapist, PermissionDenied),
+        (outsider_clinician, Http404),
+        (other_patient, Http404),
+        (patient, PermissionDenied),
+    ):
+        with pytest.raises(refusal):
             services.proposal_create(
                 workspace=ladder.workspace,
                 by=who,

@@ -2,8 +2,9 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.http import Http404
 from django.utils import timezone
 
 from care.models import AuditEvent
@@ -138,11 +139,12 @@ def test_finishing_twice_is_idempotent_and_answers_cannot_change_after(workspace
 def test_nobody_else_can_answer_for_the_patient(
     workspace, patient, gp, gp_membership, other_patient
 ):
-    for actor in (gp, other_patient):
-        with pytest.raises(ValidationError):
+    # Owner-only, with the one status rule: 403 inside the care team, 404 outside it.
+    for actor, refusal in ((gp, PermissionDenied), (other_patient, Http404)):
+        with pytest.raises(refusal):
             services.response_start(workspace=workspace, instrument="phq9", by=actor)
     response = services.response_start(workspace=workspace, instrument="phq9", by=patient)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.response_save_answers(response=response, answers={9: 3}, by=gp)
     assert not SafetyEvent.objects.exists()
 
@@ -243,7 +245,7 @@ def test_schedule_bad_input_is_refused(workspace, patient, outsider_clinician):
             ends_on=today - timedelta(days=1),
             by=patient,
         )
-    with pytest.raises(ValidationError):
+    with pytest.raises(Http404):  # outside the care team, the workspace does not exist
         services.schedule_set(
             workspace=workspace, instrument="phq9", starts_on=today, by=outsider_clinician
         )

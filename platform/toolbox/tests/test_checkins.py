@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -96,14 +97,15 @@ def test_service_refuses_future_and_too_old_days(workspace, today):
 
 def test_someone_else_cannot_save_or_change_an_entry(workspace, today, gp, gp_membership):
     mine = checkin(workspace, today)
-    with pytest.raises(ValidationError):
+    # Owner-only, with the one status rule: 403 inside the care team, 404 outside it.
+    with pytest.raises(PermissionDenied):
         services.checkin_save(
             workspace=workspace, by=gp, day=today, mood=1, symptoms=1, energy=1, sleep=1
         )
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.checkin_set_private(checkin=mine, by=gp, private=True)
     other = PatientFactory()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Http404):
         services.checkin_set_private(checkin=mine, by=other, private=True)
     mine.refresh_from_db()
     assert (mine.mood, mine.private) == (3, False)

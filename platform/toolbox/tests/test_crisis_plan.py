@@ -6,6 +6,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.test import override_settings
 from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -133,7 +134,7 @@ def test_someone_elses_line_is_not_found_and_stays(patient_client, workspace):
         patient_client.get(reverse("patient:crisis_item_edit", args=[theirs.pk])).status_code == 404
     )
     assert CrisisPlanItem.objects.filter(pk=theirs.pk).exists()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Http404):
         services.crisis_item_remove(item=theirs, by=workspace.patient)
 
 
@@ -179,7 +180,7 @@ def test_gp_with_consent_suggests_and_patient_decides(workspace, gp, gp_membersh
     assert drop.item is None
     with pytest.raises(ValidationError):
         services.crisis_suggestion_decide(suggestion=drop, by=patient, accept=True)
-    with pytest.raises(ValidationError):  # the clinician cannot decide for the patient
+    with pytest.raises(PermissionDenied):  # the clinician cannot decide for the patient
         other = services.crisis_suggestion_create(
             workspace=workspace, by=gp, kind=CrisisKind.HELPER, text="x"
         )

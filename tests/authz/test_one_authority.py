@@ -1,0 +1,102 @@
+"""One read-and-log authority (care.policies): no app keeps its own access helper, and the
+policy's answers follow one status rule (404 to outsiders, 403 to members)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from care import policies
+from care.models import AccessLogEntry
+from care.sections import Section
+from tests.factories import GPFactory, PatientFactory, TherapistFactory, add_member, workspace_for
+
+ROOT = Path(__file__).resolve().parents[2]
+SCANNED = ("platform", "content", "messaging", "patient_app", "clinician_app")
+# A local access check: ``_require_owner``, ``_require_owner_or_member``, ``_require_goals_member``,
+# ``_require_reader``, ``_owned``, ``_member_or_404`` and their kind.
+LOCAL_ACCESS_HELPER = re.compile(
+    r"^\s*def _(require_(owner|reader|member)\w*|require_\w+_member|owned\w*|member_or_404)\(",
+    re.MULTILINE,
+)
+
+
+def _sources():
+    for folder in SCANNED:
+        for path in (ROOT / folder).rglob("*.py"):
+            parts = set(path.relative_to(ROOT).parts)
+            if "tests" in parts or "migrations" in parts:
+                continue
+            yield path
+
+
+def test_no_app_keeps_its_own_access_helper():
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(0).strip()}"
+        for path in _sources()
+        for match in LOCAL_ACCESS_HELPER.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "use care.policies (require_owner, workspace_read, ...) instead"
+
+
+def test_the_pattern_catches_the_helpers_it_replaced():
+    for name in ("_require_owner", "_require_owner_or_member", "_require_goals_member",
+                 "_require_reader", "_owned", "_member_or_404"):  # fmt: skip
+        assert LOCAL_ACCESS_HELPER.search(f"def {name}(workspace, by):"), name
+    assert not LOCAL_ACCESS_HELPER.search("def _require_open(proposal):")
+
+
+@pytest.fixture
+def people(db):
+    workspace = workspace_for(PatientFactory())
+    gp, therapist = GPFactory(), TherapistFactory()
+    add_member(workspace, gp, [Section.GOALS])
+    add_member(workspace, therapist, [])
+    return workspace, {
+        "owner": workspace.patient,
+        "gp": gp,
+        "therapist": therapist,
+        "outsider": GPFactory(),
+        "other_patient": PatientFactory(),
+    }
+
+
+# persona -> the exception each check raises (None: allowed)
+OWNER_ONLY = {"owner": None, "gp": PermissionDenied, "therapist": PermissionDenied,
+              "outsider": Http404, "other_patient": Http404}  # fmt: skip
+GOALS_READ = {"owner": None, "gp": None, "therapist": policies.SectionNotShared,
+              "outsider": Http404, "other_patient": Http404}  # fmt: skip
+
+
+@pytest.mark.parametrize("persona", list(OWNER_ONLY))
+def test_owner_only_answers_404_to_outsiders_and_403_to_members(people, persona):
+    workspace, users = people
+    expected = OWNER_ONLY[persona]
+    if expected is None:
+        policies.require_owner(users[persona], workspace)
+    else:
+        with pytest.raises(expected):
+            policies.require_owner(users[persona], workspace)
+
+
+@pytest.mark.parametrize("persona", list(GOALS_READ))
+def test_workspace_read_fetches_requires_the_section_and_logs_the_yes(people, persona):
+    workspace, users = people
+    user, expected = users[persona], GOALS_READ[persona]
+    if expected is None:
+        got = policies.workspace_read(
+            user=user, workspace_id=workspace.pk, section=Section.GOALS, via="api"
+        )
+        assert got == workspace
+    else:
+        with pytest.raises(expected):
+            policies.workspace_read(
+                user=user, workspace_id=workspace.pk, section=Section.GOALS, via="api"
+            )
+    logged = AccessLogEntry.objects.filter(actor=user, workspace=workspace, section="goals")
+    # Logged exactly when a member is told yes; the owner's own reads are not logged.
+    assert logged.count() == (1 if persona == "gp" else 0)
