@@ -14,9 +14,9 @@ Rules:
 The status rule is the same everywhere: outsiders get 404 (Http404); a member gets 403
 (PermissionDenied: ``SectionNotShared`` "not shared", or ``OwnerOnly``). Reads go through
 ``workspace_read`` (an overview of several sections: ``workspace_read_sections``), which writes
-the access log as part of saying yes; checks before a write
-through ``require_owner``, ``require_member``, ``require_owner_or_member``, ``require_reader``;
-a patient's own records through ``owned_object``. Apps keep no access helpers of their own.
+the access log as part of saying yes; checks before a write through ``require_owner``,
+``require_member``, ``require_owner_or_member``, ``require_reader``; a patient's own records
+through ``owned_object``. Apps keep no access helpers of their own.
 
 Permissions are read from guardian's direct foreign-key table with ``accept_global_perms=False``
 and without the superuser shortcut, so a global permission or a superuser flag never opens a

@@ -196,3 +196,34 @@ def test_workspace_read_fetches_requires_the_section_and_logs_the_yes(people, pe
     logged = AccessLogEntry.objects.filter(actor=user, workspace=workspace, section="goals")
     # Logged exactly when a member is told yes; the owner's own reads are not logged.
     assert logged.count() == (1 if persona == "gp" else 0)
+
+
+@pytest.mark.parametrize("persona", list(GOALS_READ))
+def test_workspace_read_sections_logs_the_labels_and_only_the_shared_sections(people, persona):
+    workspace, users = people
+    user = users[persona]
+    if persona in ("outsider", "other_patient"):
+        with pytest.raises(Http404):
+            policies.workspace_read_sections(
+                user=user, workspace_id=workspace.pk, labels=["overview"], via="web"
+            )
+        assert not AccessLogEntry.objects.filter(actor=user).exists()
+        return
+    got, shared = policies.workspace_read_sections(
+        user=user,
+        workspace_id=workspace.pk,
+        labels=["summary"],
+        sections=[Section.GOALS, Section.MEASURES],
+        via="web",
+    )
+    assert got == workspace
+    assert shared == policies.shared_sections(user, workspace)
+    logged = sorted(
+        AccessLogEntry.objects.filter(actor=user, workspace=workspace).values_list("section", "via")
+    )
+    expected = {
+        "owner": [],  # the owner's own reads are not logged
+        "gp": [("goals", "web"), ("summary", "web")],  # measures is not shared with them
+        "therapist": [("summary", "web")],  # nothing shared: refused nothing, logged no section
+    }
+    assert logged == expected[persona]
