@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from alerts import selectors as alert_selectors
-from care import policies, services
+from care import policies
 from care.sections import Section
 from clinician_app.decorators import clinician_required
 from content import selectors as content_selectors
@@ -69,13 +69,12 @@ def _messages(user, workspace) -> dict:
 
 @clinician_required
 def patient_summary(request, workspace_id):
-    workspace = policies.workspace_for_user(request.user, workspace_id)
-    shared = policies.shared_sections(request.user, workspace)
     shown = [Section.PROGRESS, Section.MEASURES, Section.GOALS, Section.HABITS]
-    services.access_record_sections(
-        actor=request.user,
-        workspace=workspace,
-        sections=["summary", "alerts", "messages", "guidance", *sorted(set(shown) & shared)],
+    workspace, shared = policies.workspace_read_sections(
+        user=request.user,
+        workspace_id=workspace_id,
+        labels=["summary", "alerts", "messages", "guidance"],
+        sections=shown,
         via="web",
     )
     membership = policies.active_membership(request.user, workspace)

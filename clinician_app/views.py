@@ -64,12 +64,10 @@ def caseload(request):
 
 @clinician_required
 def patient_overview(request, workspace_id):
-    workspace = policies.workspace_for_user(request.user, workspace_id)
-    shared = policies.shared_sections(request.user, workspace)
-    services.access_record_sections(
-        actor=request.user,
-        workspace=workspace,
-        sections=["overview", "alerts", "timeline", *sorted(shared)],
+    workspace, shared = policies.workspace_read_sections(
+        user=request.user,
+        workspace_id=workspace_id,
+        labels=["overview", "alerts", "timeline"],
         via="web",
     )
     cards = []

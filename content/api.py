@@ -114,10 +114,9 @@ class ProgrammeMedia(APIView):
 
 
 def _section_read(request, workspace_id, section: Section):
-    workspace = policies.workspace_for_user(request.user, workspace_id)
-    policies.require_section(request.user, workspace, section)
-    access_record(actor=request.user, workspace=workspace, section=section.value, via="api")
-    return workspace
+    return policies.workspace_read(
+        user=request.user, workspace_id=workspace_id, section=section, via="api"
+    )
 
 
 class ProgressList(APIView):

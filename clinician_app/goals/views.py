@@ -32,14 +32,18 @@ from guidance import timer
 HISTORY_ON_PAGE = 10
 
 
-def _workspace(request, workspace_id, section=Section.GOALS):
+def _workspace(request, workspace_id):
+    """For a change, or for a page of one ladder or step: the read is logged (``_log``) once
+    the ladder or step is found, so a missing one writes no log entry."""
     workspace = policies.workspace_for_user(request.user, workspace_id)
-    policies.require_section(request.user, workspace, section)
+    policies.require_section(request.user, workspace, Section.GOALS)
     return workspace
 
 
-def _log(request, workspace, section=Section.GOALS):
-    care.access_record(actor=request.user, workspace=workspace, section=section.value, via="web")
+def _log(request, workspace):
+    care.access_record(
+        actor=request.user, workspace=workspace, section=Section.GOALS.value, via="web"
+    )
 
 
 def _ladder_url(workspace, ladder, anchor=""):
@@ -48,8 +52,9 @@ def _ladder_url(workspace, ladder, anchor=""):
 
 @clinician_required
 def goal_list(request, workspace_id, form=None):
-    workspace = _workspace(request, workspace_id)
-    _log(request, workspace)
+    workspace = policies.workspace_read(
+        user=request.user, workspace_id=workspace_id, section=Section.GOALS, via="web"
+    )
     proposals = list(
         selectors.proposals_for_workspace(workspace=workspace, open_only=True).filter(
             kind=Proposal.Kind.NEW_LADDER
@@ -250,8 +255,9 @@ def goal_history(request, workspace_id, ladder_id):
 
 @clinician_required
 def habit_list(request, workspace_id):
-    workspace = _workspace(request, workspace_id, Section.HABITS)
-    _log(request, workspace, Section.HABITS)
+    workspace = policies.workspace_read(
+        user=request.user, workspace_id=workspace_id, section=Section.HABITS, via="web"
+    )
     return render(
         request,
         "clinician_app/goals/habit_list.html",

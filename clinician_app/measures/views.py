@@ -19,15 +19,13 @@ from measures import charts, outcomes, selectors, services
 
 
 def _authorized(request, workspace_id):
+    """For a change of the schedule: the workspace, if its measures are shared (not logged)."""
     workspace = policies.workspace_for_user(request.user, workspace_id)
     policies.require_section(request.user, workspace, Section.MEASURES)
     return workspace
 
 
 def _page(request, workspace, form, status=200):
-    care_services.access_record(
-        actor=request.user, workspace=workspace, section=Section.MEASURES, via="web"
-    )
     trends = selectors.trends_for_workspace(workspace)
     for trend in trends:
         trend.chart = charts.chart(trend)
@@ -53,7 +51,9 @@ def _page(request, workspace, form, status=200):
 @clinician_required
 @require_GET
 def measures(request, workspace_id):
-    workspace = _authorized(request, workspace_id)
+    workspace = policies.workspace_read(
+        user=request.user, workspace_id=workspace_id, section=Section.MEASURES, via="web"
+    )
     return _page(request, workspace, ScheduleForm(initial={"at_start": True, "active": True}))
 
 
@@ -70,4 +70,8 @@ def schedule(request, workspace_id):
         else:
             messages.success(request, _("The schedule is saved."))
             return redirect("clinician:measures", workspace_id=workspace.pk)
+    # The refused form is shown on the measures page again: a read of the measures.
+    care_services.access_record(
+        actor=request.user, workspace=workspace, section=Section.MEASURES, via="web"
+    )
     return _page(request, workspace, form, status=400)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from care import policies
-from care import services as care
 from care.sections import Section
 from clinician_app.decorators import clinician_required
 from guidance import timer
@@ -26,10 +25,9 @@ from toolbox.network_map import network_map
 
 def _read(request, workspace_id, section: Section):
     """The workspace, after checking the section is shared; the read is logged."""
-    workspace = policies.workspace_for_user(request.user, workspace_id)
-    policies.require_section(request.user, workspace, section)
-    care.access_record(actor=request.user, workspace=workspace, section=section.value, via="web")
-    return workspace
+    return policies.workspace_read(
+        user=request.user, workspace_id=workspace_id, section=section, via="web"
+    )
 
 
 @clinician_required

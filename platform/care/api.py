@@ -47,9 +47,8 @@ class WorkspaceList(generics.ListAPIView):
 class WorkspaceDetail(APIView):
     @extend_schema(responses=WorkspaceSerializer)
     def get(self, request, workspace_id):
-        workspace = policies.workspace_for_user(request.user, workspace_id)
-        services.access_record(
-            actor=request.user, workspace=workspace, section="overview", via="api"
+        workspace = policies.workspace_read(
+            user=request.user, workspace_id=workspace_id, section="overview", via="api"
         )
         shared = {
             workspace.pk: [s.value for s in policies.shared_sections(request.user, workspace)]
@@ -62,12 +61,11 @@ class MemberList(APIView):
 
     @extend_schema(responses=MembershipSerializer(many=True))
     def get(self, request, workspace_id):
-        workspace = policies.workspace_for_user(request.user, workspace_id)
+        workspace = policies.workspace_read(
+            user=request.user, workspace_id=workspace_id, section="care_team", via="api"
+        )
         members = selectors.memberships_for_workspace(workspace=workspace)
         if not policies.is_owner(request.user, workspace):
-            services.access_record(
-                actor=request.user, workspace=workspace, section="care_team", via="api"
-            )
             for member in members:  # only the owner learns what others were shown
                 if member.clinician_id != request.user.pk:
                     member.shared = frozenset()

@@ -13,9 +13,10 @@ Rules:
 
 The status rule is the same everywhere: outsiders get 404 (Http404); a member gets 403
 (PermissionDenied: ``SectionNotShared`` "not shared", or ``OwnerOnly``). Reads go through
-``workspace_read``, which writes the access log as part of saying yes; checks before a write
-through ``require_owner``, ``require_member``, ``require_owner_or_member``, ``require_reader``;
-a patient's own records through ``owned_object``. Apps keep no access helpers of their own.
+``workspace_read`` (an overview of several sections: ``workspace_read_sections``), which writes
+the access log as part of saying yes; checks before a write through ``require_owner``,
+``require_member``, ``require_owner_or_member``, ``require_reader``; a patient's own records
+through ``owned_object``. Apps keep no access helpers of their own.
 
 Permissions are read from guardian's direct foreign-key table with ``accept_global_perms=False``
 and without the superuser shortcut, so a global permission or a superuser flag never opens a
@@ -342,3 +343,26 @@ def workspace_read(
         require_section(user, workspace, section)
     access_record(actor=user, workspace=workspace, section=str(section), via=via)
     return workspace
+
+
+def workspace_read_sections(
+    *,
+    user,
+    workspace_id: UUID | str,
+    via: str,
+    labels: Iterable[str] = (),
+    sections: Iterable[Section] | None = None,
+) -> tuple[Workspace, frozenset[Section]]:
+    """THE read of several sections at once (an overview page): fetch, keep of ``sections``
+    (every section when None) only those shared with ``user``, and log the ``labels`` (parts
+    any member may read, such as "overview") and the sections kept, in one INSERT. Returns the
+    workspace and every section ``user`` sees in it; nothing unshared is refused or logged."""
+    from care.services import access_record_sections  # services build on this module
+
+    workspace = workspace_for_user(user, workspace_id)
+    shared = shared_sections(user, workspace)
+    wanted = frozenset(Section) if sections is None else frozenset(sections)
+    access_record_sections(
+        actor=user, workspace=workspace, sections=[*labels, *sorted(wanted & shared)], via=via
+    )
+    return workspace, shared

@@ -17,7 +17,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from care import policies
-from care import services as care
 from care.sections import Section
 from config.openapi import ERROR, VALIDATION_ERROR
 from goals import selectors, services
@@ -58,12 +57,13 @@ class GoalsView(APIView):
         return super().handle_exception(exc)
 
     def workspace(self, *, log: bool = True):
-        workspace = policies.workspace_for_user(self.request.user, self.kwargs["workspace_id"])
-        policies.require_section(self.request.user, workspace, self.section)
+        user, workspace_id = self.request.user, self.kwargs["workspace_id"]
         if log and self.request.method == "GET":
-            care.access_record(
-                actor=self.request.user, workspace=workspace, section=self.section.value, via="api"
+            return policies.workspace_read(
+                user=user, workspace_id=workspace_id, section=self.section, via="api"
             )
+        workspace = policies.workspace_for_user(user, workspace_id)
+        policies.require_section(user, workspace, self.section)
         return workspace
 
     @staticmethod

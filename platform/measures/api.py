@@ -14,7 +14,6 @@ from rest_framework.response import Response as DRFResponse
 from rest_framework.views import APIView
 
 from care import policies
-from care import services as care_services
 from care.sections import Section
 from config.openapi import VALIDATION_ERROR
 from measures import fhir, selectors, services
@@ -33,12 +32,9 @@ from measures.serializers import (
 
 def _readable(request, workspace_id):
     """The workspace, if the user may read its measures (logged for clinicians)."""
-    workspace = policies.workspace_for_user(request.user, workspace_id)
-    policies.require_section(request.user, workspace, Section.MEASURES)
-    care_services.access_record(
-        actor=request.user, workspace=workspace, section=Section.MEASURES, via="api"
+    return policies.workspace_read(
+        user=request.user, workspace_id=workspace_id, section=Section.MEASURES, via="api"
     )
-    return workspace
 
 
 def _drf_error(error: ValidationError) -> DRFValidationError:

@@ -16,7 +16,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from care import policies
-from care import services as care
 from care.sections import Section
 from toolbox import selectors, services
 from toolbox.serializers import (
@@ -34,10 +33,9 @@ from toolbox.serializers import (
 
 
 def _read(request, workspace_id, section: Section):
-    workspace = policies.workspace_for_user(request.user, workspace_id)
-    policies.require_section(request.user, workspace, section)
-    care.access_record(actor=request.user, workspace=workspace, section=section.value, via="api")
-    return workspace
+    return policies.workspace_read(
+        user=request.user, workspace_id=workspace_id, section=section, via="api"
+    )
 
 
 def _valid(serializer_class, request, **kwargs):

@@ -3,6 +3,7 @@ policy's answers follow one status rule (404 to outsiders, 403 to members)."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -48,6 +49,101 @@ def test_the_pattern_catches_the_helpers_it_replaced():
                  "_require_reader", "_owned", "_member_or_404"):  # fmt: skip
         assert LOCAL_ACCESS_HELPER.search(f"def {name}(workspace, by):"), name
     assert not LOCAL_ACCESS_HELPER.search("def _require_open(proposal):")
+
+
+# --- reads are one call: no view checks a section and writes the access log by hand ---------
+
+# The modules that answer requests: pages, API views, downloads.
+VIEW_MODULES = (
+    "patient_app/**/*.py",
+    "clinician_app/**/*.py",
+    "messaging/pages.py",
+    "messaging/api.py",
+    "messaging/downloads.py",
+    "content/api.py",
+    "platform/*/api.py",
+)
+
+
+def _view_modules():
+    for pattern in VIEW_MODULES:
+        for path in sorted(ROOT.glob(pattern)):
+            parts = set(path.relative_to(ROOT).parts)
+            if "tests" not in parts and "migrations" not in parts:
+                yield path
+
+
+def _called(node) -> set[str]:
+    """The names a function calls: ``f(...)`` and ``anything.f(...)``."""
+    names = set()
+    for call in ast.walk(node):
+        if isinstance(call, ast.Call):
+            func = call.func
+            if isinstance(func, ast.Name):
+                names.add(func.id)
+            elif isinstance(func, ast.Attribute):
+                names.add(func.attr)
+    return names
+
+
+def hand_made_reads(source: str) -> list[str]:
+    """The functions that check a section (``require_section``) and write the access log
+    (``access_record``) themselves: the three steps ``policies.workspace_read`` does in one."""
+    return [
+        node.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and {"require_section", "access_record"} <= _called(node)
+    ]
+
+
+def test_no_view_reads_a_section_and_logs_it_by_hand():
+    modules = list(_view_modules())
+    scanned = {str(path.relative_to(ROOT)) for path in modules}
+    # The scan reaches the modules that used to do it by hand (it is not empty by mistake).
+    assert {"content/api.py", "platform/goals/api.py", "clinician_app/toolbox/views.py"} <= scanned
+    found = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in modules
+        for name in hand_made_reads(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "read with policies.workspace_read (it checks and logs in one call)"
+
+
+HAND_MADE = """
+def _read(request, workspace_id, section):
+    workspace = policies.workspace_for_user(request.user, workspace_id)
+    policies.require_section(request.user, workspace, section)
+    care.access_record(actor=request.user, workspace=workspace, section=section.value, via="api")
+    return workspace
+
+class Detail(APIView):
+    def get(self, request, workspace_id):
+        workspace = workspace_for_user(request.user, workspace_id)
+        require_section(request.user, workspace, Section.MEASURES)
+        access_record(actor=request.user, workspace=workspace, section="measures")
+"""
+ONE_CALL = """
+def _read(request, workspace_id, section):
+    return policies.workspace_read(
+        user=request.user, workspace_id=workspace_id, section=section, via="api"
+    )
+
+def thread_page(request, thread_id):
+    thread = selectors.thread_for_user(request.user, thread_id)
+    access_record(actor=request.user, workspace=thread.workspace, section="messages")
+
+def schedule(request, workspace_id):
+    workspace = policies.workspace_for_user(request.user, workspace_id)
+    policies.require_section(request.user, workspace, Section.MEASURES)
+    services.schedule_set(workspace=workspace, by=request.user)
+"""
+
+
+def test_the_read_pattern_catches_the_three_steps_by_hand():
+    assert hand_made_reads(HAND_MADE) == ["_read", "get"]
+    # One call, a read of a thread (no section), a check before a write: all fine.
+    assert hand_made_reads(ONE_CALL) == []
 
 
 @pytest.fixture
@@ -100,3 +196,34 @@ def test_workspace_read_fetches_requires_the_section_and_logs_the_yes(people, pe
     logged = AccessLogEntry.objects.filter(actor=user, workspace=workspace, section="goals")
     # Logged exactly when a member is told yes; the owner's own reads are not logged.
     assert logged.count() == (1 if persona == "gp" else 0)
+
+
+@pytest.mark.parametrize("persona", list(GOALS_READ))
+def test_workspace_read_sections_logs_the_labels_and_only_the_shared_sections(people, persona):
+    workspace, users = people
+    user = users[persona]
+    if persona in ("outsider", "other_patient"):
+        with pytest.raises(Http404):
+            policies.workspace_read_sections(
+                user=user, workspace_id=workspace.pk, labels=["overview"], via="web"
+            )
+        assert not AccessLogEntry.objects.filter(actor=user).exists()
+        return
+    got, shared = policies.workspace_read_sections(
+        user=user,
+        workspace_id=workspace.pk,
+        labels=["summary"],
+        sections=[Section.GOALS, Section.MEASURES],
+        via="web",
+    )
+    assert got == workspace
+    assert shared == policies.shared_sections(user, workspace)
+    logged = sorted(
+        AccessLogEntry.objects.filter(actor=user, workspace=workspace).values_list("section", "via")
+    )
+    expected = {
+        "owner": [],  # the owner's own reads are not logged
+        "gp": [("goals", "web"), ("summary", "web")],  # measures is not shared with them
+        "therapist": [("summary", "web")],  # nothing shared: refused nothing, logged no section
+    }
+    assert logged == expected[persona]
