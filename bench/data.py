@@ -14,12 +14,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Permission
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, User, UserSession
+from accounts.session_store import SessionStore
 from alerts.models import Alert, AlertKind, CareCadence
 from care.models import CareTeamMembership, Workspace, WorkspaceUserObjectPermission
 from care.sections import Section
@@ -73,9 +72,13 @@ def sessions(people: list[User]) -> dict:
             BACKEND_SESSION_KEY: BACKEND,
             HASH_SESSION_KEY: user.get_session_auth_hash(),
         }
-        rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
+        rows.append(
+            UserSession(
+                session_key=key, session_data=store.encode(data), expire_date=expire, user=user
+            )
+        )
         keys[user.pk] = key
-    Session.objects.bulk_create(rows, batch_size=500)
+    UserSession.objects.bulk_create(rows, batch_size=500)
     return keys
 
 

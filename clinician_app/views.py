@@ -36,8 +36,8 @@ def caseload(request):
             _("That page does not exist: showing page %(number)d.") % {"number": page.number},
         )
     # Only the rows shown are read, so only they are logged.
-    services.access_record_many(
-        actor=request.user,
+    policies.list_read(
+        user=request.user,
         workspaces=[r.workspace for r in page.rows],
         section="caseload",
         via="web",

@@ -13,7 +13,6 @@ from rest_framework.views import APIView
 
 from care import policies
 from care.sections import Section
-from care.services import access_record
 from content import selectors, services
 from content.loader import MEDIA_TYPES
 from content.models import Enrolment, Exercise, ExerciseAnswer, MediaAsset, Module, Page, Programme
@@ -254,8 +253,8 @@ class EnrolmentCreate(APIView):
                 return Response(
                     PrescriptionSerializer(prescription).data, status=status.HTTP_201_CREATED
                 )
-            access_record(
-                actor=request.user, workspace=workspace, section=Section.PROGRESS, via="api"
+            policies.workspace_read(
+                user=request.user, workspace=workspace, section=Section.PROGRESS, via="api"
             )
         return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
@@ -265,8 +264,9 @@ class AnswerFeedbackCreate(APIView):
 
     @extend_schema(request=FeedbackSerializer, responses={201: FeedbackSerializer})
     def post(self, request, workspace_id, answer_id):
-        workspace = policies.workspace_for_user(request.user, workspace_id)
-        policies.require_section(request.user, workspace, Section.JOURNAL)
+        workspace = policies.workspace_for_change(
+            user=request.user, workspace_id=workspace_id, section=Section.JOURNAL
+        )
         body = FeedbackSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         answer = _get(

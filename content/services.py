@@ -26,7 +26,7 @@ from care import policies
 from care.events import publish_workspace_event
 from care.models import Workspace
 from care.sections import Section
-from care.services import audit, lead_set, workspace_touch
+from care.services import lead_set, workspace_touch
 from content.answers import clean_answer
 from content.models import (
     AnswerFeedback,
@@ -40,6 +40,7 @@ from content.models import (
     Programme,
 )
 from guidance.services import guidance_record
+from records.services import audit
 
 OWNER_ONLY = _lazy("Only the patient can do this in their own programme.")
 

@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from care import policies
-from care.services import access_record
 from config.input_hygiene import HygienicJSONParser
 from config.openapi import ERROR, VALIDATION_ERROR
 from messaging import attachments, downloads, selectors, services
@@ -81,8 +80,8 @@ class MessageList(APIView):
         cursor.is_valid(raise_exception=True)
         after, before = cursor.validated_data.get("after"), cursor.validated_data.get("before")
         messages = selectors.messages_for_thread(thread=thread, after=after, before=before)
-        access_record(
-            actor=request.user, workspace=thread.workspace, section=ACCESS_SECTION, via="api"
+        policies.workspace_read(
+            user=request.user, workspace=thread.workspace, section=ACCESS_SECTION, via="api"
         )
         full = len(messages) == selectors.PAGE_SIZE
         return Response(

@@ -34,12 +34,12 @@ from accounts import sessions
 from accounts.models import User
 from accounts.sessions import session_fingerprint
 from care import policies
-from care.events import user_group
 from care.sections import Section
 from config.input_hygiene import InputRefused, loads_checked
 from messaging import selectors, services
 from messaging.models import Message
 from messaging.payloads import PROTOCOL_VERSION, message_payload
+from records.events import user_group
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import logging
 
 from django.http import FileResponse, Http404
 
-from care.services import access_record
+from care import policies
 from messaging import attachments, selectors
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ def attachment_response(*, user, thread_id, attachment_id, via: str) -> FileResp
     except FileNotFoundError:
         logger.error("attachment %s has no file in storage", attachment.pk)
         raise Http404 from None
-    access_record(actor=user, workspace=thread.workspace, section=ACCESS_SECTION, via=via)
+    policies.workspace_read(user=user, workspace=thread.workspace, section=ACCESS_SECTION, via=via)
     response = FileResponse(
         handle,
         content_type=attachment.content_type,

@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from care import policies
 from care.forms import add_service_errors
 from care.models import CareTeamMembership
 from care.policies import membership_current
-from care.services import access_record
 from guidance import timer
 from messaging import attachments, downloads, selectors, services
 from messaging.forms import MessageEditForm, MessageForm, MessageRemoveForm
@@ -60,7 +60,9 @@ def thread_page(request, thread_id, *, template: str, url_name: str) -> HttpResp
     except ValueError:
         before = None
     page = selectors.messages_for_thread(thread=thread, before=before)
-    access_record(actor=request.user, workspace=thread.workspace, section=ACCESS_SECTION)
+    policies.workspace_read(
+        user=request.user, workspace=thread.workspace, section=ACCESS_SECTION, via="web"
+    )
     if before is None:
         services.thread_mark_read(thread=thread, user=request.user)
     reads = selectors.read_sequences(thread)

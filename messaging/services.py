@@ -2,7 +2,7 @@
 
 Every service is atomic and keyword-only, authorizes through ``messaging.selectors`` (which asks
 ``care.policies``), audits where a change matters to the record, and publishes small events
-(ids and numbers only) with ``care.events.publish_many`` after the transaction commits. A rollback
+(ids and numbers only) with ``records.events.publish_many`` after the transaction commits. A rollback
 therefore publishes nothing, and a channel-layer failure is logged, never raised: clients catch
 up from the database by sequence number.
 """
@@ -23,9 +23,8 @@ from accounts.models import User
 from alerts.models import Alert, AlertKind
 from alerts.services import alert_resolve
 from care import policies
-from care.events import publish_many, publish_workspace_event, user_group
+from care.events import publish_workspace_event
 from care.models import CareTeamMembership, Workspace
-from care.services import audit
 from guidance.services import guidance_record
 from messaging import attachments, notifications, selectors
 from messaging.models import (
@@ -39,6 +38,8 @@ from messaging.models import (
     ReplyAgreement,
     Thread,
 )
+from records.events import publish_many, user_group
+from records.services import audit
 
 
 def _publish_to_participants(thread: Thread, event: dict) -> None:

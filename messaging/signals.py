@@ -12,7 +12,7 @@ from functools import partial
 from django.db import transaction
 
 from accounts.sessions import session_fingerprint
-from care.events import publish, user_group
+from records.events import publish, user_group
 
 
 def close_sockets_on_logout(sender, request, user, **kwargs):

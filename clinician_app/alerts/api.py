@@ -19,9 +19,8 @@ from rest_framework.views import APIView
 from alerts import selectors as alert_selectors
 from alerts import services as alert_services
 from alerts.models import Alert, CareCadence, Review
-from alerts.policies import alert_for_user, alerts_visible_to
+from alerts.policies import alert_for_user, alert_read, alerts_visible_to
 from care import policies
-from care import services as care_services
 from clinician_app.alerts.serializers import (
     AlertSerializer,
     CadenceSerializer,
@@ -80,8 +79,8 @@ class CaseloadView(APIView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(entries, request, view=self)
         shown, _columns = caseload_rows(page, clinician=request.user, now=now)
-        care_services.access_record_many(
-            actor=request.user,
+        policies.list_read(
+            user=request.user,
             workspaces=[r.workspace for r in shown],
             section="caseload",
             via="api",
@@ -119,18 +118,12 @@ class AlertList(generics.ListAPIView):
         response = super().list(request, *args, **kwargs)
         ids = {row["workspace"] for row in response.data["results"]}
         workspaces = policies.workspaces_for_user(request.user).filter(pk__in=ids)
-        care_services.access_record_many(
-            actor=request.user, workspaces=workspaces, section="alerts", via="api"
-        )
+        policies.list_read(user=request.user, workspaces=workspaces, section="alerts", via="api")
         return response
 
 
 def _read(request, alert_id) -> Alert:
-    alert = alert_for_user(request.user, alert_id)
-    care_services.access_record(
-        actor=request.user, workspace=alert.workspace, section="alerts", via="api"
-    )
-    return alert
+    return alert_read(request.user, alert_id, via="api")
 
 
 class AlertDetail(APIView):

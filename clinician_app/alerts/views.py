@@ -19,9 +19,8 @@ from django.views.decorators.http import require_POST
 from alerts import selectors as alert_selectors
 from alerts import services as alert_services
 from alerts.models import Alert, AlertKind, CareCadence
-from alerts.policies import alert_for_user
+from alerts.policies import alert_for_user, alerts_read
 from care import policies
-from care import services as care_services
 from care.forms import add_service_errors
 from clinician_app.alerts.forms import CadenceForm, ResolveForm, ReviewForm
 from clinician_app.decorators import care_staff_required, clinician_required
@@ -46,10 +45,7 @@ def alert_list(request):
             messages.warning(request, _("That patient filter is not valid: showing everyone."))
             patient = None
     alerts = list(alerts[:ALERT_LIST_LIMIT])
-    workspaces = {a.workspace_id: a.workspace for a in alerts}
-    care_services.access_record_many(
-        actor=request.user, workspaces=workspaces.values(), section="alerts", via="web"
-    )
+    alerts_read(request.user, alerts, via="web")
     return render(
         request,
         "clinician_app/alerts/alert_list.html",
@@ -82,8 +78,8 @@ def _detail(request, alert: Alert, form: ResolveForm | None = None, status: int 
         context["care_team"] = policies.current_members(workspace)
         context["organisations"] = policies.patient_organisations(workspace)
         sections.append("contact")
-    care_services.access_record_sections(
-        actor=request.user, workspace=workspace, sections=sections, via="duty" if duty else "web"
+    policies.sections_read(
+        user=request.user, workspace=workspace, sections=sections, via="duty" if duty else "web"
     )
     return render(request, "clinician_app/alerts/alert_detail.html", context, status=status)
 
@@ -100,12 +96,7 @@ def duty(request):
     if not request.user.is_duty:
         raise PermissionDenied(_("This page is for the organisation's duty contact."))
     alerts = list(alert_selectors.duty_queue(user=request.user)[:ALERT_LIST_LIMIT])
-    care_services.access_record_many(
-        actor=request.user,
-        workspaces={a.workspace_id: a.workspace for a in alerts}.values(),
-        section="alerts",
-        via="duty",
-    )
+    alerts_read(request.user, alerts, via="duty")
     return render(request, "clinician_app/alerts/duty.html", {"alerts": alerts})
 
 

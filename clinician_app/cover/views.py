@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from care import selectors, services
+from care import policies, selectors, services
 from care.forms import add_service_errors
 from clinician_app.cover.forms import CoverForm
 from clinician_app.decorators import clinician_required
@@ -48,6 +48,9 @@ def cover_list(request):
             )
             return redirect("clinician:covers")
     given, received = selectors.covers_for_clinician(clinician=request.user)
+    # The patients a cover leaves out are named (the clinician's own patients): a list read.
+    skipped = {w.pk: w for cover in given for w in cover.skipped}.values()
+    policies.list_read(user=request.user, workspaces=skipped, section="caseload", via="web")
     return render(
         request,
         "clinician_app/cover/cover_list.html",

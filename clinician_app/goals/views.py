@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from care import policies
-from care import services as care
 from care.forms import add_service_errors
 from care.sections import Section
 from clinician_app.decorators import clinician_required
@@ -30,20 +29,6 @@ from goals.models import Proposal
 from guidance import timer
 
 HISTORY_ON_PAGE = 10
-
-
-def _workspace(request, workspace_id):
-    """For a change, or for a page of one ladder or step: the read is logged (``_log``) once
-    the ladder or step is found, so a missing one writes no log entry."""
-    workspace = policies.workspace_for_user(request.user, workspace_id)
-    policies.require_section(request.user, workspace, Section.GOALS)
-    return workspace
-
-
-def _log(request, workspace):
-    care.access_record(
-        actor=request.user, workspace=workspace, section=Section.GOALS.value, via="web"
-    )
 
 
 def _ladder_url(workspace, ladder, anchor=""):
@@ -96,7 +81,9 @@ def _submit(request, form, **kwargs):
 @clinician_required
 @require_POST
 def goal_propose_ladder(request, workspace_id):
-    workspace = _workspace(request, workspace_id)
+    workspace = policies.workspace_for_change(
+        user=request.user, workspace_id=workspace_id, section=Section.GOALS
+    )
     form = LadderProposalForm(request.POST)
     if _submit(request, form, workspace=workspace, kind=Proposal.Kind.NEW_LADDER):
         messages.success(request, _("Your suggestion is sent. The patient decides."))
@@ -105,7 +92,9 @@ def goal_propose_ladder(request, workspace_id):
 
 
 def _ladder_page(request, workspace, ladder, *, status=200, **forms):
-    _log(request, workspace)
+    policies.workspace_read(
+        user=request.user, workspace=workspace, section=Section.GOALS, via="web"
+    )
     proposals = list(selectors.proposals_for_workspace(workspace=workspace, ladder=ladder))
     return render(
         request,
@@ -132,7 +121,9 @@ def _ladder_page(request, workspace, ladder, *, status=200, **forms):
 
 @clinician_required
 def goal_ladder(request, workspace_id, ladder_id):
-    workspace = _workspace(request, workspace_id)
+    workspace = policies.workspace_for_change(
+        user=request.user, workspace_id=workspace_id, section=Section.GOALS
+    )
     ladder = selectors.ladder_get(workspace=workspace, ladder_id=ladder_id)
     return _ladder_page(request, workspace, ladder)
 
@@ -140,7 +131,9 @@ def goal_ladder(request, workspace_id, ladder_id):
 @clinician_required
 @require_POST
 def goal_propose_step(request, workspace_id, ladder_id):
-    workspace = _workspace(request, workspace_id)
+    workspace = policies.workspace_for_change(
+        user=request.user, workspace_id=workspace_id, section=Section.GOALS
+    )
     ladder = selectors.ladder_get(workspace=workspace, ladder_id=ladder_id)
     form = StepProposalForm(request.POST)
     if _submit(request, form, workspace=workspace, kind=Proposal.Kind.NEW_STEP, ladder=ladder):
@@ -152,7 +145,9 @@ def goal_propose_step(request, workspace_id, ladder_id):
 @clinician_required
 @require_POST
 def goal_propose_ladder_edit(request, workspace_id, ladder_id):
-    workspace = _workspace(request, workspace_id)
+    workspace = policies.workspace_for_change(
+        user=request.user, workspace_id=workspace_id, section=Section.GOALS
+    )
     ladder = selectors.ladder_get(workspace=workspace, ladder_id=ladder_id)
     form = LadderProposalForm(request.POST)
     if _submit(request, form, workspace=workspace, kind=Proposal.Kind.EDIT_LADDER, ladder=ladder):
@@ -164,7 +159,9 @@ def goal_propose_ladder_edit(request, workspace_id, ladder_id):
 @clinician_required
 @require_http_methods(["GET", "POST"])
 def goal_propose_step_edit(request, workspace_id, step_id):
-    workspace = _workspace(request, workspace_id)
+    workspace = policies.workspace_for_change(
+        user=request.user, workspace_id=workspace_id, section=Section.GOALS
+    )
     step = selectors.step_get(workspace=workspace, step_id=step_id)
     if request.method == "POST":
         form = StepProposalForm(request.POST)
@@ -179,7 +176,9 @@ def goal_propose_step_edit(request, workspace_id, step_id):
             messages.success(request, _("Your suggestion is sent. The patient decides."))
             return redirect(_ladder_url(workspace, step.ladder, "#proposals"))
     else:
-        _log(request, workspace)
+        policies.workspace_read(
+            user=request.user, workspace=workspace, section=Section.GOALS, via="web"
+        )
         form = StepProposalForm(
             initial={
                 "description": step.description,
@@ -198,7 +197,9 @@ def goal_propose_step_edit(request, workspace_id, step_id):
 @clinician_required
 @require_POST
 def goal_proposal_withdraw(request, workspace_id, proposal_id):
-    workspace = _workspace(request, workspace_id)
+    workspace = policies.workspace_for_change(
+        user=request.user, workspace_id=workspace_id, section=Section.GOALS
+    )
     proposal = selectors.proposal_get(workspace=workspace, proposal_id=proposal_id)
     try:
         services.proposal_withdraw(proposal=proposal, by=request.user)
@@ -214,7 +215,9 @@ def goal_proposal_withdraw(request, workspace_id, proposal_id):
 @clinician_required
 @require_POST
 def goal_comment_add(request, workspace_id, ladder_id):
-    workspace = _workspace(request, workspace_id)
+    workspace = policies.workspace_for_change(
+        user=request.user, workspace_id=workspace_id, section=Section.GOALS
+    )
     ladder = selectors.ladder_get(workspace=workspace, ladder_id=ladder_id)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -234,9 +237,13 @@ def goal_comment_add(request, workspace_id, ladder_id):
 
 @clinician_required
 def goal_history(request, workspace_id, ladder_id):
-    workspace = _workspace(request, workspace_id)
+    workspace = policies.workspace_for_change(
+        user=request.user, workspace_id=workspace_id, section=Section.GOALS
+    )
     ladder = selectors.ladder_get(workspace=workspace, ladder_id=ladder_id)
-    _log(request, workspace)
+    policies.workspace_read(
+        user=request.user, workspace=workspace, section=Section.GOALS, via="web"
+    )
     page = Paginator(selectors.history_for_ladder(ladder=ladder), 50).get_page(
         request.GET.get("page")
     )

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from care import policies
-from care import services as care_services
 from care.forms import add_service_errors
 from clinician_app.decorators import clinician_required
 from clinician_app.guidance.forms import GuidanceEntryForm
@@ -53,8 +52,8 @@ def _shift(month: date, by: int) -> date:
 
 def _report_rows(request, month: date):
     rows = selectors.report_for_clinician(clinician=request.user, month=month)
-    care_services.access_record_many(
-        actor=request.user,
+    policies.list_read(
+        user=request.user,
         workspaces=[r.workspace for r in rows if r.workspace is not None],
         section=ACCESS_SECTION,
         via="web",
@@ -159,8 +158,8 @@ def patient_entries(request, workspace_id):
             add_service_errors(form, error)
         else:
             return redirect("clinician:guidance_patient", workspace_id=workspace.pk)
-    care_services.access_record(
-        actor=request.user, workspace=workspace, section=ACCESS_SECTION, via="web"
+    policies.workspace_read(
+        user=request.user, workspace=workspace, section=ACCESS_SECTION, via="web"
     )
     return render(
         request,

@@ -11,18 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from care import policies
-from care import services as care_services
 from care.sections import Section
 from clinician_app.decorators import clinician_required
 from clinician_app.measures.forms import ScheduleForm
 from measures import charts, outcomes, selectors, services
-
-
-def _authorized(request, workspace_id):
-    """For a change of the schedule: the workspace, if its measures are shared (not logged)."""
-    workspace = policies.workspace_for_user(request.user, workspace_id)
-    policies.require_section(request.user, workspace, Section.MEASURES)
-    return workspace
 
 
 def _page(request, workspace, form, status=200):
@@ -60,7 +52,9 @@ def measures(request, workspace_id):
 @clinician_required
 @require_POST
 def schedule(request, workspace_id):
-    workspace = _authorized(request, workspace_id)
+    workspace = policies.workspace_for_change(
+        user=request.user, workspace_id=workspace_id, section=Section.MEASURES
+    )
     form = ScheduleForm(request.POST)
     if form.is_valid():
         try:
@@ -71,7 +65,7 @@ def schedule(request, workspace_id):
             messages.success(request, _("The schedule is saved."))
             return redirect("clinician:measures", workspace_id=workspace.pk)
     # The refused form is shown on the measures page again: a read of the measures.
-    care_services.access_record(
-        actor=request.user, workspace=workspace, section=Section.MEASURES, via="web"
+    policies.workspace_read(
+        user=request.user, workspace=workspace, section=Section.MEASURES, via="web"
     )
     return _page(request, workspace, form, status=400)

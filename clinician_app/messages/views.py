@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from care import policies
 from care.policies import membership_current
-from care.services import access_record_many
 from clinician_app.decorators import clinician_required
 from messaging import pages, selectors, services
 from messaging.forms import AgreementForm
@@ -48,8 +47,8 @@ def inbox(request):
         )
         row.overdue = bool(row.reply_due and row.reply_due < now)
     rows.sort(key=_inbox_order)
-    access_record_many(
-        actor=request.user,
+    policies.list_read(
+        user=request.user,
         workspaces={r.workspace_id: r.workspace for r in rows}.values(),
         section="messages",
         via="web",

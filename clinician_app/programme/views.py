@@ -78,8 +78,9 @@ def answer_items(answer) -> list[dict]:
 @require_POST
 def feedback(request, workspace_id, answer_id):
     """Reply to a submitted answer. Needs the 'journal' section, like reading the answers."""
-    workspace = policies.workspace_for_user(request.user, workspace_id)
-    policies.require_section(request.user, workspace, Section.JOURNAL)
+    workspace = policies.workspace_for_change(
+        user=request.user, workspace_id=workspace_id, section=Section.JOURNAL
+    )
     try:
         answer = ExerciseAnswer.objects.select_related("enrolment__workspace").get(
             pk=answer_id,

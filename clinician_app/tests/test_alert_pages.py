@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from alerts import services
 from alerts.models import Alert, CareCadence, Review
-from care.models import AccessLogEntry
 from care.sections import Section
+from records.models import AccessLogEntry
 from tests.factories import GPFactory, PatientFactory, add_member, local_today, workspace_for
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from rest_framework.test import APIClient
 
 from alerts import services
 from alerts.models import Alert, CareCadence, Review
-from care.models import AccessLogEntry
 from care.sections import Section
+from records.models import AccessLogEntry
 from tests.factories import GPFactory, PatientFactory, add_member, workspace_for
 
 pytestmark = pytest.mark.django_db

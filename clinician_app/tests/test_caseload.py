@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from alerts import services as alert_services
 from alerts.models import Alert, AlertKind
-from care.models import AccessLogEntry, Workspace
+from care.models import Workspace
 from care.sections import Section
 from clinician_app import caseload_columns
 from clinician_app.caseload import PAGE_SIZE
 from clinician_app.caseload_columns import Column
+from records.models import AccessLogEntry
 from tests.factories import ALL_SECTIONS, GPFactory, PatientFactory, add_member, workspace_for
 
 pytestmark = pytest.mark.django_db

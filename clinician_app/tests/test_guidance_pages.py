@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from care import services as care
-from care.models import AccessLogEntry
 from guidance import services
 from guidance.models import GuidanceEntry
+from records.models import AccessLogEntry
 from tests.factories import ALL_SECTIONS, GPFactory, PatientFactory, add_member, workspace_for
 
 pytestmark = pytest.mark.django_db

@@ -8,12 +8,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from care.models import AccessLogEntry
 from care.sections import Section
 from goals import services as goals
 from guidance import services as guidance
 from measures import services as measures
 from messaging import services as messaging
+from records.models import AccessLogEntry
 from tests.factories import GPFactory, TherapistFactory, add_member
 
 pytestmark = pytest.mark.django_db

@@ -8,13 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from care.models import AccessLogEntry
 from care.sections import Section
 from content import services
 from content.loader import pack_load
 from content.models import Enrolment, Exercise, ExerciseAnswer, Page
 from content.tests.conftest import PACK
 from content.tests.helpers import grow
+from records.models import AccessLogEntry
 
 
 def _login(client, user):

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from care.models import AuditEvent
 from content import selectors, services
 from content.models import Enrolment, Exercise, ExerciseAnswer, Page
+from records.models import AuditEvent
 
 
 @pytest.fixture

@@ -29,8 +29,8 @@ def send():
 
 @pytest.fixture
 def published(monkeypatch):
-    """Every (group, event) messaging publishes through care.events after commit."""
-    from care import events
+    """Every (group, event) messaging publishes through records.events after commit."""
+    from records import events
 
     sent: list[tuple[str, dict]] = []
     original = events.publish_many

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from care.models import AccessLogEntry
 from messaging.models import Message
+from records.models import AccessLogEntry
 from tests.factories import PatientFactory, add_member, workspace_for
 
 pytestmark = pytest.mark.django_db

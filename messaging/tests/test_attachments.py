@@ -21,9 +21,9 @@ from rest_framework.test import APIClient
 
 from care import privacy
 from care import services as care
-from care.models import AccessLogEntry
 from messaging import attachments, services
 from messaging.models import Attachment, Message
+from records.models import AccessLogEntry
 
 pytestmark = pytest.mark.django_db
 

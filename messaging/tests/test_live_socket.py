@@ -306,7 +306,7 @@ async def test_a_late_event_after_removal_delivers_nothing_before_the_socket_hea
     never sent) delivers nothing."""
     from channels.layers import get_channel_layer
 
-    from care.events import user_group
+    from records.events import user_group
 
     socket, _ok, _ = await connect(gp)
     monkeypatch.setattr(care, "publish_access_changed", lambda **kwargs: None)
@@ -456,7 +456,7 @@ async def _lose_subscriptions(user) -> None:
     layer events for it are gone for good (the in-memory layer lets the test do it directly)."""
     from channels.layers import get_channel_layer
 
-    from care.events import user_group
+    from records.events import user_group
 
     layer = get_channel_layer()
     group = user_group(user.pk)

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 import pytest
 from channels_redis.pubsub import RedisPubSubChannelLayer
 
-from care.events import user_group
+from records.events import user_group
 
 REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379")
 

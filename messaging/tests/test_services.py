@@ -13,9 +13,9 @@ from django.db import transaction
 from django.http import Http404
 
 from care import services as care
-from care.events import user_group
 from messaging import selectors, services
 from messaging.models import Message, MessageRevision, ReadMark, Thread
+from records.events import user_group
 
 pytestmark = pytest.mark.django_db
 
@@ -230,7 +230,7 @@ def test_a_channel_layer_failure_does_not_fail_the_send(
         async def group_send(self, group, event):
             raise ConnectionError("the layer is down")
 
-    monkeypatch.setattr("care.events.get_channel_layer", lambda: BrokenLayer())
+    monkeypatch.setattr("records.events.get_channel_layer", lambda: BrokenLayer())
     with django_capture_on_commit_callbacks(execute=True):
         message, created = services.message_send(
             thread=team_thread, sender=patient, body="Still stored", client_id=uuid.uuid4()

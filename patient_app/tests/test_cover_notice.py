@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from care import policies, services
-from care.models import AuditEvent, CareTeamMembership
+from care.models import CareTeamMembership
 from care.sections import Section
+from records.models import AuditEvent
 from tests.factories import TherapistFactory, add_member, local_today
 
 pytestmark = pytest.mark.django_db

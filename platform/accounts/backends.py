@@ -2,7 +2,11 @@
 
 Every attempt does the same password-hashing work, one check against a hash, whether the
 address is unknown, the account is locked, or the password is wrong: otherwise the time of the
-answer tells which addresses have accounts (a locked one answered without hashing at all)."""
+answer tells which addresses have accounts (a locked one answered without hashing at all).
+
+Nor do the words tell: an address without an account is "paused" after the same number of
+failed attempts, for the same time, as an account is (counted in the cache, keyed by a hash of
+the address, so no unknown address is stored)."""
 
 from __future__ import annotations
 
@@ -11,9 +15,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import check_password, get_hasher, make_password
+from django.core.cache import cache
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
-from django.utils.crypto import get_random_string
+from django.utils.crypto import get_random_string, salted_hmac
 
 from accounts.models import User
 
@@ -33,6 +38,27 @@ def _dummy_hash() -> str:
 def _check_without_account(password: str) -> None:
     """The hashing work of one password check, for an attempt that has no hash to check."""
     check_password(password, _dummy_hash())
+
+
+UNKNOWN_PREFIX = "login-unknown:"
+
+
+def _unknown_key(email: str) -> str:
+    """The cache key of an address: a keyed hash (the site's secret), never the address."""
+    digest = salted_hmac("accounts.login-unknown", email.strip().lower()).hexdigest()
+    return UNKNOWN_PREFIX + digest
+
+
+def _count_unknown_failure(email: str) -> None:
+    """One more failed attempt on an address without an account; the count lives as long as a
+    lock-out lasts, from the first failure."""
+    key = _unknown_key(email)
+    if cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_MINUTES * 60):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_MINUTES * 60)
 
 
 def _reserve_attempt(user_id) -> bool:
@@ -63,9 +89,14 @@ def _settle_attempt(user_id, *, succeeded: bool) -> None:
 
 
 def account_is_locked(email: str) -> bool:
+    """Whether sign-in at this address is paused: an account locked out, or an address without
+    an account that failed as often (the answer must not tell the two apart)."""
     now = timezone.now()
+    accounts = User.objects.filter(email__iexact=email)
+    if not accounts.exists():
+        return (cache.get(_unknown_key(email)) or 0) >= settings.LOGIN_FAILURE_LIMIT
     return (
-        User.objects.filter(email__iexact=email, failed_logins__gte=settings.LOGIN_FAILURE_LIMIT)
+        accounts.filter(failed_logins__gte=settings.LOGIN_FAILURE_LIMIT)
         .filter(Q(locked_until__isnull=True) | Q(locked_until__gt=now))
         .exists()
     )
@@ -80,6 +111,7 @@ class EmailBackend(ModelBackend):
             user = User.objects.get(email__iexact=email)
         except User.DoesNotExist:
             _check_without_account(password)
+            _count_unknown_failure(email)
             return None
         if not _reserve_attempt(user.pk):
             _check_without_account(password)

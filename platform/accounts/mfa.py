@@ -17,7 +17,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.redirects import next_or
-from care.services import audit
+from records.services import audit
 
 
 class CodeForm(forms.Form):

@@ -6,7 +6,8 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.sessions import session_fingerprint, sessions_end
-from care.services import audit
+from records.events import publish, publish_access_changed, user_group
+from records.services import audit
 
 
 @transaction.atomic
@@ -35,7 +36,6 @@ def _close_other_sockets(*, user: User, keep_session_key: str | None) -> None:
     """After commit, every open live socket of the person closes: those of other sessions as
     signed out; those of the kept session (whose key the caller then renews) are told to
     reconnect with the renewed one. The event names the kept session by its fingerprint only."""
-    from care.events import publish, user_group
 
     publish(
         user_group(user.pk),
@@ -98,7 +98,6 @@ def user_password_reset(*, user: User, password: str | None, by: User | None = N
 def user_deactivate(*, user: User, by: User | None = None) -> User:
     """Deactivate an account: every session and API key is deleted (so reactivating it later
     revives neither) and its open sockets are closed by the care layer's access events."""
-    from care.events import publish_access_changed
 
     user.is_active = False
     user.save(update_fields=["is_active", "updated_at"])

@@ -9,8 +9,9 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import UpdateError
-from django.contrib.sessions.models import Session
 from django.utils import timezone
+
+from accounts.models import UserSession
 
 
 def session_fingerprint(session_key: str | None) -> str | None:
@@ -21,17 +22,13 @@ def session_fingerprint(session_key: str | None) -> str | None:
 
 
 def session_keys_of(user) -> list[str]:
-    """The keys of the person's unexpired sessions.
-
-    Sessions are stored in the database (the default engine, or ``cached_db``) and are signed
-    blobs, so each unexpired one is decoded once. This runs only on rare account events
-    (password change or reset, deactivation), never on a request path."""
-    user_id = str(user.pk)
-    return [
-        session.session_key
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get(SESSION_KEY) == user_id
-    ]
+    """The keys of the person's unexpired sessions, found by the index the session engine
+    keeps (``accounts.session_store``): one query, whatever the number of sessions."""
+    return list(
+        UserSession.objects.filter(user=user, expire_date__gt=timezone.now()).values_list(
+            "session_key", flat=True
+        )
+    )
 
 
 def sessions_end(*, user, keep_session_key: str | None = None) -> int:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from accounts.models import User
+from records.services import audit
 
 
 def tokens_of(user: User) -> QuerySet[AuthToken]:
@@ -32,7 +33,6 @@ def tokens_of(user: User) -> QuerySet[AuthToken]:
 @transaction.atomic
 def token_create(*, user: User) -> tuple[AuthToken, str]:
     """Make a token; returns it and its secret, which is never available again."""
-    from care.services import audit
 
     # Lock the person's row so two requests at once cannot both pass the limit.
     User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
@@ -50,7 +50,6 @@ def token_create(*, user: User) -> tuple[AuthToken, str]:
 @transaction.atomic
 def token_revoke(*, user: User, key: str) -> None:
     """Revoke one of the person's own tokens by its visible prefix: 404 for any other key."""
-    from care.services import audit
 
     deleted, _rows = AuthToken.objects.filter(user=user, token_key=key).delete()
     if not deleted:
@@ -60,7 +59,6 @@ def token_revoke(*, user: User, key: str) -> None:
 
 @transaction.atomic
 def token_revoke_all(*, user: User) -> int:
-    from care.services import audit
 
     deleted, _rows = AuthToken.objects.filter(user=user).delete()
     if deleted:

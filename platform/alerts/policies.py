@@ -62,5 +62,28 @@ def alert_for_user(user, alert_id: UUID | str) -> Alert:
     if user.is_duty:
         return alert
     if alert.section:
-        policies.require_section(user, alert.workspace, Section(alert.section))
+        policies.require_reader(user, alert.workspace, Section(alert.section))
     return alert
+
+
+def alert_read(user, alert_id: UUID | str, *, via: str, parts: tuple[str, ...] = ()) -> Alert:
+    """THE read of one alert: ``alert_for_user``, and the access log written as part of saying
+    yes ("alerts", plus ``parts`` read with it such as "safety" or "contact"). A duty contact's
+    read is logged with ``via="duty"``."""
+    alert = alert_for_user(user, alert_id)
+    policies.sections_read(
+        user=user,
+        workspace=alert.workspace,
+        sections=["alerts", *parts],
+        via="duty" if user.is_duty else via,
+    )
+    return alert
+
+
+def alerts_read(user, alerts: list[Alert], *, via: str) -> list[Alert]:
+    """THE log of a list of alerts shown (from ``alerts_visible_to``): one entry per patient."""
+    workspaces = {a.workspace_id: a.workspace for a in alerts}.values()
+    policies.list_read(
+        user=user, workspaces=workspaces, section="alerts", via="duty" if user.is_duty else via
+    )
+    return alerts

@@ -15,9 +15,10 @@ from alerts.conf import DEFAULT_INACTIVITY_DAYS, DEFAULT_REVIEW_INTERVAL_DAYS
 from alerts.models import Alert, AlertKind, CareCadence, Review
 from alerts.policies import alerts_visible_to
 from care import policies
-from care.models import AuditEvent, CareTeamMembership, Workspace
+from care.models import CareTeamMembership, Workspace
 from care.policies import membership_current
 from care.sections import Section
+from records.models import AuditEvent
 
 
 def alerts_for_clinician(*, clinician: User, resolved: bool = False) -> QuerySet[Alert]:

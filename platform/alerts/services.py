@@ -37,8 +37,8 @@ from care import policies
 from care.events import publish_workspace_event
 from care.models import CareTeamMembership, Workspace, WorkspaceUserObjectPermission
 from care.sections import Section
-from care.services import audit
 from guidance.services import guidance_record
+from records.services import audit
 
 _DEFAULT = object()
 

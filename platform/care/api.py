@@ -33,8 +33,8 @@ class WorkspaceList(generics.ListAPIView):
         shared = {}
         if request.user.is_clinician:
             shared = policies.shared_sections_by_workspace(request.user, [w.pk for w in workspaces])
-            services.access_record_many(
-                actor=request.user, workspaces=workspaces, section="caseload", via="api"
+            policies.list_read(
+                user=request.user, workspaces=workspaces, section="caseload", via="api"
             )
         else:
             shared = {

@@ -1,13 +1,11 @@
 PATIENT_DATA = {
     "care.Workspace": "",  # the workspace itself
     "care.CareTeamMembership": "workspace",
-    "care.AccessLogEntry": "workspace",
     "care.WorkspaceUserObjectPermission": "content_object",
 }
 NOT_PATIENT_DATA = {
     "care.Cover": "a clinician's absence and who covers it: no patient data (the cover's "
     "memberships are CareTeamMembership rows, exported and erased with the workspace)",
     "care.WorkspaceGroupObjectPermission": "unused: consent is granted to users, never to groups",
-    "care.AuditEvent": "kept on erasure, pseudonymised: holds ids and action codes, no free text",
     "care.Invitation": "the clinician's record of an e-mail sent; deleted with the patient's account",
 }

@@ -9,63 +9,13 @@ publish and the delivery), and re-compute what they follow on ``access.changed``
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Iterable
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
+from records.events import send_now, user_group
+
 logger = logging.getLogger(__name__)
-
-
-def user_group(user_id) -> str:
-    return f"user.{user_id}"
-
-
-def publish(group: str, event: dict) -> None:
-    """Send after the surrounding transaction commits; a layer failure is logged, never raised:
-    the database is the source of truth and clients catch up."""
-    publish_many([group], event)
-
-
-def publish_many(groups: Iterable[str], event: dict) -> None:
-    """``publish`` to several groups with one hop into the event loop (one ``async_to_sync``
-    for all of them, not one per group): a message reaches every participant's group at once."""
-    groups = list(dict.fromkeys(groups))
-    transaction.on_commit(lambda: _send_now(groups, event))
-
-
-def _send_now(groups: list[str], event: dict) -> None:
-    layer = get_channel_layer()
-    if layer is None or not groups:
-        return
-
-    async def _all() -> int:
-        results = await asyncio.gather(
-            *(layer.group_send(group, event) for group in groups), return_exceptions=True
-        )
-        return sum(isinstance(result, BaseException) for result in results)
-
-    try:
-        failed = async_to_sync(_all)()
-    except Exception:  # noqa: BLE001
-        failed = len(groups)
-    if failed:
-        logger.warning(
-            "channel layer publish failed for event %s (%d of %d groups)",
-            event.get("type"),
-            failed,
-            len(groups),
-        )
-
-
-def publish_access_changed(*, user_ids: Iterable, workspace_id=None) -> None:
-    publish_many(
-        (user_group(user_id) for user_id in user_ids),
-        {"type": "access.changed", "workspace": str(workspace_id) if workspace_id else None},
-    )
 
 
 def workspace_event_audience(workspace_id, section: str | None) -> list:
@@ -116,6 +66,6 @@ def publish_workspace_event(*, workspace_id, kind: str, section: str | None, dat
         except Exception:  # noqa: BLE001 - the change stands; clients catch up
             logger.warning("could not compute the audience of event %s", kind)
             return
-        _send_now([user_group(user_id) for user_id in audience], event)
+        send_now([user_group(user_id) for user_id in audience], event)
 
     transaction.on_commit(_send)

@@ -237,48 +237,4 @@ class Invitation(models.Model):
         return f"Invitation {self.pk}"
 
 
-class AccessLogEntry(models.Model):
-    """One read of a workspace's data by someone other than its owner."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="access_log")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    actor_name = models.CharField(max_length=150)
-    actor_role = models.CharField(max_length=20)
-    section = models.CharField(max_length=32)  # a Section value or "overview"
-    via = models.CharField(max_length=16, default="web")  # web, api, socket
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["workspace", "-created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.actor_role} read {self.section} at {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class AuditEvent(models.Model):
-    """Every change of consent and membership, with a dotted action code (kept on erasure,
-    pseudonymised)."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    action = models.CharField(max_length=64)  # e.g. care.sharing.granted
-    workspace = models.ForeignKey(
-        Workspace, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    data = models.JSONField(default=dict, blank=True)  # ids and codes only, never free text
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.action
-
-
 SECTION_OR_OVERVIEW = [*Section.values, "overview", "caseload"]

@@ -40,6 +40,7 @@ from guardian.shortcuts import get_objects_for_user
 from accounts.models import Organisation
 from care.models import CareTeamMembership, Invitation, Workspace, WorkspaceUserObjectPermission
 from care.sections import Section
+from records.services import access_record, access_record_many, access_record_sections
 
 
 class SectionNotShared(PermissionDenied):
@@ -251,7 +252,7 @@ def can_view_section(user, workspace: Workspace, section: Section) -> bool:
     return section in shared_sections(user, workspace)
 
 
-def require_section(user, workspace: Workspace, section: Section) -> None:
+def _require_section(user, workspace: Workspace, section: Section) -> None:
     """Raise SectionNotShared (403) when a care-team member asks for an unshared section."""
     if not can_view_section(user, workspace, section):
         raise SectionNotShared(section)
@@ -309,7 +310,7 @@ def require_member(
     if active_membership(user, workspace) is None:
         raise PermissionDenied(message or _("Only members of the care team can do this."))
     if section is not None:
-        require_section(user, workspace, section)
+        _require_section(user, workspace, section)
 
 
 def require_reader(user, workspace: Workspace, section: Section) -> None:
@@ -319,7 +320,7 @@ def require_reader(user, workspace: Workspace, section: Section) -> None:
     if is_owner(user, workspace):
         return
     _refuse_unless_known(user, workspace)
-    require_section(user, workspace, section)
+    _require_section(user, workspace, section)
 
 
 def workspace_read(
@@ -333,16 +334,40 @@ def workspace_read(
     """THE read of a workspace's data: fetch (by id, or check the one given), require the
     section (a Section; or a label such as "overview" that any member may read), and write
     the access log for anyone but the owner. Returns the workspace."""
-    from care.services import access_record  # services build on this module
 
     if workspace is None:
         workspace = workspace_for_user(user, workspace_id)
     elif not (is_owner(user, workspace) or active_membership(user, workspace) is not None):
         raise Http404
     if isinstance(section, Section):
-        require_section(user, workspace, section)
+        _require_section(user, workspace, section)
     access_record(actor=user, workspace=workspace, section=str(section), via=via)
     return workspace
+
+
+def workspace_for_change(*, user, workspace_id: UUID | str, section: Section) -> Workspace:
+    """Fetch-and-authorize before a change of ``section`` (or before finding the record a
+    read is about, so that a missing record writes no log entry): 404 to outsiders,
+    SectionNotShared (403) to members who do not see it. Not logged: a read that follows
+    goes through ``workspace_read``."""
+    workspace = workspace_for_user(user, workspace_id)
+    require_reader(user, workspace, section)
+    return workspace
+
+
+def list_read(*, user, workspaces: Iterable[Workspace], section: Section | str, via: str) -> None:
+    """THE log of a list read (the caseload, the alert list, the inbox): one access-log entry
+    per workspace shown, in one INSERT. ``workspaces`` must come from this module's querysets
+    (``workspaces_for_user``, ``workspaces_sharing``, ``member_of``/``shares_with`` filters):
+    lists filter through the policy before they are shown, and only then are they logged."""
+    access_record_many(actor=user, workspaces=workspaces, section=str(section), via=via)
+
+
+def sections_read(*, user, workspace: Workspace, sections: Iterable[str], via: str) -> None:
+    """THE log of a read of one workspace authorised by a rule built on this module rather than
+    by the section rule (an alert and its safety information, which a duty contact outside the
+    care team may read: ``alerts.policies``): one entry per part read, in one INSERT."""
+    access_record_sections(actor=user, workspace=workspace, sections=list(sections), via=via)
 
 
 def workspace_read_sections(
@@ -357,7 +382,7 @@ def workspace_read_sections(
     (every section when None) only those shared with ``user``, and log the ``labels`` (parts
     any member may read, such as "overview") and the sections kept, in one INSERT. Returns the
     workspace and every section ``user`` sees in it; nothing unshared is refused or logged."""
-    from care.services import access_record_sections  # services build on this module
+    from records.services import access_record_sections  # services build on this module
 
     workspace = workspace_for_user(user, workspace_id)
     shared = shared_sections(user, workspace)

@@ -89,7 +89,8 @@ def patient_erase(*, patient) -> dict:
     """
     from django.db import transaction
 
-    from care.models import AuditEvent, Invitation
+    from care.models import Invitation
+    from records.models import AuditEvent
 
     with transaction.atomic():
         workspace = Workspace.objects.filter(patient=patient).first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from typing import NamedTuple
@@ -14,13 +15,13 @@ from django.utils import timezone
 from accounts.models import User
 from care import policies
 from care.models import (
-    AccessLogEntry,
     CareTeamMembership,
     Cover,
     Workspace,
     WorkspaceUserObjectPermission,
 )
 from care.sections import Section
+from records.models import AccessLogEntry
 
 
 def memberships_for_workspace(
@@ -160,10 +161,40 @@ def covers_for_clinician(*, clinician: User) -> tuple[list[Cover], list[Cover]]:
         )
         .order_by("starts_at")
     )
-    return (
-        [c for c in rows if c.absent_id == clinician.pk],
-        [c for c in rows if c.colleague_id == clinician.pk],
+    given = [c for c in rows if c.absent_id == clinician.pk]
+    _attach_skipped(clinician, given)
+    return given, [c for c in rows if c.colleague_id == clinician.pk]
+
+
+def _attach_skipped(absent: User, covers: list[Cover]) -> None:
+    """On each cover ``absent`` gave, ``skipped``: the workspaces of their patients (active in
+    their own care team now) that the cover leaves out, because the patient removed or declined
+    the colleague and has not accepted them since. The absent clinician arranges their care
+    another way. Queries: 2 (none without covers)."""
+    for cover in covers:
+        cover.skipped = []
+    if not covers:
+        return
+    mine = CareTeamMembership.objects.filter(
+        policies.membership_current(), clinician=absent, cover__isnull=True
+    ).values("workspace_id")
+    colleagues = {cover.colleague_id for cover in covers}
+    kept_out = CareTeamMembership.objects.filter(
+        policies.kept_out(), clinician_id__in=colleagues, workspace_id__in=mine
+    ).select_related("workspace__patient")
+    still_open = set(
+        CareTeamMembership.objects.filter(clinician_id__in=colleagues, workspace_id__in=mine)
+        .exclude(status__in=CareTeamMembership.CLOSED)
+        .values_list("clinician_id", "workspace_id")
     )
+    by_colleague: dict = defaultdict(dict)
+    for row in kept_out:
+        if (row.clinician_id, row.workspace_id) not in still_open:
+            by_colleague[row.clinician_id][row.workspace_id] = row.workspace
+    for cover in covers:
+        cover.skipped = sorted(
+            by_colleague[cover.colleague_id].values(), key=lambda w: w.patient.full_name
+        )
 
 
 def cover_for_clinician(*, clinician: User, cover_id) -> Cover | None:

@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
 from accounts.serializers import UserSummarySerializer
-from care.models import AccessLogEntry, CareTeamMembership, Cover, Workspace
+from care.models import CareTeamMembership, Cover, Workspace
 from care.sections import Section
 from config.input_hygiene import ApiPlanDateField
+from records.models import AccessLogEntry
 
 
 class WorkspaceSerializer(serializers.ModelSerializer):

@@ -17,7 +17,7 @@ from django.contrib.auth.models import Permission
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,10 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from care import policies
-from care.events import publish_access_changed
 from care.models import (
-    AccessLogEntry,
-    AuditEvent,
     CareTeamMembership,
     Cover,
     Invitation,
@@ -37,15 +34,10 @@ from care.models import (
     WorkspaceUserObjectPermission,
 )
 from care.sections import Section
+from records.events import publish_access_changed
+from records.services import audit
 
 INVITATION_SALT = "care.invitation"
-
-
-def audit(
-    *, action: str, actor: User | None, workspace: Workspace | None = None, **data
-) -> AuditEvent:
-    """Record one meaningful change. Call inside the transaction that makes the change."""
-    return AuditEvent.objects.create(action=action, actor=actor, workspace=workspace, data=data)
 
 
 # --- workspaces ------------------------------------------------------------------------------
@@ -349,63 +341,6 @@ def sharing_update(
 # --- access log ------------------------------------------------------------------------------
 
 
-def access_record(*, actor: User, workspace: Workspace, section: str, via: str = "web") -> None:
-    """Write one access-log entry for a read by anyone other than the owner. The owner's own
-    reads are not logged (it is their data)."""
-    if actor.pk == workspace.patient_id:
-        return
-    AccessLogEntry.objects.create(
-        workspace=workspace,
-        actor=actor,
-        actor_name=actor.full_name,
-        actor_role=actor.role,
-        section=section,
-        via=via,
-    )
-
-
-def access_record_many(
-    *, actor: User, workspaces: Iterable[Workspace], section: str, via: str
-) -> None:
-    """Log a list read (the caseload) in one INSERT."""
-    rows = [
-        AccessLogEntry(
-            workspace=w,
-            actor=actor,
-            actor_name=actor.full_name,
-            actor_role=actor.role,
-            section=section,
-            via=via,
-        )
-        for w in workspaces
-        if w.patient_id != actor.pk
-    ]
-    _insert_many(AccessLogEntry, rows)
-
-
-def _insert_many(model, objs: list) -> None:
-    """Insert rows with ONE statement run for all of them (``executemany``), so a list read of
-    1,000 patients costs what a read of 10 costs (``bulk_create`` splits into batches of a few
-    hundred on SQLite). Model defaults and ``auto_now_add`` apply; no signals, no returned pks."""
-    if not objs:
-        return
-    connection = connections[router.db_for_write(model)]
-    fields = model._meta.concrete_fields
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names are model metadata
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    params = [
-        [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields] for obj in objs
-    ]
-    # One transaction (joined if one is open): in autocommit mode ``executemany`` commits every
-    # row on its own (SQLite syncs the disk per row) and a failure would leave half a log.
-    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
 # --- invitations -----------------------------------------------------------------------------
 
 
@@ -498,27 +433,6 @@ def invitation_accept(
         invitation=str(invitation.pk),
     )
     return user, membership
-
-
-def access_record_sections(
-    *, actor: User, workspace: Workspace, sections: Iterable[str], via: str
-) -> None:
-    """Log one read of several sections of one workspace (an overview page) in one INSERT."""
-    if actor.pk == workspace.patient_id:
-        return
-    AccessLogEntry.objects.bulk_create(
-        [
-            AccessLogEntry(
-                workspace=workspace,
-                actor=actor,
-                actor_name=actor.full_name,
-                actor_role=actor.role,
-                section=section,
-                via=via,
-            )
-            for section in sections
-        ]
-    )
 
 
 # --- cover -----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from types import ModuleType
 from django.conf import settings
 
 PROJECT_APPS = (
+    "records",
     "accounts",
     "care",
     "goals",

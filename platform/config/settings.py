@@ -54,7 +54,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "channels",
-    # core domain (platform/)
+    # core domain (platform/); records is its bottom, imported by every app
+    "records",
     "accounts",
     "care",
     "goals",
@@ -156,6 +157,8 @@ else:
 
 # --- accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Database sessions that know whose they are (found by index when an account changes).
+SESSION_ENGINE = "accounts.session_store"
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.EmailBackend",
     "guardian.backends.ObjectPermissionBackend",

@@ -62,8 +62,9 @@ class GoalsView(APIView):
             return policies.workspace_read(
                 user=user, workspace_id=workspace_id, section=self.section, via="api"
             )
-        workspace = policies.workspace_for_user(user, workspace_id)
-        policies.require_section(user, workspace, self.section)
+        workspace = policies.workspace_for_change(
+            user=user, workspace_id=workspace_id, section=self.section
+        )
         return workspace
 
     @staticmethod

@@ -30,7 +30,6 @@ from care import policies
 from care.events import publish_workspace_event
 from care.models import Workspace
 from care.sections import Section
-from care.services import audit
 from goals.chain import ScheduleKind, local_day
 from goals.models import (
     TEXT_LONG,
@@ -44,6 +43,7 @@ from goals.models import (
     Step,
 )
 from guidance.services import guidance_record
+from records.services import audit
 
 MAX_STEPS = 30
 MAX_TARGET_YEARS = 5

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from care.models import CareTeamMembership
 from care.policies import membership_current
-from care.services import audit
 from guidance import conf
 from guidance.models import GuidanceEntry, GuidanceKind
+from records.services import audit
 
 
 def _minutes(duration: timedelta) -> int:

@@ -83,8 +83,9 @@ class ResponseList(generics.GenericAPIView):
     @extend_schema(request=ResponseStartSerializer, responses={201: ResponseSerializer})
     def post(self, request, workspace_id):
         """Start a questionnaire, or resume the unfinished one (the patient only)."""
-        workspace = policies.workspace_for_user(request.user, workspace_id)
-        policies.require_section(request.user, workspace, Section.MEASURES)
+        workspace = policies.workspace_for_change(
+            user=request.user, workspace_id=workspace_id, section=Section.MEASURES
+        )
         body = ResponseStartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         _owner_only(request, workspace)
@@ -117,8 +118,9 @@ class ResponseDetail(APIView):
     def patch(self, request, workspace_id, response_id):
         """Save answers as the patient goes. ``safety_raised`` true means: show the support
         page now (``/me/measures/support/``)."""
-        workspace = policies.workspace_for_user(request.user, workspace_id)
-        policies.require_section(request.user, workspace, Section.MEASURES)
+        workspace = policies.workspace_for_change(
+            user=request.user, workspace_id=workspace_id, section=Section.MEASURES
+        )
         body = AnswersSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         _owner_only(request, workspace)
@@ -171,8 +173,9 @@ class ScheduleList(APIView):
     @extend_schema(request=ScheduleSerializer, responses=ScheduleSerializer)
     def put(self, request, workspace_id):
         """Create or replace the schedule of one instrument."""
-        workspace = policies.workspace_for_user(request.user, workspace_id)
-        policies.require_section(request.user, workspace, Section.MEASURES)
+        workspace = policies.workspace_for_change(
+            user=request.user, workspace_id=workspace_id, section=Section.MEASURES
+        )
         body = ScheduleSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:

@@ -24,7 +24,6 @@ from alerts.services import alert_raise
 from care import policies
 from care.events import publish_workspace_event
 from care.models import Workspace
-from care.services import audit
 from measures.definitions import get_instrument, instruments
 from measures.models import (
     PersonalCheck,
@@ -37,6 +36,7 @@ from measures.models import (
 )
 from measures.schedules import current_occurrence
 from measures.scoring import AnswerError, clean_answers, reliable_change, safety_triggers, score
+from records.services import audit
 
 SECTION = "measures"
 REMINDER_SALT = "measures.reminder"

@@ -141,8 +141,9 @@ class CrisisSuggestionCreate(APIView):
 
     @extend_schema(request=CrisisItemWriteSerializer, responses={201: SuggestionSerializer})
     def post(self, request, workspace_id):
-        workspace = policies.workspace_for_user(request.user, workspace_id)
-        policies.require_section(request.user, workspace, Section.CRISIS_PLAN)
+        workspace = policies.workspace_for_change(
+            user=request.user, workspace_id=workspace_id, section=Section.CRISIS_PLAN
+        )
         data = _valid(CrisisItemWriteSerializer, request)
         suggestion = services.crisis_suggestion_create(workspace=workspace, by=request.user, **data)
         return Response(SuggestionSerializer(suggestion).data, status=status.HTTP_201_CREATED)

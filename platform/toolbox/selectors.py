@@ -2,7 +2,7 @@
 
 The owner sees everything of theirs. A care-team member sees a section only when it is shared
 with them, and even then never a check-in marked private nor a journal entry the patient has not
-marked shared. Callers log clinician reads with ``care.services.access_record``.
+marked shared. Callers log clinician reads through ``care.policies.workspace_read``.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from toolbox.models import (
 def checkins_for_viewer(*, user: User, workspace: Workspace) -> QuerySet[CheckIn]:
     """The check-ins this user may see, newest first. Raises SectionNotShared for members
     without consent; private entries are left out for everyone but the owner."""
-    policies.require_section(user, workspace, Section.CHECKINS)
+    policies.require_reader(user, workspace, Section.CHECKINS)
     qs = CheckIn.objects.filter(workspace=workspace)
     if not policies.is_owner(user, workspace):
         qs = qs.filter(private=False)
@@ -138,7 +138,7 @@ def emergency_defaults_for_workspace(*, workspace: Workspace) -> list[Organisati
 
 def crisis_plan_for_viewer(*, user: User, workspace: Workspace) -> CrisisPlan:
     """The whole plan in its six parts. Queries: items, defaults, suggestions (3)."""
-    policies.require_section(user, workspace, Section.CRISIS_PLAN)
+    policies.require_reader(user, workspace, Section.CRISIS_PLAN)
     parts = {kind.value: CrisisPart(kind.value, kind.label) for kind in CrisisKind}
     for item in CrisisPlanItem.objects.filter(workspace=workspace).order_by("created_at"):
         parts[item.kind].items.append(item)
@@ -159,7 +159,7 @@ def crisis_plan_for_viewer(*, user: User, workspace: Workspace) -> CrisisPlan:
 
 
 def network_for_viewer(*, user: User, workspace: Workspace) -> list[NetworkContact]:
-    policies.require_section(user, workspace, Section.NETWORK_MAP)
+    policies.require_reader(user, workspace, Section.NETWORK_MAP)
     return list(NetworkContact.objects.filter(workspace=workspace))
 
 
@@ -169,7 +169,7 @@ def network_for_viewer(*, user: User, workspace: Workspace) -> list[NetworkConta
 def journal_for_viewer(*, user: User, workspace: Workspace) -> QuerySet[JournalEntry]:
     """The owner's whole journal; for a member with the journal shared, only entries marked
     shared. Both conditions must hold for a clinician to read an entry."""
-    policies.require_section(user, workspace, Section.JOURNAL)
+    policies.require_reader(user, workspace, Section.JOURNAL)
     qs = JournalEntry.objects.filter(workspace=workspace)
     if not policies.is_owner(user, workspace):
         qs = qs.filter(shared=True)

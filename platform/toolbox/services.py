@@ -22,8 +22,8 @@ from care import policies
 from care.events import publish_workspace_event
 from care.models import Workspace
 from care.sections import Section
-from care.services import audit
 from guidance.services import guidance_record
+from records.services import audit
 from toolbox.models import (
     CheckIn,
     CrisisPlanItem,
@@ -208,7 +208,7 @@ def crisis_suggestion_create(
         raise ValidationError(_("You can add this to your plan directly."))
     if policies.active_membership(by, workspace) is None:
         raise ValidationError(_("Only a member of the care team can suggest additions."))
-    policies.require_section(by, workspace, Section.CRISIS_PLAN)
+    policies.require_reader(by, workspace, Section.CRISIS_PLAN)
     suggestion = CrisisPlanSuggestion(
         workspace=workspace,
         kind=kind,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from care.models import AuditEvent
+from records.models import AuditEvent
 from tests.factories import PASSWORD, GPFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db

@@ -72,6 +72,26 @@ def test_account_locks_after_the_limit_even_with_the_right_password(client):
 
 @pytest.mark.django_db
 @override_settings(LOGIN_FAILURE_LIMIT=3, LOGIN_LOCKOUT_MINUTES=15)
+def test_an_unknown_address_is_paused_like_an_account_so_the_words_tell_nothing(client):
+    PatientFactory(email="real@example.test")
+    answers = {}
+    for email in ("real@example.test", "nobody-here@example.test"):
+        pages = [
+            client.post(LOGIN, {"username": email, "password": "wrong"}).content.decode()
+            for _ in range(4)
+        ]
+        assert "not right" in pages[0] and "Too many attempts" not in pages[0]
+        answers[email] = ["Too many attempts" in page for page in pages]
+    # The same answers, attempt by attempt, for an account and for an address without one.
+    assert answers["real@example.test"] == answers["nobody-here@example.test"]
+    assert answers["real@example.test"][-1] is True
+    # Another unknown address is not paused by the first one's failures.
+    page = client.post(LOGIN, {"username": "else@example.test", "password": "x"}).content.decode()
+    assert "Too many attempts" not in page
+
+
+@pytest.mark.django_db
+@override_settings(LOGIN_FAILURE_LIMIT=3, LOGIN_LOCKOUT_MINUTES=15)
 def test_successful_login_resets_the_failure_count(client):
     user = PatientFactory(email="pat@example.test")
     client.post(LOGIN, {"username": "pat@example.test", "password": "wrong"})

@@ -3,14 +3,13 @@ survives, renewed), a password reset and a deactivation (every session, and ever
 whether made on the person's own pages or in the admin."""
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from knox.models import AuthToken
 
-from accounts.models import User
+from accounts.models import User, UserSession
 from accounts.sessions import session_keys_of
-from care.models import AuditEvent
+from records.models import AuditEvent
 from tests.accounts.test_api_tokens import make_key, me
 from tests.factories import PASSWORD, PatientFactory
 
@@ -45,7 +44,7 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one():
     assert mine.cookies["sessionid"].value != before  # renewed under a new key
     assert not is_signed_in(stolen)
     # Ended, not merely refused: the other session's row is gone.
-    assert Session.objects.count() == 1
+    assert UserSession.objects.count() == 1
     assert not AuthToken.objects.filter(user=patient).exists()
     assert AuditEvent.objects.filter(action="accounts.password.changed").exists()
 
@@ -159,3 +158,22 @@ def test_a_password_set_in_the_admin_ends_every_session_and_key(admin_client_):
     event = AuditEvent.objects.get(action="accounts.password.reset")
     assert event.actor.email == "admin@example.test"
     assert admin_client_.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_session_knows_whose_it_is_and_is_found_in_one_query(django_assert_num_queries):
+    patient, other = PatientFactory(email="pat@example.test"), PatientFactory()
+    first, second = signed_in(patient), signed_in(patient)
+    signed_in(other)
+    anonymous = Client()
+    anonymous.get(reverse("accounts:login"))
+    anonymous.session.save()  # a session before anyone signs in belongs to nobody
+    keys = {first.cookies["sessionid"].value, second.cookies["sessionid"].value}
+    assert (
+        set(UserSession.objects.filter(user=patient).values_list("session_key", flat=True)) == keys
+    )
+    assert UserSession.objects.filter(user=None).exists()
+    with django_assert_num_queries(1):
+        assert set(session_keys_of(patient)) == keys
+    # Signing out removes the row; the person's other session stays.
+    first.post(reverse("accounts:logout"))
+    assert session_keys_of(patient) == [second.cookies["sessionid"].value]

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from care import policies
-from care.models import AccessLogEntry
 from care.sections import Section
+from records.models import AccessLogEntry
 from tests.factories import GPFactory, PatientFactory, TherapistFactory, add_member, workspace_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,30 +51,19 @@ def test_the_pattern_catches_the_helpers_it_replaced():
     assert not LOCAL_ACCESS_HELPER.search("def _require_open(proposal):")
 
 
-# --- reads are one call: no view checks a section and writes the access log by hand ---------
+# --- only the authority writes the access log -----------------------------------------------
+#
+# A read is said yes to and logged in one call of care.policies (``workspace_read``,
+# ``workspace_read_sections``, ``list_read``, ``sections_read``). Nothing else writes the log,
+# and nothing outside care.policies checks a section on its own (``_require_section`` is
+# private; a check before a change is ``require_reader`` / ``workspace_for_change``).
 
-# The modules that answer requests: pages, API views, downloads.
-VIEW_MODULES = (
-    "patient_app/**/*.py",
-    "clinician_app/**/*.py",
-    "messaging/pages.py",
-    "messaging/api.py",
-    "messaging/downloads.py",
-    "content/api.py",
-    "platform/*/api.py",
-)
-
-
-def _view_modules():
-    for pattern in VIEW_MODULES:
-        for path in sorted(ROOT.glob(pattern)):
-            parts = set(path.relative_to(ROOT).parts)
-            if "tests" not in parts and "migrations" not in parts:
-                yield path
+LOG_WRITERS = {"access_record", "access_record_many", "access_record_sections"}
+AUTHORITY = {"platform/care/policies.py"}
 
 
 def _called(node) -> set[str]:
-    """The names a function calls: ``f(...)`` and ``anything.f(...)``."""
+    """The names a piece of code calls: ``f(...)`` and ``anything.f(...)``."""
     names = set()
     for call in ast.walk(node):
         if isinstance(call, ast.Call):
@@ -86,42 +75,54 @@ def _called(node) -> set[str]:
     return names
 
 
-def hand_made_reads(source: str) -> list[str]:
-    """The functions that check a section (``require_section``) and write the access log
-    (``access_record``) themselves: the three steps ``policies.workspace_read`` does in one."""
-    return [
-        node.name
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-        and {"require_section", "access_record"} <= _called(node)
-    ]
+def reads_by_hand(source: str) -> set[str]:
+    """What a module calls that only the read authority may call."""
+    tree = ast.parse(source)
+    found = _called(tree) & (LOG_WRITERS | {"_require_section"})
+    for call in ast.walk(tree):
+        # AccessLogEntry.objects.create(...) / .bulk_create(...)
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr in {"create", "bulk_create"}
+            and "AccessLogEntry" in ast.unparse(call.func.value)
+        ):
+            found.add("AccessLogEntry.objects." + call.func.attr)
+    return found
 
 
-def test_no_view_reads_a_section_and_logs_it_by_hand():
-    modules = list(_view_modules())
-    scanned = {str(path.relative_to(ROOT)) for path in modules}
-    # The scan reaches the modules that used to do it by hand (it is not empty by mistake).
-    assert {"content/api.py", "platform/goals/api.py", "clinician_app/toolbox/views.py"} <= scanned
-    found = [
-        f"{path.relative_to(ROOT)}: {name}"
-        for path in modules
-        for name in hand_made_reads(path.read_text(encoding="utf-8"))
-    ]
-    assert found == [], "read with policies.workspace_read (it checks and logs in one call)"
+def test_only_the_read_authority_writes_the_access_log():
+    scanned, found = set(), []
+    for path in _sources():
+        name = str(path.relative_to(ROOT))
+        if name in AUTHORITY or name.startswith("platform/records/"):
+            continue
+        scanned.add(name)
+        calls = reads_by_hand(path.read_text(encoding="utf-8"))
+        found += [f"{name}: {call}" for call in sorted(calls)]
+    # The scan reaches the modules that used to log by hand (it is not empty by mistake).
+    assert {
+        "content/api.py",
+        "messaging/pages.py",
+        "clinician_app/alerts/views.py",
+        "clinician_app/goals/views.py",
+        "platform/toolbox/selectors.py",
+    } <= scanned
+    assert found == [], "read with care.policies (workspace_read, list_read ...): it logs"
 
 
 HAND_MADE = """
 def _read(request, workspace_id, section):
     workspace = policies.workspace_for_user(request.user, workspace_id)
-    policies.require_section(request.user, workspace, section)
+    policies._require_section(request.user, workspace, section)
     care.access_record(actor=request.user, workspace=workspace, section=section.value, via="api")
-    return workspace
 
-class Detail(APIView):
-    def get(self, request, workspace_id):
-        workspace = workspace_for_user(request.user, workspace_id)
-        require_section(request.user, workspace, Section.MEASURES)
-        access_record(actor=request.user, workspace=workspace, section="measures")
+def thread_page(request, thread_id):
+    thread = selectors.thread_for_user(request.user, thread_id)
+    access_record_many(actor=request.user, workspaces=[thread.workspace], section="messages")
+
+def overview(request):
+    AccessLogEntry.objects.bulk_create(rows)
 """
 ONE_CALL = """
 def _read(request, workspace_id, section):
@@ -129,21 +130,25 @@ def _read(request, workspace_id, section):
         user=request.user, workspace_id=workspace_id, section=section, via="api"
     )
 
-def thread_page(request, thread_id):
-    thread = selectors.thread_for_user(request.user, thread_id)
-    access_record(actor=request.user, workspace=thread.workspace, section="messages")
+def inbox(request):
+    policies.list_read(user=request.user, workspaces=shown, section="messages", via="web")
 
 def schedule(request, workspace_id):
-    workspace = policies.workspace_for_user(request.user, workspace_id)
-    policies.require_section(request.user, workspace, Section.MEASURES)
+    workspace = policies.workspace_for_change(
+        user=request.user, workspace_id=workspace_id, section=Section.MEASURES
+    )
     services.schedule_set(workspace=workspace, by=request.user)
 """
 
 
-def test_the_read_pattern_catches_the_three_steps_by_hand():
-    assert hand_made_reads(HAND_MADE) == ["_read", "get"]
-    # One call, a read of a thread (no section), a check before a write: all fine.
-    assert hand_made_reads(ONE_CALL) == []
+def test_the_read_pattern_catches_every_way_of_logging_by_hand():
+    assert reads_by_hand(HAND_MADE) == {
+        "_require_section",
+        "access_record",
+        "access_record_many",
+        "AccessLogEntry.objects.bulk_create",
+    }
+    assert reads_by_hand(ONE_CALL) == set()
 
 
 @pytest.fixture

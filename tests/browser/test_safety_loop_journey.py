@@ -9,8 +9,9 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from care.models import AccessLogEntry, Workspace
+from care.models import Workspace
 from care.sections import Section
+from records.models import AccessLogEntry
 from tests.browser.test_journeys import sign_in
 from tests.factories import GPFactory, PatientFactory, add_member, workspace_for
 

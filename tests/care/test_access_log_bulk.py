@@ -7,8 +7,8 @@ second), and a failure half-way left half a log.
 
 import pytest
 
-from care import services
-from care.models import AccessLogEntry
+from records import services
+from records.models import AccessLogEntry
 from tests.factories import GPFactory, PatientFactory, workspace_for
 
 

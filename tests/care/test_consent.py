@@ -6,12 +6,11 @@ from django.urls import reverse
 
 from care import policies, services
 from care.models import (
-    AccessLogEntry,
-    AuditEvent,
     CareTeamMembership,
     WorkspaceUserObjectPermission,
 )
 from care.sections import Section
+from records.models import AccessLogEntry, AuditEvent
 from tests.factories import GPFactory, add_member, workspace_for
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +26,7 @@ def test_it_hides_unshared_sections_from_a_care_team_member(
 ):
     assert policies.shared_sections(therapist, workspace) == frozenset()
     with pytest.raises(policies.SectionNotShared):
-        policies.require_section(therapist, workspace, Section.GOALS)
+        policies.require_reader(therapist, workspace, Section.GOALS)
 
 
 def test_owner_sees_every_section(workspace, patient):

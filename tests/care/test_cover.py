@@ -12,8 +12,9 @@ from alerts import services as alert_services
 from alerts.models import Alert, AlertKind
 from alerts.policies import alerts_visible_to
 from care import policies, services
-from care.models import AuditEvent, CareTeamMembership, Cover, WorkspaceUserObjectPermission
+from care.models import CareTeamMembership, Cover, WorkspaceUserObjectPermission
 from care.sections import Section
+from records.models import AuditEvent
 from tests.factories import (
     ALL_SECTIONS,
     DutyFactory,
@@ -275,7 +276,7 @@ def test_start_and_end_tell_the_colleagues_sockets_with_ids_only(
     from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
 
-    from care.events import user_group
+    from records.events import user_group
 
     first, second, _known = team
     layer = get_channel_layer()
@@ -350,3 +351,32 @@ def test_lists_of_members_follow_the_policy_cut_off_before_the_job(gp, colleague
             )
             is None
         )
+
+
+def test_the_cover_page_names_the_patients_the_cover_leaves_out(client, gp, colleague, team):
+    """A patient who removed the colleague is skipped by the cover; the absent clinician is
+    told which of their patients to arrange another way (and the read is logged)."""
+    from django.urls import reverse
+
+    from records.models import AccessLogEntry
+
+    first, second, _known = team
+    services.membership_end(membership=add_member(first, colleague, []), by=first.patient)
+    with time_machine.travel(MONDAY, tick=False):
+        arrange(gp, colleague, date(2030, 3, 11), date(2030, 3, 15))
+        client.force_login(gp)
+        page = client.get(reverse("clinician:covers")).content.decode()
+    assert "will not cover 1 of your patients" in page
+    assert "First Patient" in page and "Second Patient" not in page
+    assert AccessLogEntry.objects.filter(actor=gp, workspace=first, section="caseload").exists()
+    # Once the patient accepts the colleague again, nobody is left out.
+    services.membership_accept(
+        membership=services.membership_invite(
+            workspace=first, clinician=colleague, invited_by=colleague
+        ),
+        by=first.patient,
+        sections=[],
+    )
+    with time_machine.travel(MONDAY, tick=False):
+        page = client.get(reverse("clinician:covers")).content.decode()
+    assert "will not cover" not in page

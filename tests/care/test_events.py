@@ -8,7 +8,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import channel_layers, get_channel_layer
 from django.db import transaction
 
-from care.events import publish_many, user_group
+from records.events import publish_many, user_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

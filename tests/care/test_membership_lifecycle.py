@@ -15,8 +15,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from care import policies, selectors, services
-from care.models import AuditEvent, CareTeamMembership
+from care.models import CareTeamMembership
 from care.sections import Section
+from records.models import AuditEvent
 from tests.factories import (
     ALL_SECTIONS,
     GPFactory,

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from care import services
 from care.sections import Section
+from records import services as records_services
 from tests.factories import GPFactory, PatientFactory, add_member, workspace_for
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def grow_patient_data(patient, workspace, size):
     for _ in range(size):
         gp = GPFactory()
         add_member(workspace, gp, [Section.PROGRESS])
-        services.access_record(actor=gp, workspace=workspace, section="overview")
+        records_services.access_record(actor=gp, workspace=workspace, section="overview")
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 
-from care.models import AuditEvent
+from records.models import AuditEvent
 from tests.factories import PASSWORD
 from tests.world import OTHER_CANARY, OWNER_CANARY
 

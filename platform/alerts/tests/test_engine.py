@@ -14,8 +14,8 @@ from django.utils import timezone
 from alerts import services
 from alerts.models import Alert, AlertKind, AlertTrigger
 from alerts.policies import alerts_visible_to
-from care.events import user_group
-from care.models import AuditEvent
+from records.events import user_group
+from records.models import AuditEvent
 from tests.factories import ALL_SECTIONS, GPFactory, add_member
 
 pytestmark = pytest.mark.django_db

@@ -19,10 +19,11 @@ from alerts.models import Alert, AlertTrigger
 from alerts.policies import alerts_visible_to
 from care import policies
 from care import services as care_services
-from care.models import AccessLogEntry, AuditEvent, CareTeamMembership
+from care.models import CareTeamMembership
 from care.sections import Section
 from measures import services as measures
 from measures.models import Response, SafetyEvent
+from records.models import AccessLogEntry, AuditEvent
 from tests.factories import (
     DutyFactory,
     GPFactory,

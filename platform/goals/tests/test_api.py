@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from care.models import AccessLogEntry
 from goals import services
 from goals.models import Habit, HabitCheck, Ladder, LadderChange, Proposal
+from records.models import AccessLogEntry
 
 pytestmark = pytest.mark.django_db
 

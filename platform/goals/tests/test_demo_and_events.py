@@ -6,10 +6,10 @@ from channels.layers import get_channel_layer
 from django.core.management import call_command
 from django.db import transaction
 
-from care.events import user_group
 from care.privacy import workspace_export
 from goals import selectors, services
 from goals.models import Habit, Ladder, Proposal
+from records.events import user_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

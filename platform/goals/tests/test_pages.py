@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from care.models import AccessLogEntry
 from goals import services
 from goals.models import Habit, HabitCheck, Ladder, Proposal, Step
+from records.models import AccessLogEntry
 from tests.factories import add_member
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from care import services as care
-from care.models import AuditEvent
 from goals import selectors, services
 from goals.models import Ladder, LadderChange, Proposal, Step
+from records.models import AuditEvent
 from tests.factories import add_member
 
 pytestmark = pytest.mark.django_db

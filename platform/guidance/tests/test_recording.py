@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from alerts import services as alert_services
-from care.models import AuditEvent
 from guidance import conf, services
 from guidance.models import GuidanceEntry
 from messaging import services as messaging
+from records.models import AuditEvent
 from tests.factories import ALL_SECTIONS, GPFactory, add_member
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from care.events import user_group
+from records.events import user_group
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from care.models import AccessLogEntry
 from measures import services
 from measures.models import Reminder, Response, SafetyEvent
+from records.models import AccessLogEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from care.models import AccessLogEntry
 from measures import services
 from measures.models import Reminder, Response, SafetyEvent
+from records.models import AccessLogEntry
 from tests.factories import add_member, workspace_for
 from toolbox import services as toolbox_services
 from toolbox.models import CrisisKind, OrganisationEmergencyNumber

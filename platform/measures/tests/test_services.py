@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.http import Http404
 from django.utils import timezone
 
-from care.models import AuditEvent
 from measures import selectors, services
 from measures.models import Reminder, Response, SafetyEvent
+from records.models import AuditEvent
 from tests.factories import GPFactory
 
 pytestmark = pytest.mark.django_db

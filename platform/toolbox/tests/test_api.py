@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from care.models import AccessLogEntry
 from config.access import http_routes
+from records.models import AccessLogEntry
 from tests.authz.inventory import iter_named_routes
 from toolbox.models import (
     CheckIn,

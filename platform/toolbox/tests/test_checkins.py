@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from care.events import user_group
-from care.models import AccessLogEntry
+from records.events import user_group
+from records.models import AccessLogEntry
 from tests.factories import PatientFactory, workspace_for
 from toolbox import selectors, services
 from toolbox.models import CheckIn

@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from care.models import AccessLogEntry
+from records.models import AccessLogEntry
 from tests.factories import OrganisationFactory, PatientFactory, workspace_for
 from toolbox import services
 from toolbox.models import (

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from care.models import AccessLogEntry
+from records.models import AccessLogEntry
 from tests.factories import PatientFactory, workspace_for
 from toolbox import services
 from toolbox.models import JournalEntry, NetworkContact

@@ -10,9 +10,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Organisation, User
-from care import services as care
-from care.models import CareTeamMembership
-from care.sections import Section
 from config.discovery import app_modules
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -48,24 +45,8 @@ class Command(BaseCommand):
                         organisation=None if role == User.Role.PATIENT else org,
                     )
                 users[email] = user
-            gp, therapist = users["gp@example.org"], users["therapist@example.org"]
-            plan = {
-                "patient@example.org": [
-                    (gp, [Section.PROGRESS, Section.MEASURES, Section.HABITS, Section.CHECKINS]),
-                    (therapist, [Section.PROGRESS, Section.GOALS, Section.HABITS, Section.JOURNAL]),
-                ],
-                "patient2@example.org": [(gp, [Section.PROGRESS])],
-            }
-            for email, members in plan.items():
-                patient = users[email]
-                workspace = care.workspace_get_or_create(patient=patient)
-                for clinician, sections in members:
-                    membership = care.membership_invite(
-                        workspace=workspace, clinician=clinician, invited_by=clinician
-                    )
-                    if membership.status == CareTeamMembership.Status.INVITED:
-                        care.membership_accept(membership=membership, by=patient, sections=sections)
-            # Each capability adds its own demo content from <app>/demo.py: seed(users=...).
+            # Each app adds its own demo content from <app>/demo.py: seed(users=...), in the
+            # order of INSTALLED_APPS (care makes the workspaces and care teams first).
             for _app, module in app_modules("demo"):
                 module.seed(users=users)
         self.stdout.write(
