@@ -6,8 +6,3 @@ class ClinicianAppConfig(AppConfig):
     name = "clinician_app"
     verbose_name = _("Clinician app")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from clinician_app.panels import autodiscover
-
-        autodiscover()

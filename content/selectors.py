@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from care.models import Workspace
 from content.models import (
@@ -240,3 +240,35 @@ def feedback_unseen(workspace: Workspace) -> list[AnswerFeedback]:
             answer__enrolment__workspace=workspace, seen_at__isnull=True
         ).select_related("answer__exercise", "answer__page")
     )
+
+
+def programme_progress_by_workspace(workspace_ids) -> dict:
+    """Two queries whatever the number of workspaces: enrolments with their done-page counts,
+    and the number of current pages per programme."""
+    current = Q(pages__page__retired=False, pages__page__module__retired=False)
+    enrolments = list(
+        Enrolment.objects.filter(workspace_id__in=list(workspace_ids))
+        .annotate(done=Count("pages", filter=current & Q(pages__completed_at__isnull=False)))
+        .values("workspace_id", "programme_id", "done", "status")
+        .order_by("created_at")
+    )
+    totals = dict(
+        Page.objects.filter(
+            module__programme_id__in={e["programme_id"] for e in enrolments},
+            retired=False,
+            module__retired=False,
+        )
+        .values("module__programme_id")
+        .annotate(n=Count("pk"))
+        .values_list("module__programme_id", "n")
+    )
+    result = {}
+    for enrolment in enrolments:  # the newest enrolment of a workspace wins
+        total = totals.get(enrolment["programme_id"], 0)
+        result[enrolment["workspace_id"]] = {
+            "done": enrolment["done"],
+            "total": total,
+            "percent": round(100 * enrolment["done"] / total) if total else 0,
+            "status": enrolment["status"],
+        }
+    return result

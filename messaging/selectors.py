@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -292,3 +292,15 @@ def presence_for_users(user_ids) -> dict:
         )
         result[row.user_id] = PresenceView(online=online, last_seen_at=row.last_seen_at)
     return result
+
+
+def unread_by_workspace(workspace_ids, clinician) -> dict:
+    """One query: the clinician's unread count per workspace."""
+    rows = (
+        threads_with_counts(clinician)
+        .filter(workspace_id__in=list(workspace_ids))
+        .values("workspace_id")
+        .annotate(total=Sum("unread"))
+        .values_list("workspace_id", "total")
+    )
+    return {workspace_id: total for workspace_id, total in rows if total}
