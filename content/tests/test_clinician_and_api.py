@@ -92,6 +92,8 @@ def test_gp_with_consent_sees_progress_and_answers_and_each_read_is_logged(
     body = client.get(reverse("clinician:patient_overview", args=[workspace.pk])).content.decode()
     assert "Understanding your symptoms: 1 of 3 pages" in body
     assert "1 saved exercise answer." in body
+    # The journal section's panel shows the shared journal entries beside the answers.
+    assert "0 shared entries." in body
     body = client.get(reverse("clinician:programme_answers", args=[workspace.pk])).content.decode()
     assert "In the queue at the post office" in body
     assert "PRIVATE DRAFT" not in body  # drafts stay private
