@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts import selectors as alert_selectors
+from alerts.models import Alert
 from care import policies, selectors, services
 from care.sections import Section
 from clinician_app.caseload import FILTERS, NOT_SHARED, SORTS, caseload_page
@@ -16,6 +17,8 @@ from clinician_app.decorators import clinician_required
 from clinician_app.forms import InvitePatientForm
 from clinician_app.panels import panel_for
 from guidance import selectors as guidance_selectors
+from messaging import selectors as messaging_selectors
+from messaging import services as messaging_services
 
 
 @clinician_required
@@ -81,6 +84,21 @@ def patient_overview(request, workspace_id):
         cards.append(card)
     members = selectors.memberships_for_workspace(workspace=workspace)
     mine = next((m for m in members if m.clinician_id == request.user.pk), None)
+    alerts = alert_selectors.alerts_for_workspace(user=request.user, workspace=workspace)
+    cadence = alert_selectors.cadences_for_memberships([mine.pk])[mine.pk] if mine else None
+    today = timezone.localdate()
+    unresolved = [a for a in alerts if a.status in Alert.UNRESOLVED]
+    # What needs action leads the page: open alerts, unread messages, an overdue review.
+    attention = {
+        "open_alerts": len(unresolved),
+        "urgent_alerts": sum(1 for a in unresolved if a.is_urgent),
+        "unread": messaging_selectors.unread_by_workspace([workspace.pk], request.user).get(
+            workspace.pk, 0
+        ),
+        "review_overdue": bool(
+            cadence and cadence.next_review_on and cadence.next_review_on < today
+        ),
+    }
     return render(
         request,
         "clinician_app/patient_overview.html",
@@ -88,15 +106,16 @@ def patient_overview(request, workspace_id):
             "workspace": workspace,
             "patient": workspace.patient,
             "cards": cards,
+            "not_shared": [card for card in cards if not card["shared"]],
             "members": members,
-            "alerts": alert_selectors.alerts_for_workspace(user=request.user, workspace=workspace),
-            "cadence": alert_selectors.cadences_for_memberships([mine.pk])[mine.pk]
-            if mine
-            else None,
+            "alerts": alerts,
+            "attention": attention,
+            "thread": messaging_services.team_thread_for(workspace=workspace),
+            "cadence": cadence,
             "timeline": alert_selectors.timeline_for_clinician(
                 user=request.user, workspace=workspace, shared=shared
             ),
-            "today": timezone.localdate(),
+            "today": today,
             "guidance_months": guidance_selectors.monthly_for_workspace(
                 workspace=workspace, clinician=request.user
             ),

@@ -87,7 +87,7 @@ def test_patient_turns_sharing_off_and_the_gp_no_longer_sees_the_section(
 
     gp_page.reload()
     assert gp_page.locator("#section-goals").get_attribute("data-shared") == "no"
-    assert "Not shared with you." in gp_page.locator("#section-goals").inner_text()
+    assert "Goal ladders" in gp_page.locator("#not-shared").inner_text()
     assert gp_page.locator("#section-progress").get_attribute("data-shared") == "yes"
 
 

@@ -49,11 +49,12 @@ def test_caseload_shows_scores_only_where_measures_are_shared_and_unread_message
     )
     client.force_login(gp, backend="accounts.backends.EmailBackend")
     row = client.get(reverse("clinician:caseload")).content.decode()
-    assert "PHQ9 5" in row and "Mild" in row
+    # A compact chip with the instrument's proper name, its total and band.
+    assert '<abbr title="PHQ-9">PHQ-9</abbr> <strong>5</strong>' in row and "Mild" in row
     assert '<td data-column="unread">1</td>' in row
     care.sharing_update(membership=gp_membership, sections=[Section.PROGRESS], by=patient)
     row = client.get(reverse("clinician:caseload")).content.decode()
-    assert "PHQ9 5" not in row
+    assert 'data-instrument="phq9"' not in row
 
 
 def test_caseload_shows_the_habit_streak_where_habits_are_shared(
