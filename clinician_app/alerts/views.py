@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -192,7 +193,7 @@ def review_new(request, workspace_id):
             messages.success(
                 request,
                 _("Review recorded. Next review: %(date)s.")
-                % {"date": review.next_review_on.strftime("%d %b %Y")},
+                % {"date": date_format(review.next_review_on)},
             )
             return redirect("clinician:patient_overview", workspace_id=workspace.pk)
     reviews = alert_selectors.reviews_for_membership(membership=membership)

@@ -228,6 +228,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
+# British dates and a 24-hour clock for English (config/formats/en); da and nb use Django's.
+FORMAT_MODULE_PATH = ["config.formats"]
 LANGUAGES = [("en", _("English")), ("da", _("Danish")), ("nb", _("Norwegian Bokmål"))]
 LOCALE_PATHS = [PLATFORM_DIR / "locale"]
 TIME_ZONE = "UTC"

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+
 from measures.selectors import Trend
 
 WIDTH, HEIGHT = 640, 260
@@ -61,7 +64,7 @@ def chart(trend: Trend) -> dict:
                 y=y_of(point.total),
                 label=str(point.total),
                 label_y=round(y_of(point.total) - 10, 1),
-                date_label=point.completed_at.strftime("%d %b"),
+                date_label=date_format(localtime(point.completed_at), "MONTH_DAY_FORMAT"),
             )
         )
     return {

@@ -19,6 +19,23 @@
     });
   }
 
+  // A time as the page shows it: the person's language (English the British way) and zone.
+  var momentFormat = null;
+  function formatMoment(value) {
+    var when = new Date(value);
+    if (!momentFormat) {
+      try {
+        momentFormat = new Intl.DateTimeFormat(list.dataset.locale || undefined, {
+          day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
+          hourCycle: "h23", timeZone: list.dataset.timeZone || undefined
+        });
+      } catch (e) {
+        momentFormat = new Intl.DateTimeFormat(undefined, {dateStyle: "medium", timeStyle: "short"});
+      }
+    }
+    return momentFormat.format(when);
+  }
+
   function send(frame) {
     frame.v = 1;
     if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(frame)); return true; }
@@ -36,7 +53,7 @@
     var who = document.createElement("strong");
     who.textContent = m.sender_name;
     meta.appendChild(who);
-    meta.appendChild(document.createTextNode(" " + new Date(m.created_at).toLocaleString()));
+    meta.appendChild(document.createTextNode(" " + formatMoment(m.created_at)));
     if (m.sender === me && !m.removed) {
       var read = document.createElement("span");
       read.className = "read-state";
