@@ -104,3 +104,21 @@ def test_a_port_in_use_is_refused_without_a_ready_line(tmp_path, stop):
     assert process.returncode != 0
     assert f"Port {port}" in output and "already in use" in output
     assert "Ready" not in output
+
+
+def test_when_daphne_fails_its_exit_code_is_passed_on_without_a_ready_line(tmp_path, stop):
+    env = server_environment({"VAR_DIR": str(tmp_path)})
+    # 192.0.2.1 (TEST-NET-1) is no address of this machine: Daphne cannot listen there.
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "manage.py", "serve", "--host", "192.0.2.1", "--port", "8000"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    stop(process)
+    output, _ = process.communicate(timeout=START_SECONDS)
+    assert process.returncode not in (0, None)
+    assert "Daphne stopped before it answered on http://192.0.2.1:8000/" in output
+    assert "Ready" not in output

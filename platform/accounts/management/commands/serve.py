@@ -8,6 +8,7 @@ command exits with Daphne's exit code (128 + the signal number if a signal ended
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -30,14 +31,15 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _port_free(host: str, port: int) -> bool:
+def _port_in_use(host: str, port: int) -> bool:
+    """Another server holds the port. (Any other failure to bind is Daphne's to report.)"""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         try:
             probe.bind((host, port))
-        except OSError:
-            return False
-    return True
+        except OSError as error:
+            return error.errno == errno.EADDRINUSE
+    return False
 
 
 class Command(BaseCommand):
@@ -54,7 +56,7 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, timeout: float, **options):
         address = f"http://{_url_host(host or '127.0.0.1')}:{port}/"
         poll = f"http://{_url_host('127.0.0.1' if host in ANY_ADDRESS else host)}:{port}/healthz"
-        if not _port_free(host, port):
+        if _port_in_use(host, port):
             raise CommandError(f"Port {port} on {host} is already in use. Choose another: PORT=...")
         env = os.environ.copy()
         source_roots = [str(settings.PLATFORM_DIR), str(settings.BASE_DIR)]
