@@ -35,6 +35,8 @@ def _port_in_use(host: str, port: int) -> bool:
     """Another server holds the port. (Any other failure to bind is Daphne's to report.)"""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As Daphne does: connections of an earlier run waiting to close do not count.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as error:
@@ -66,6 +68,9 @@ class Command(BaseCommand):
         # Links in e-mails point at the address actually served, unless configured otherwise.
         env.setdefault("SITE_URL", address.rstrip("/"))
         command = [sys.executable, "-m", "daphne", "-b", host, "-p", str(port)]
+        # A process started in the background inherits an ignored SIGINT; Ctrl-C must work here
+        # and in Daphne whatever started us (a handled signal is reset to default on exec).
+        previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
         daphne = subprocess.Popen([*command, "config.asgi:application"], env=env)  # noqa: S603
         previous_term = signal.signal(signal.SIGTERM, lambda *_: daphne.terminate())
         try:
@@ -88,6 +93,7 @@ class Command(BaseCommand):
             code = self._wait(daphne, interrupted=True)
         finally:
             signal.signal(signal.SIGTERM, previous_term)
+            signal.signal(signal.SIGINT, previous_int)
         sys.exit(128 - code if code < 0 else code)
 
     @staticmethod
@@ -107,15 +113,19 @@ class Command(BaseCommand):
 
     @staticmethod
     def _wait(daphne: subprocess.Popen, *, interrupted: bool = False) -> int:
-        """Wait for Daphne to end, passing on a Ctrl-C (a terminal sends it to both of us; a
-        signal sent to this process alone must reach Daphne too)."""
+        """Wait for Daphne to end. After a Ctrl-C, give Daphne a moment to stop on its own (a
+        terminal sends the signal to both of us; a second one would cut its shutdown short),
+        then pass it on (a signal sent to this process alone), then stop it for good."""
+        after_interrupt = [(None, 2.0), (signal.SIGINT, 15.0), (signal.SIGKILL, None)]
+        steps = after_interrupt if interrupted else [(None, None)]
         while True:
             try:
-                if interrupted and daphne.poll() is None:
-                    daphne.send_signal(signal.SIGINT)
-                return daphne.wait(timeout=None if not interrupted else 15)
+                for send, seconds in steps:
+                    if send is not None and daphne.poll() is None:
+                        daphne.send_signal(send)
+                    try:
+                        return daphne.wait(timeout=seconds)
+                    except subprocess.TimeoutExpired:
+                        continue
             except KeyboardInterrupt:
-                interrupted = True
-            except subprocess.TimeoutExpired:
-                daphne.kill()
-                return daphne.wait()
+                steps = after_interrupt
