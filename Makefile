@@ -22,12 +22,14 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## Set up and start the platform with demo data on http://127.0.0.1:8000
+## Set up and start the platform with demo data on http://$(HOST):$(PORT) (127.0.0.1:8000)
+run: export DEMO_MODE := 1
+run: export SITE_URL := http://$(HOST):$(PORT)
 run: install
-	DEMO_MODE=1 $(PY) manage.py migrate --noinput
-	DEMO_MODE=1 $(PY) manage.py seed_demo
-	@echo "Starting Daphne (HTTP + websockets) on http://$(HOST):$(PORT)/"
-	DEMO_MODE=1 PYTHONPATH=platform:. $(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Starting Daphne (HTTP + websockets) on $(SITE_URL)/ ..."
+	$(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 ## Install test dependencies and run the whole suite
 test: install-dev

@@ -1,5 +1,5 @@
-"""The programme card on the patient's dashboard: continue where you left off, and each
-module's progress."""
+"""The programme card on the patient's dashboard: a welcome before the first page, then
+"continue where you left off", and each module's progress."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ def programme_card(request, workspace) -> dict:
         reverse=True,
     )
     feedback = selectors.feedback_unseen(workspace)
+    # A patient who has not opened a single page yet is greeted, not asked to "continue".
+    first_visit = not any(e.last_visited_at for e in enrolments)
     if enrolments:
         progress = selectors.programme_progress(enrolments[0].programme, enrolments[0])
         return {
@@ -20,12 +22,14 @@ def programme_card(request, workspace) -> dict:
             "resume": progress.resume_page(),
             "available": [],
             "feedback": feedback,
+            "first_visit": first_visit,
         }
     return {
         "progress": None,
         "resume": None,
         "available": list(selectors.programmes_published()),
         "feedback": feedback,
+        "first_visit": first_visit,
     }
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -92,6 +93,11 @@ def programme_prescribe(
         raise ValidationError(_("Only a member of the patient's care team can prescribe."))
     if not programme.published:
         raise ValidationError(_("This programme is not available."))
+    # "Today" is the prescriber's own calendar day (their account's time zone), not the server's.
+    if start_on is not None and start_on < timezone.localdate(timezone=ZoneInfo(by.timezone)):
+        raise ValidationError(
+            {"start_on": _("Choose today or a later day: a programme cannot start in the past.")}
+        )
     modules = list(recommended_modules)
     if any(m.programme_id != programme.pk or m.retired for m in modules):
         raise ValidationError({"recommended_modules": _("Choose modules of this programme.")})

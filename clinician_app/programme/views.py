@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from care import policies
+from care.forms import add_service_errors
 from care.sections import Section
 from clinician_app.decorators import clinician_required
 from clinician_app.programme.forms import PrescribeForm
@@ -35,7 +36,7 @@ def prescribe(request, workspace_id):
                 recommended_modules=form.cleaned_data["recommended_modules"],
             )
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The programme is prescribed. The patient sees it on their dashboard.")

@@ -1,11 +1,13 @@
 """Prescribing, the overview panels, the answers page and the API, with consent and logging."""
 
 import wave
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from care.sections import Section
@@ -51,18 +53,19 @@ def test_gp_prescribes_from_the_clinician_face(client, gp, gp_membership, worksp
     url = reverse("clinician:programme_prescribe", args=[workspace.pk])
     assert client.get(url).status_code == 200
     values = programme.modules.get(slug="values")
+    start = timezone.localdate() + timedelta(days=7)
     response = client.post(
         url,
         {
             "programme": programme.pk,
             "note": "See you in four weeks.",
-            "start_on": "2026-12-01",
+            "start_on": str(start),
             "recommended_modules": [values.pk],
         },
     )
     assert response.status_code == 302
     enrolment = Enrolment.objects.get()
-    assert enrolment.prescribed_by == gp and str(enrolment.start_on) == "2026-12-01"
+    assert enrolment.prescribed_by == gp and enrolment.start_on == start
     assert list(enrolment.recommended_modules.all()) == [values]
 
 

@@ -275,7 +275,10 @@ def goal_step_move(request, step_id):
     if not form.is_valid():
         messages.error(request, _("Please choose easier or harder."))
     else:
-        services.step_move(step=step, by=request.user, direction=form.cleaned_data["direction"])
+        try:
+            services.step_move(step=step, by=request.user, direction=form.cleaned_data["direction"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
     return redirect(_ladder_url(step.ladder, f"#step-{step.pk}"))
 
 

@@ -10,6 +10,7 @@ from functools import cache
 
 from django.urls import reverse
 
+from care.emergency import emergency_numbers
 from config.discovery import app_modules
 
 
@@ -30,3 +31,8 @@ def navigation(request):
     if attribute is None:
         return {"nav_links": []}
     return {"nav_links": [(reverse(name), label) for _order, name, label in _links(attribute)]}
+
+
+def emergency(request):
+    """The emergency and urgent-advice numbers every page may show (care/emergency.py)."""
+    return {"emergency": emergency_numbers()}

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "config.context_processors.navigation",
+                "config.context_processors.emergency",
             ],
         },
     },
@@ -343,6 +344,21 @@ LOGGING = {
         "daphne": {"level": "WARNING"},
     },
 }
+
+
+# --- the country whose emergency numbers pages show (care/emergency.py) ----------------------
+def _known_countries() -> set[str]:
+    from care.emergency import COUNTRIES  # plain data; imports nothing that needs the apps
+
+    return set(COUNTRIES)
+
+
+DEFAULT_COUNTRY = (env_str("DEFAULT_COUNTRY", "DK") or "").upper()
+if DEFAULT_COUNTRY not in _known_countries():
+    raise ImproperlyConfigured(
+        f"DEFAULT_COUNTRY must be one of {', '.join(sorted(_known_countries()))} (the countries "
+        f"whose emergency numbers the platform knows), not {DEFAULT_COUNTRY!r}."
+    )
 
 # --- links in e-mails and message notifications ---------------------------------------------
 # The site's public address (scheme and host, no path) for links in e-mails. Default: the local

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import F, Max, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,6 +20,29 @@ from goals.models import Comment, Habit, HabitCheck, Ladder, LadderChange, Propo
 
 CALENDAR_WEEKS = 6
 
+# A ladder reads easiest first: by how hard each step feels, then (for steps rated the same, or
+# not rated, which come last) in the order the patient chose, then by when they were written.
+# Every reader of steps uses this one order, so a step added or accepted later still lands in
+# its place instead of at the end.
+STEP_ORDER = (F("difficulty").asc(nulls_last=True), "position", "created_at")
+
+
+def _rank(step: Step):
+    return (step.difficulty is None, step.difficulty or 0, step.position, step.created_at)
+
+
+def steps_in_order(steps: Iterable[Step]) -> list[Step]:
+    """The same order as ``STEP_ORDER`` for steps already in memory; marks each step with
+    whether moving it easier or harder can change the order (only among steps of the same
+    rating: a differently rated neighbour stays where its rating puts it)."""
+    ordered = sorted(steps, key=_rank)
+    for index, step in enumerate(ordered):
+        before = ordered[index - 1] if index else None
+        after = ordered[index + 1] if index + 1 < len(ordered) else None
+        step.can_move_easier = before is not None and before.difficulty == step.difficulty
+        step.can_move_harder = after is not None and after.difficulty == step.difficulty
+    return ordered
+
 
 def ladders_for_workspace(*, workspace: Workspace, include_archived: bool = False) -> list[Ladder]:
     """Ladders with their steps and open proposals: 3 queries."""
@@ -28,7 +51,7 @@ def ladders_for_workspace(*, workspace: Workspace, include_archived: bool = Fals
         qs = qs.filter(archived_at__isnull=True)
     return list(
         qs.prefetch_related(
-            Prefetch("steps", queryset=Step.objects.order_by("position", "created_at")),
+            Prefetch("steps", queryset=Step.objects.order_by(*STEP_ORDER)),
             Prefetch(
                 "proposals",
                 queryset=Proposal.objects.filter(status=Proposal.Status.OPEN).select_related(
@@ -80,7 +103,8 @@ def habit_get(*, workspace: Workspace, habit_id: UUID | str) -> Habit:
 
 
 def steps_for_ladder(*, ladder: Ladder) -> list[Step]:
-    return list(ladder.steps.order_by("position", "created_at"))
+    """The ladder's steps, easiest first (``STEP_ORDER``): 1 query."""
+    return steps_in_order(ladder.steps.order_by(*STEP_ORDER))
 
 
 def proposals_for_workspace(

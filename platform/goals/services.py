@@ -42,6 +42,7 @@ from goals.models import (
     Proposal,
     Step,
 )
+from goals.selectors import steps_in_order
 from guidance.services import guidance_record
 from records.services import audit
 
@@ -420,7 +421,9 @@ def step_update(*, step: Step, by: User, version: int | None, **data) -> Step:
 
 @transaction.atomic
 def step_reorder(*, ladder: Ladder, by: User, step_ids: list) -> list[Step]:
-    """Put the ladder's steps in exactly this order (easiest first)."""
+    """Store this order of the ladder's steps (easiest first) as the patient's choice. Readers
+    order by difficulty first (``goals.selectors.STEP_ORDER``), so the stored order decides
+    among steps rated the same, and among unrated ones. Returns the steps as readers see them."""
     ladder = _lock_ladder(ladder)
     policies.require_owner(by, ladder.workspace, OWNER_ONLY)
     steps = {str(s.pk): s for s in ladder.steps.select_for_update()}
@@ -429,7 +432,7 @@ def step_reorder(*, ladder: Ladder, by: User, step_ids: list) -> list[Step]:
         raise ValidationError({"step_ids": _("List every step of this ladder exactly once.")})
     before = [str(s.pk) for s in sorted(steps.values(), key=lambda s: (s.position, s.created_at))]
     if before == wanted:
-        return [steps[i] for i in wanted]
+        return steps_in_order(steps.values())
     moved = []
     for position, step_id in enumerate(wanted):
         step = steps[step_id]
@@ -438,7 +441,7 @@ def step_reorder(*, ladder: Ladder, by: User, step_ids: list) -> list[Step]:
             moved.append(step)
     Step.objects.bulk_update(moved, ["position"])
     _record(ladder=ladder, actor=by, action="step.reordered", changes={"order": [before, wanted]})
-    return [steps[i] for i in wanted]
+    return steps_in_order(steps.values())
 
 
 @transaction.atomic
@@ -447,11 +450,21 @@ def step_move(*, step: Step, by: User, direction: str) -> None:
     if direction not in ("up", "down"):
         raise ValidationError({"direction": _("Choose up or down.")})
     ladder = step.ladder
-    order = [str(s.pk) for s in ladder.steps.order_by("position", "created_at")]
+    ordered = steps_in_order(ladder.steps.all())
+    order = [str(s.pk) for s in ordered]
     index = order.index(str(step.pk))
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(order):
         return
+    if ordered[other].difficulty != ordered[index].difficulty:
+        # The ladder reads by how hard each step feels; a swap across ratings would not show.
+        raise ValidationError(
+            {
+                "direction": _(
+                    "Steps go in order of how hard they feel. Change the rating to move it."
+                )
+            }
+        )
     order[index], order[other] = order[other], order[index]
     step_reorder(ladder=ladder, by=by, step_ids=order)
 

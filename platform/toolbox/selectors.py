@@ -17,6 +17,7 @@ from django.db.models.functions import RowNumber
 
 from accounts.models import User
 from care import policies
+from care.emergency import not_country_numbers
 from care.models import CareTeamMembership, Workspace
 from care.policies import membership_current
 from care.sections import Section
@@ -113,6 +114,12 @@ class CrisisPlan:
     @property
     def is_empty(self) -> bool:
         return not any(part.items for part in self.parts)
+
+    @property
+    def organisation_numbers(self) -> list[OrganisationEmergencyNumber]:
+        """The organisations' numbers that the country's list (shown beside them, from
+        ``care.emergency``) does not already give."""
+        return not_country_numbers(self.default_numbers)
 
 
 def emergency_defaults_for_workspace(*, workspace: Workspace) -> list[OrganisationEmergencyNumber]:

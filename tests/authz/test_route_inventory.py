@@ -71,6 +71,19 @@ def test_public_routes_are_an_explicit_short_list():
             "accounts:password_reset_complete",
             "patient:invitation",
             "patient:measures_reminder_open",
+            # Content only: the favicon and the help and trust pages.
+            "favicon",
+            "help:index",
+            "help:getting_started",
+            "help:programme",
+            "help:tools",
+            "help:messages",
+            "help:sharing",
+            "help:caseload",
+            "help:alerts",
+            "help:cover",
+            "help:accessibility",
+            "help:privacy",
         ]
     )
 

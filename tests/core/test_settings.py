@@ -71,6 +71,7 @@ def test_production_urls_switch_to_postgres_and_redis_pubsub():
             {"DEMO_MODE": "1", "LOGIN_FAILURE_LIMIT": "many"},
             "LOGIN_FAILURE_LIMIT must be a whole number",
         ),
+        ({"DEMO_MODE": "1", "DEFAULT_COUNTRY": "XX"}, "DEFAULT_COUNTRY must be one of"),
     ],
 )
 def test_bad_configuration_fails_loudly_naming_the_variable(env, message):

@@ -19,6 +19,12 @@ def steps(ladder, patient):
 
 
 @pytest.fixture
+def unrated_steps(ladder, patient):
+    """Steps without a difficulty: their order is the patient's own (move easier / harder)."""
+    return [services.step_add(ladder=ladder, by=patient, description=f"Step {i}") for i in range(3)]
+
+
+@pytest.fixture
 def events(monkeypatch):
     """Workspace events as published (after commit), captured instead of sent."""
     sent = []

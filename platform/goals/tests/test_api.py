@@ -184,7 +184,8 @@ def test_ids_from_another_workspace_in_a_body_are_rejected(
     assert not Proposal.objects.exists()
 
 
-def test_reorder_over_the_api(workspace, patient, ladder, steps):
+def test_reorder_over_the_api(workspace, patient, ladder, unrated_steps):
+    steps = unrated_steps
     order = [str(steps[2].pk), str(steps[1].pk), str(steps[0].pk)]
     r = api(patient).put(
         url("goal-step-order", workspace_id=workspace.pk, ladder_id=ladder.pk),

@@ -34,7 +34,8 @@ def test_patient_creates_a_ladder_and_steps_in_order(ladder, steps, patient):
     assert AuditEvent.objects.filter(action="goals.step.added").count() == 3
 
 
-def test_reorder_edit_complete_and_reflect(ladder, steps, patient):
+def test_reorder_edit_complete_and_reflect(ladder, unrated_steps, patient):
+    steps = unrated_steps
     services.step_reorder(
         ladder=ladder, by=patient, step_ids=[steps[2].pk, steps[0].pk, steps[1].pk]
     )

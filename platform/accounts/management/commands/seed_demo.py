@@ -50,7 +50,7 @@ class Command(BaseCommand):
             for _app, module in app_modules("demo"):
                 module.seed(users=users)
         self.stdout.write(
-            self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:")
+            self.style.SUCCESS(f"Demo data ready. Sign in at {settings.SITE_URL}/ with:")
         )
         for email, _name, role in PEOPLE:
             self.stdout.write(f"  {role:<10} {email:<24} password: {DEMO_PASSWORD}")
