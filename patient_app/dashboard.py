@@ -1,15 +1,11 @@
-"""Cards on the patient's dashboard, contributed by each capability.
+"""The patient's dashboard, composed here from the domains' selectors (a domain never
+registers itself into this face).
 
-An app declares ``DASHBOARD_CARDS`` in its ``dashboard.py``: a list of
-``(order, template, context)`` or ``(order, template, context, region)`` where
-``context(request, workspace) -> dict`` and ``region`` is one of ``REGIONS``:
-
-* ``"main"`` (the default): the middle column, the next step and progress;
-* ``"tools"``: the right column, the programme's core tools (goal ladder, the chain);
-* ``"side"``: the left column, under the menu.
-
-The dashboard renders each region's cards in order; each card's template gets its context as
-``card``.
+Three regions: ``"main"`` (the middle column: the next step, messages, progress), ``"tools"``
+(the programme's two core tools, "Don't break the chain" and the goal ladder: on the right at
+desktop width, near the top on a phone) and ``"side"`` (the left column). The dashboard renders
+each region's cards in order; each card's template (``patient_app/dashboard/<name>.html``) gets
+its context as ``card``. Each context costs a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -17,51 +13,123 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from config.discovery import app_modules
+from django.utils import timezone
+
+from alerts import selectors as alerts_selectors
+from care import selectors as care_selectors
+from content import selectors as content_selectors
+from goals import selectors as goals_selectors
+from measures import selectors as measures_selectors
+from messaging import selectors as messaging_selectors
+from toolbox import services as toolbox_services
 
 REGIONS = ("main", "tools", "side")
-DEFAULT_REGION = "main"
 
 
 @dataclass(frozen=True)
-class CardEntry:
-    order: int
-    template: str
-    context: Callable
-    region: str = DEFAULT_REGION
+class Card:
+    name: str  # its template: patient_app/dashboard/<name>.html
+    region: str
+    context: Callable  # (request, workspace) -> dict
 
-    @classmethod
-    def from_declaration(cls, entry) -> CardEntry:
-        card = entry if isinstance(entry, cls) else cls(*entry)
-        if card.region not in REGIONS:
-            raise ValueError(f"dashboard card {card.template}: unknown region {card.region!r}")
-        return card
+    @property
+    def template(self) -> str:
+        return f"patient_app/dashboard/{self.name}.html"
 
 
-def card_entries() -> list[CardEntry]:
-    entries = []
-    for _app, module in app_modules("dashboard"):
-        entries.extend(
-            CardEntry.from_declaration(entry) for entry in getattr(module, "DASHBOARD_CARDS", [])
-        )
-    return sorted(entries, key=lambda entry: (entry.order, entry.template))
-
-
-def dashboard_cards(request, workspace) -> list[dict]:
-    """Every card, in order, with its region."""
-    return [
-        {
-            "template": entry.template,
-            "region": entry.region,
-            "context": entry.context(request, workspace),
+def _programme(request, workspace) -> dict:
+    enrolments = sorted(
+        content_selectors.enrolments_for_workspace(workspace),
+        key=lambda e: e.last_visited_at or e.created_at,
+        reverse=True,
+    )
+    feedback = content_selectors.feedback_unseen(workspace)
+    # A patient who has not opened a single page yet is greeted, not asked to "continue".
+    first_visit = not any(e.last_visited_at for e in enrolments)
+    if enrolments:
+        progress = content_selectors.programme_progress(enrolments[0].programme, enrolments[0])
+        return {
+            "progress": progress,
+            "resume": progress.resume_page(),
+            "available": [],
+            "feedback": feedback,
+            "first_visit": first_visit,
         }
-        for entry in card_entries()
-    ]
+    return {
+        "progress": None,
+        "resume": None,
+        "available": list(content_selectors.programmes_published()),
+        "feedback": feedback,
+        "first_visit": first_visit,
+    }
+
+
+def _messages(request, workspace) -> dict:
+    threads = list(
+        messaging_selectors.threads_with_counts(request.user)
+        .filter(workspace=workspace)
+        .order_by("-last_message_at", "kind", "pk")
+    )
+    latest = next((t for t in threads if t.last_message_at), None)
+    return {
+        "unread": sum(t.unread for t in threads),
+        "latest": latest,
+    }
+
+
+def _cover(request, workspace) -> dict:
+    """Queries: 1."""
+    return {"covers": care_selectors.covers_for_workspace(workspace=workspace)}
+
+
+def _checkin(request, workspace) -> dict:
+    today = toolbox_services.local_today(request.user)
+    return {"checked_in": workspace.checkins.filter(day=today).exists()}
+
+
+def _questionnaires(request, workspace) -> dict:
+    return {"due": measures_selectors.due_for_workspace(workspace, today=timezone.localdate())}
+
+
+def _reviews(request, workspace) -> dict:
+    """The three newest review notes the care team shared with the patient. Queries: 1."""
+    return {"reviews": alerts_selectors.shared_reviews_for_workspace(workspace=workspace)}
+
+
+def _chain(request, workspace) -> dict:
+    return {"habits": goals_selectors.habit_views(workspace=workspace)}
+
+
+def _ladder(request, workspace) -> dict:
+    ladders = goals_selectors.ladders_for_workspace(workspace=workspace)
+    return {
+        "ladders": ladders[:3],
+        "count": len(ladders),
+        "waiting": sum(len(ladder.open_proposals) for ladder in ladders),
+    }
+
+
+CARDS: tuple[Card, ...] = (
+    Card("programme", "main", _programme),  # first in the middle: the next step and progress
+    Card("messages", "main", _messages),
+    Card("cover", "main", _cover),
+    Card("checkin", "main", _checkin),
+    Card("questionnaires", "main", _questionnaires),
+    Card("reviews", "main", _reviews),
+    Card("chain", "tools", _chain),
+    Card("ladder", "tools", _ladder),
+)
 
 
 def dashboard_regions(request, workspace) -> dict[str, list[dict]]:
     """Region name -> its cards in order (every region present, possibly empty)."""
     regions: dict[str, list[dict]] = {region: [] for region in REGIONS}
-    for card in dashboard_cards(request, workspace):
-        regions[card["region"]].append(card)
+    for card in CARDS:
+        regions[card.region].append(
+            {
+                "template": card.template,
+                "name": card.name,
+                "context": card.context(request, workspace),
+            }
+        )
     return regions

@@ -11,7 +11,7 @@ from django.urls import reverse
 from care.sections import Section
 from goals import services as goals
 from messaging import services as messaging
-from patient_app.dashboard import CardEntry, card_entries
+from patient_app.dashboard import CARDS, REGIONS
 from tests.factories import GPFactory, PatientFactory, add_member, workspace_for
 
 pytestmark = pytest.mark.django_db
@@ -23,27 +23,23 @@ def signed_in(client, patient):
     return client
 
 
-def test_cards_declare_their_region_and_old_entries_default_to_main():
-    assert CardEntry.from_declaration((1, "x.html", dict)).region == "main"
-    assert CardEntry.from_declaration((1, "x.html", dict, "tools")).region == "tools"
-    with pytest.raises(ValueError):
-        CardEntry.from_declaration((1, "x.html", dict, "footer"))
-    by_template = {entry.template: entry for entry in card_entries()}
-    assert by_template["goals/dashboard_chain.html"].region == "tools"
-    assert by_template["goals/dashboard_ladder.html"].region == "tools"
-    assert by_template["content/dashboard_card.html"].region == "main"
-    assert by_template["messaging/dashboard_card.html"].region == "main"
+def test_the_face_composes_every_card_in_a_known_region_with_a_template():
+    from django.template.loader import get_template
+
+    assert {card.region for card in CARDS} <= set(REGIONS)
+    for card in CARDS:
+        get_template(card.template)  # raises TemplateDoesNotExist
+    by_name = {card.name: card for card in CARDS}
+    assert by_name["chain"].region == by_name["ladder"].region == "tools"
+    assert by_name["programme"].region == by_name["messages"].region == "main"
 
 
 def test_the_layout_has_the_menu_the_middle_and_the_tools_in_order(signed_in):
     response = signed_in.get(reverse("patient:dashboard"))
     assert response.status_code == 200
     regions = response.context["regions"]
-    assert regions["main"][0]["template"] == "content/dashboard_card.html"
-    assert [card["template"] for card in regions["tools"]] == [
-        "goals/dashboard_chain.html",
-        "goals/dashboard_ladder.html",
-    ]
+    assert regions["main"][0]["name"] == "programme"
+    assert [card["name"] for card in regions["tools"]] == ["chain", "ladder"]
     html = response.content.decode()
     side, main, tools = (html.index(f'data-region="{name}"') for name in ("side", "main", "tools"))
     assert side < main < tools

@@ -228,3 +228,13 @@ def duty_queue(*, user: User) -> QuerySet[Alert]:
         .select_related("workspace__patient")
         .order_by("opened_at")
     )
+
+
+def shared_reviews_for_workspace(*, workspace, limit: int = 3) -> list:
+    """The newest review notes the care team chose to share with the patient, with their
+    clinicians. Queries: 1."""
+    return list(
+        Review.objects.filter(workspace=workspace, shared_with_patient=True)
+        .select_related("membership__clinician")
+        .order_by("-created_at")[:limit]
+    )
