@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-dev demo-data lint format check bench clean
+.PHONY: run test install install-dev demo-data lint format check bench clean screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (looked for $(PYTHON))."; exit 1; }
@@ -38,6 +38,10 @@ test: install-dev
 ## Benchmarks against bare baselines, side by side (bounded; writes bench/reports/)
 bench: install-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+## The README's screenshots from the demo (needs Debian's chromium)
+screenshots: install-dev
+	$(PY) docs/screenshots/take.py
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
