@@ -7,4 +7,5 @@ ROUTES = {
     "healthz": Rule(Audience.PUBLIC, note="content-free service health"),
     "api-schema": Rule(Audience.PUBLIC, note="the OpenAPI document describes no patient data"),
     "api-docs": Rule(Audience.PUBLIC),
+    "design": Rule(Audience.PUBLIC, note="the component gallery: made-up content only"),
 }

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config import views
+from config import design, views
 
 api_v1 = [
     path("", include("accounts.api_urls")),
@@ -19,6 +19,7 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("design/", design.gallery, name="design"),
     path("accounts/", include("accounts.urls")),
     path("me/", include("patient_app.urls")),
     path("clinic/", include("clinician_app.urls")),
