@@ -146,3 +146,47 @@ def test_signed_out_pages_have_no_menu(client):
     found = page(client, reverse("accounts:login"))
     assert MAIN not in found.navs
     assert found.h1_count == 1 and found.title
+
+
+def face_pages(namespaces):
+    """(URL name, path parameters) of every route in ``namespaces``."""
+    from django.urls import get_resolver
+
+    found = []
+
+    def walk(patterns, namespace, outer):
+        for pattern in patterns:
+            params = outer | set(pattern.pattern.converters)
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns, pattern.namespace or namespace, params)
+            elif namespace in namespaces and pattern.name:
+                found.append((f"{namespace}:{pattern.name}", params))
+
+    walk(get_resolver().url_patterns, "", set())
+    return found
+
+
+def reachable_pages(client, namespaces, workspace):
+    """Every page of ``namespaces`` that answers this user's GET with HTML."""
+    for name, params in face_pages(namespaces):
+        if not params <= {"workspace_id"}:
+            continue
+        url = reverse(name, kwargs={"workspace_id": workspace.pk} if params else {})
+        response = client.get(url)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            yield url, response
+
+
+@pytest.mark.parametrize("persona", ["patient", "gp", "duty"])
+def test_every_page_a_persona_reaches_has_a_title_one_h1_and_one_current_place(
+    client, patient, workspace, gp, gp_membership, persona
+):
+    user = {"patient": patient, "gp": gp, "duty": None}[persona] or DutyFactory()
+    login(client, user)
+    checked = []
+    for url, response in reachable_pages(client, {"patient", "clinician", "accounts"}, workspace):
+        found = outline(response.content.decode())
+        assert found.title.strip(" ·") and found.h1_count == 1, url
+        assert len(found.current_in(MAIN)) == 1, f"{url} marks no place, or more than one"
+        checked.append(url)
+    assert len(checked) >= {"patient": 20, "gp": 15, "duty": 3}[persona]
