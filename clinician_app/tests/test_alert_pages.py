@@ -110,7 +110,10 @@ def test_cadence_form_saves_and_refuses_bad_intervals(client, workspace, gp, gp_
     bad = client.post(
         url, {"review_interval_days": "0", "inactivity_days": "500", "next_review_on": "soon"}
     )
-    assert bad.status_code == 200 and bad.content.decode().count('class="error"') == 3
+    body = bad.content.decode()
+    # Each error beside its field, and a link to each in the summary at the top.
+    assert bad.status_code == 200 and body.count('class="field-error"') == 3
+    assert body.count('href="#id_') == 3 and "data-error-summary" in body
     assert not CareCadence.objects.exists()
     due = timezone.localdate() + timedelta(days=10)
     ok = client.post(

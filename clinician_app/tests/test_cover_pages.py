@@ -92,7 +92,8 @@ def test_malformed_input_is_a_form_error(client, gp, colleague, data):
     login(client, gp)
     response = client.post(URL, data)
     assert response.status_code == 200
-    assert "has-error" in response.content.decode()
+    body = response.content.decode()
+    assert "field--error" in body and "data-error-summary" in body
     assert not Cover.objects.exists()
 
 

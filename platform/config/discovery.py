@@ -1,4 +1,4 @@
-"""Find an optional module (``access``, ``navigation``, ``data_rights``, ``demo`` ...) in every
+"""Find an optional module (``access``, ``data_rights``, ``demo`` ...) in every
 project app, so that a capability plugs into the platform from its own folder."""
 
 from __future__ import annotations

@@ -13,4 +13,5 @@ ROUTES = {
     **{
         f"help:{page.name}": Rule(Audience.PUBLIC, note="help page: content only") for page in PAGES
     },
+    "design": Rule(Audience.PUBLIC, note="the component gallery: made-up content only"),
 }

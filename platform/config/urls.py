@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config import help_pages, views
+from config import design, help_pages, views
 
 api_v1 = [
     path("", include("accounts.api_urls")),
@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", help_pages.favicon, name="favicon"),
     path("help/", include("config.help_pages")),
+    path("design/", design.gallery, name="design"),
     path("accounts/", include("accounts.urls")),
     path("me/", include("patient_app.urls")),
     path("clinic/", include("clinician_app.urls")),

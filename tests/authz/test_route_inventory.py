@@ -61,6 +61,7 @@ def test_public_routes_are_an_explicit_short_list():
     assert public == sorted(
         [
             "healthz",
+            "design",
             "api-schema",
             "api-docs",
             "accounts:login",

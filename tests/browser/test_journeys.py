@@ -77,7 +77,16 @@ def test_patient_turns_sharing_off_and_the_gp_no_longer_sees_the_section(
 
     patient_page = new_page()
     sign_in(patient_page, live_server.url, "pat@example.test")
-    patient_page.get_by_role("navigation", name="Main").get_by_role("link", name="Sharing").click()
+    patient_page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Me", exact=True
+    ).click()
+    patient_page.get_by_role("navigation", name="In Me").get_by_role("link", name="Sharing").click()
+    assert (
+        patient_page.get_by_role("navigation", name="In Me")
+        .get_by_role("link", name="Sharing")
+        .get_attribute("aria-current")
+        == "page"
+    )
     card = patient_page.locator(f"#member-{people['gp_membership'].pk}")
     goals = card.get_by_label("Goal ladders")
     assert goals.is_checked()

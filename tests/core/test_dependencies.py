@@ -72,32 +72,3 @@ def test_the_check_sees_late_and_dotted_imports():
         "def f():\n    from messaging import services\n"
     )
     assert imported_apps(source) == {"records", "care", "messaging"}
-
-
-FACES = {"patient_app", "clinician_app"}
-BELOW_THE_FACES = [
-    "records",
-    "accounts",
-    "care",
-    "goals",
-    "measures",
-    "toolbox",
-    "alerts",
-    "guidance",
-    "content",
-    "messaging",
-]
-
-
-@pytest.mark.parametrize("app", BELOW_THE_FACES)
-def test_no_core_or_domain_module_imports_a_face(app):
-    """The core knows no page: each face composes its own pages (caseload columns, overview
-    panels, dashboard, menus) from the domains' selectors."""
-    found = []
-    for path in sorted(_folder(app).rglob("*.py")):
-        parts = set(path.relative_to(ROOT).parts)
-        if "tests" in parts or "migrations" in parts:
-            continue
-        faces = imported_apps(path.read_text(encoding="utf-8")) & FACES
-        found += [f"{path.relative_to(ROOT)} imports {name}" for name in sorted(faces)]
-    assert found == []

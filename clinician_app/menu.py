@@ -1,0 +1,99 @@
+"""The clinician's menu (GP, therapist) and the duty contact's, each a list of places.
+
+This module is the one place that decides where a clinician page sits. Every page about one
+patient (``/clinic/patients/<id>/...``) sits in the caseload.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from config.menus import Link, Menu, Place, menu_context
+
+ACCOUNT = Place(
+    key="account",
+    label=_("Account"),
+    url_name="accounts:profile",
+    items=(
+        Link(_("My account"), "accounts:profile"),
+        Link(_("Password"), "accounts:password_change", ("accounts:password_*",)),
+        Link(_("Two-step sign-in"), "accounts:mfa_setup", ("accounts:mfa_*",)),
+        Link(_("API keys"), "accounts:api_tokens", ("accounts:api_token*",)),
+    ),
+    pages=("accounts:*",),
+)
+
+# Pages about one patient, reached from the caseload.
+PATIENT_PAGES = (
+    "clinician:patient_*",
+    "clinician:programme_*",
+    "clinician:measures*",
+    "clinician:goal_*",
+    "clinician:habit_list",
+    "clinician:crisis_plan",
+    "clinician:checkins",
+    "clinician:network",
+    "clinician:journal",
+    "clinician:cadence_edit",
+    "clinician:review_new",
+    "clinician:guidance_patient",
+)
+
+CLINICIAN_MENU = Menu(
+    places=(
+        Place(
+            key="caseload",
+            label=_("Caseload"),
+            url_name="clinician:caseload",
+            items=(
+                Link(_("Your patients"), "clinician:caseload", PATIENT_PAGES),
+                Link(_("Invite a patient"), "clinician:invite"),
+                Link(_("Cover"), "clinician:covers", ("clinician:cover_*",)),
+            ),
+        ),
+        Place(
+            key="alerts",
+            label=_("Alerts"),
+            url_name="clinician:alert_list",
+            pages=("clinician:alert_*",),
+        ),
+        Place(
+            key="messages",
+            label=_("Messages"),
+            url_name="clinician:inbox",
+            pages=("clinician:message_*",),
+        ),
+        Place(
+            key="guidance",
+            label=_("Guidance time"),
+            url_name="clinician:guidance_report",
+            pages=("clinician:guidance_report*",),
+        ),
+        ACCOUNT,
+    )
+)
+
+# The organisation's duty contact sees only the alerts that reached them.
+DUTY_MENU = Menu(
+    places=(
+        Place(
+            key="duty",
+            label=_("Duty alerts"),
+            url_name="clinician:duty",
+            pages=("clinician:alert_*",),
+        ),
+        ACCOUNT,
+    )
+)
+
+
+def navigation(request):
+    """Context processor: the clinician's or the duty contact's menu."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    if user.is_clinician:
+        return menu_context(request, CLINICIAN_MENU)
+    if user.is_duty:
+        return menu_context(request, DUTY_MENU)
+    return {}
