@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -19,11 +20,15 @@ from alerts import selectors as alerts_selectors
 from care import selectors as care_selectors
 from content import selectors as content_selectors
 from goals import selectors as goals_selectors
+from goals.chain import DayStatus
+from goals.models import Step
 from measures import selectors as measures_selectors
 from messaging import selectors as messaging_selectors
 from toolbox import services as toolbox_services
 
 REGIONS = ("main", "tools", "side")
+# Days that hold the chain: marked (on a scheduled day or a rest day).
+DONE_STATUSES = {DayStatus.DONE.value, DayStatus.EXTRA.value}
 
 
 @dataclass(frozen=True)
@@ -96,14 +101,48 @@ def _reviews(request, workspace) -> dict:
     return {"reviews": alerts_selectors.shared_reviews_for_workspace(workspace=workspace)}
 
 
+CHAIN_DAYS = 7
+
+
 def _chain(request, workspace) -> dict:
-    return {"habits": goals_selectors.habit_views(workspace=workspace)}
+    """Each habit with its last seven days as a chain (oldest first, today last)."""
+    habits = []
+    for view in goals_selectors.habit_views(workspace=workspace):
+        first = view.today - timedelta(days=CHAIN_DAYS - 1)
+        days = [first + timedelta(days=n) for n in range(CHAIN_DAYS)]
+        habits.append(
+            {
+                "view": view,
+                "days": [
+                    {
+                        "day": day,
+                        "status": str(view.chain.statuses.get(day, "")),
+                        "done": str(view.chain.statuses.get(day, "")) in DONE_STATUSES,
+                        "today": day == view.today,
+                    }
+                    for day in days
+                ],
+            }
+        )
+    return {"habits": habits}
 
 
 def _ladder(request, workspace) -> dict:
+    """The first goal as a ladder (easiest step at the bottom, the step to take now marked),
+    the others as links."""
     ladders = goals_selectors.ladders_for_workspace(workspace=workspace)
+    shown = ladders[0] if ladders else None
+    steps, current = [], None
+    if shown is not None:
+        steps = goals_selectors.steps_in_order(
+            s for s in shown.steps.all() if s.state != Step.State.SET_ASIDE
+        )
+        current = next((s for s in steps if s.state != Step.State.DONE), None)
     return {
-        "ladders": ladders[:3],
+        "ladder": shown,
+        "steps": steps,
+        "current": current,
+        "others": ladders[1:4],
         "count": len(ladders),
         "waiting": sum(len(ladder.open_proposals) for ladder in ladders),
     }

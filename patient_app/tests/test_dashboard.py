@@ -100,3 +100,48 @@ def test_the_dashboard_costs_the_same_at_2_and_50_threads_goals_and_habits(clien
             f"{size} unread messages" in client.get(reverse("patient:dashboard")).content.decode()
         )
     assert counts[0] == counts[1], counts
+
+
+def test_the_goal_ladder_is_a_ladder_easiest_first_with_the_next_step_marked(signed_in, patient):
+    from goals.models import Step
+
+    workspace = workspace_for(patient)
+    ladder = goals.ladder_create(workspace=workspace, by=patient, title="Walk to the bakery")
+    hard = goals.step_add(ladder=ladder, by=patient, description="All the way", difficulty=8)
+    easy = goals.step_add(ladder=ladder, by=patient, description="To the gate", difficulty=1)
+    middle = goals.step_add(ladder=ladder, by=patient, description="To the corner", difficulty=4)
+    Step.objects.filter(pk=easy.pk).update(state=Step.State.DONE)
+    html = signed_in.get(reverse("patient:dashboard")).content.decode()
+    card = html[html.index('id="dashboard-ladder"') :]
+    # Easiest first in the list (the CSS stacks it bottom-up): 1, 4, 8, whatever the order added.
+    positions = [card.index(f'data-step="{step.pk}"') for step in (easy, middle, hard)]
+    assert positions == sorted(positions)
+    rungs = {
+        step.pk: next(li for li in card.split("<li")[1:] if f'data-step="{step.pk}"' in li)
+        for step in (easy, middle, hard)
+    }
+    assert "is-done" in rungs[easy.pk]
+    # The step to take now: the easiest one not done yet.
+    assert 'aria-current="step"' in rungs[middle.pk] and "is-current" in rungs[middle.pk]
+    assert "aria-current" not in rungs[easy.pk] + rungs[hard.pk]
+
+
+def test_dont_break_the_chain_is_a_chain_of_the_last_seven_days(signed_in, patient):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    workspace = workspace_for(patient)
+    habit = goals.habit_create(workspace=workspace, by=patient, name="A short walk")
+    today = timezone.localdate()
+    goals.habit_check_set(habit=habit, by=patient, day=today)
+    html = signed_in.get(reverse("patient:dashboard")).content.decode()
+    card = html[html.index('id="dashboard-chain"') : html.index('id="dashboard-ladder"')]
+    assert card.count('class="day-chain-item') == 7
+    assert f'data-day="{today:%Y-%m-%d}"' in card
+    todays = card[: card.index(f'data-day="{today:%Y-%m-%d}"')]
+    assert todays.rindex("is-today") > todays.rindex("<li")
+    assert "1 day in a row" in card
+    yesterday = today - timedelta(days=1)
+    after = card[card.index(f'data-day="{yesterday:%Y-%m-%d}"') - 60 :]
+    assert "is-done" not in after[: after.index("data-day")]
