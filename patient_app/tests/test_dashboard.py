@@ -34,22 +34,25 @@ def test_the_face_composes_every_card_in_a_known_region_with_a_template():
     assert by_name["programme"].region == by_name["messages"].region == "main"
 
 
-def test_the_layout_has_the_menu_the_middle_and_the_tools_in_order(signed_in):
+def test_the_next_step_comes_first_then_the_two_core_tools(signed_in):
+    """On a phone (one column, reading order) the core tools come right after the next step,
+    not at the bottom; from 48rem they stand on the right (app.css)."""
     response = signed_in.get(reverse("patient:dashboard"))
     assert response.status_code == 200
     regions = response.context["regions"]
     assert regions["main"][0]["name"] == "programme"
     assert [card["name"] for card in regions["tools"]] == ["chain", "ladder"]
     html = response.content.decode()
-    side, main, tools = (html.index(f'data-region="{name}"') for name in ("side", "main", "tools"))
-    assert side < main < tools
-    menu = html[html.index('aria-label="Programme menu"') : main]
-    for name in ("patient:help", "patient:programme_overview", "patient:exercise_library"):
-        assert f'href="{reverse(name)}"' in menu
-    assert f'href="{reverse("patient:crisis_plan")}"' in menu
-    tools_html = html[tools:]
+    lead, tools, main, side = (
+        html.index(f'data-region="{name}"') for name in ("lead", "tools", "main", "side")
+    )
+    assert lead < tools < main < side
+    tools_html = html[tools:main]
     assert tools_html.index("Don't break the chain") < tools_html.index("Goal ladder")
-    assert 'id="dashboard-messages"' in html[main:tools]
+    assert 'id="dashboard-messages"' in html[main:side]
+    # The face's menu carries the places; the dashboard repeats no menu of its own.
+    assert 'aria-label="Programme menu"' not in html
+    assert f'href="{reverse("patient:crisis_plan")}"' in html
 
 
 def test_unread_messages_and_the_latest_thread_show(signed_in, workspace, gp, gp_membership):
