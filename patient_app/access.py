@@ -11,7 +11,7 @@ ROUTES = {
         Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}
     ),
     "patient:care_team_end": Rule(
-        Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}
+        Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 200}
     ),
     "patient:care_team_lead": Rule(
         Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}

@@ -16,6 +16,7 @@ from alerts import selectors as alert_selectors
 from care import policies, selectors, services
 from care.models import CareTeamMembership
 from care.sections import SECTION_DESCRIPTIONS, Section
+from config.confirmation import confirmation_page
 from patient_app.dashboard import dashboard_regions
 from patient_app.decorators import patient_required
 from patient_app.forms import InvitationSignupForm, SectionsForm
@@ -117,6 +118,21 @@ def care_team_end(request, membership_id):
     membership = selectors.membership_for_owner(
         user=request.user, workspace_id=_workspace(request).pk, membership_id=membership_id
     )
+    name = membership.clinician.full_name
+    ask = confirmation_page(
+        request,
+        title=_("Remove %(name)s from your care team?") % {"name": name},
+        consequences=[
+            _("%(name)s can no longer see anything in your workspace, from now on.")
+            % {"name": name},
+            _("What they saw before stays in “Who has seen my data”."),
+            _("To have them back, they must invite you again and you must accept."),
+        ],
+        confirm_label=_("Yes, remove %(name)s") % {"name": name},
+        back_url=reverse("patient:care_team"),
+    )
+    if ask is not None:
+        return ask
     services.membership_end(membership=membership, by=request.user)
     messages.success(
         request,
