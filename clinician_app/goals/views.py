@@ -206,7 +206,8 @@ def goal_proposal_withdraw(request, workspace_id, proposal_id):
         if proposal.ladder_id
         else reverse("clinician:goal_list", args=[workspace.pk])
     )
-    ask = confirmation_page(
+    # Only an open suggestion needs the question; an answered one gets the plain message.
+    ask = proposal.is_open and confirmation_page(
         request,
         title=_("Withdraw your suggestion?"),
         consequences=[
@@ -216,7 +217,7 @@ def goal_proposal_withdraw(request, workspace_id, proposal_id):
         confirm_label=_("Yes, withdraw it"),
         back_url=back,
     )
-    if ask is not None:
+    if ask:
         return ask
     try:
         services.proposal_withdraw(proposal=proposal, by=request.user)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import NamedTuple
 from uuid import UUID
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts.models import User
@@ -64,6 +64,90 @@ def membership_for_owner(*, user: User, workspace_id, membership_id) -> CareTeam
 
 def access_log_for_patient(*, workspace: Workspace) -> QuerySet[AccessLogEntry]:
     return AccessLogEntry.objects.filter(workspace=workspace).order_by("-created_at")
+
+
+class AccessLogPerson(NamedTuple):
+    """Someone who has read the workspace: the filter's choices. ``key`` is the actor's id, or
+    their logged name when the account is gone."""
+
+    key: str
+    name: str
+    role: str
+
+
+def access_log_people(*, workspace: Workspace) -> list[AccessLogPerson]:
+    """Everyone in the workspace's access log, by name. Queries: 1."""
+    rows = (
+        AccessLogEntry.objects.filter(workspace=workspace)
+        .values_list("actor_id", "actor_name", "actor_role")
+        .distinct()
+    )
+    people = {
+        str(actor_id or name): AccessLogPerson(str(actor_id or name), name, role)
+        for actor_id, name, role in rows
+    }
+    return sorted(people.values(), key=lambda p: (p.name.lower(), p.key))
+
+
+def access_log_day_groups(
+    *,
+    workspace: Workspace,
+    zone: tzinfo,
+    person: str | None = None,
+    since: datetime | None = None,
+) -> QuerySet:
+    """The access log grouped by person and calendar day in ``zone``, newest day first: one
+    row per (day, person) with ``count``, ``first`` and ``last``. A queryset of dicts, so a
+    paginator counts and slices it in the database (queries: 2 per page, whatever the log's
+    size). ``person`` is an ``AccessLogPerson.key``."""
+    qs = AccessLogEntry.objects.filter(workspace=workspace)
+    if person:
+        qs = qs.filter(_person_q(person))
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    return (
+        qs.annotate(day=TruncDate("created_at", tzinfo=zone))
+        .values("day", "actor_id", "actor_name", "actor_role")
+        .annotate(count=Count("id"), first=Min("created_at"), last=Max("created_at"))
+        .order_by("-day", "-last", "actor_name")
+    )
+
+
+def access_log_group_details(
+    *, workspace: Workspace, zone: tzinfo, groups: list[dict]
+) -> dict[tuple, tuple[list[str], list[str]]]:
+    """For each (day, actor_id, actor_name) of ``groups``: the sections read and the channels
+    used, in first-read order. Queries: 1 (the page's time span only)."""
+    if not groups:
+        return {}
+    start = min(g["first"] for g in groups)
+    end = max(g["last"] for g in groups)
+    rows = (
+        AccessLogEntry.objects.filter(
+            workspace=workspace, created_at__gte=start, created_at__lte=end
+        )
+        .annotate(day=TruncDate("created_at", tzinfo=zone))
+        .values("day", "actor_id", "actor_name", "section", "via")
+        .annotate(first=Min("created_at"))
+        .order_by("first")
+    )
+    details: dict[tuple, tuple[list[str], list[str]]] = {}
+    for row in rows:
+        sections, vias = details.setdefault(
+            (row["day"], row["actor_id"], row["actor_name"]), ([], [])
+        )
+        if row["section"] not in sections:
+            sections.append(row["section"])
+        if row["via"] not in vias:
+            vias.append(row["via"])
+    return details
+
+
+def _person_q(key: str) -> Q:
+    try:
+        return Q(actor_id=UUID(key))
+    except ValueError:
+        return Q(actor__isnull=True, actor_name=key)
 
 
 class CaseloadEntry(NamedTuple):
