@@ -124,18 +124,31 @@ def care_team_end(request, membership_id):
         user=request.user, workspace_id=_workspace(request).pk, membership_id=membership_id
     )
     name = membership.clinician.full_name
-    ask = confirmation_page(
-        request,
-        title=_("Remove %(name)s from your care team?") % {"name": name},
-        consequences=[
-            _("%(name)s can no longer see anything in your workspace, from now on.")
-            % {"name": name},
-            _("What they saw before stays in “Who has seen my data”."),
-            _("To have them back, they must invite you again and you must accept."),
-        ],
-        confirm_label=_("Yes, remove %(name)s") % {"name": name},
-        back_url=reverse("patient:care_team"),
-    )
+    if membership.status == CareTeamMembership.Status.INVITED:
+        ask = confirmation_page(
+            request,
+            title=_("Decline the invitation from %(name)s?") % {"name": name},
+            consequences=[
+                _("%(name)s does not join your care team and sees nothing of yours.")
+                % {"name": name},
+                _("To join later, they must invite you again and you must accept."),
+            ],
+            confirm_label=_("Yes, decline"),
+            back_url=reverse("patient:care_team"),
+        )
+    else:
+        ask = confirmation_page(
+            request,
+            title=_("Remove %(name)s from your care team?") % {"name": name},
+            consequences=[
+                _("%(name)s can no longer see anything in your workspace, from now on.")
+                % {"name": name},
+                _("What they saw before stays in “Who has seen my data”."),
+                _("To have them back, they must invite you again and you must accept."),
+            ],
+            confirm_label=_("Yes, remove %(name)s") % {"name": name},
+            back_url=reverse("patient:care_team"),
+        )
     if ask is not None:
         return ask
     services.membership_end(membership=membership, by=request.user)
@@ -219,7 +232,9 @@ def access_log(request):
     )
     page = Paginator(groups, ACCESS_LOG_PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    details = selectors.access_log_group_details(workspace=workspace, zone=zone, groups=rows)
+    details = selectors.access_log_group_details(
+        workspace=workspace, zone=zone, groups=rows, person=person or None
+    )
     lines = [
         access_words.describe(
             row, *details.get((row["day"], row["actor_id"], row["actor_name"]), ([], []))

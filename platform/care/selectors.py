@@ -114,19 +114,22 @@ def access_log_day_groups(
 
 
 def access_log_group_details(
-    *, workspace: Workspace, zone: tzinfo, groups: list[dict]
+    *, workspace: Workspace, zone: tzinfo, groups: list[dict], person: str | None = None
 ) -> dict[tuple, tuple[list[str], list[str]]]:
     """For each (day, actor_id, actor_name) of ``groups``: the sections read and the channels
-    used, in first-read order. Queries: 1 (the page's time span only)."""
+    used, in first-read order. Queries: 1 (the page's time span only, one row per person, day,
+    section and channel)."""
     if not groups:
         return {}
     start = min(g["first"] for g in groups)
     end = max(g["last"] for g in groups)
+    qs = AccessLogEntry.objects.filter(
+        workspace=workspace, created_at__gte=start, created_at__lte=end
+    )
+    if person:
+        qs = qs.filter(_person_q(person))
     rows = (
-        AccessLogEntry.objects.filter(
-            workspace=workspace, created_at__gte=start, created_at__lte=end
-        )
-        .annotate(day=TruncDate("created_at", tzinfo=zone))
+        qs.annotate(day=TruncDate("created_at", tzinfo=zone))
         .values("day", "actor_id", "actor_name", "section", "via")
         .annotate(first=Min("created_at"))
         .order_by("first")

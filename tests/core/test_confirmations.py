@@ -195,7 +195,8 @@ def test_the_confirmation_page_carries_the_first_posts_fields(rf, django_user_mo
 # --- the template scan ---------------------------------------------------------------------
 
 DESTRUCTIVE_WORDS = re.compile(
-    r"\b(delete|remove|end|revoke|cancel|withdraw|erase)\b|hand this cover back", re.IGNORECASE
+    r"\b(delete|remove|end|revoke|cancel|withdraw|erase)\b|hand this cover back",
+    re.IGNORECASE,
 )
 FORM = re.compile(r"<form\b[^>]*>.*?</form>", re.IGNORECASE | re.DOTALL)
 POST = re.compile(r"method=\"post\"", re.IGNORECASE)
@@ -250,3 +251,19 @@ def test_every_destructive_button_goes_through_the_confirmation_helper():
         "destructive POST forms whose route does not ask first (add the view to "
         "config.confirmation and the route to DESTRUCTIVE): " + "; ".join(offenders)
     )
+
+
+@pytest.mark.django_db
+def test_declining_an_invitation_asks_in_its_own_words(client, workspace, patient, gp):
+    from care import services as care
+
+    membership = care.membership_invite(workspace=workspace, clinician=gp, invited_by=gp)
+    client.force_login(patient, backend="accounts.backends.EmailBackend")
+    url = reverse("patient:care_team_end", args=[membership.pk])
+    page = client.post(url).content.decode()
+    assert "Decline the invitation from" in page and "Yes, decline" in page
+    membership.refresh_from_db()
+    assert membership.status == CareTeamMembership.Status.INVITED
+    client.post(url, {"confirm": "yes"})
+    membership.refresh_from_db()
+    assert membership.status == CareTeamMembership.Status.DECLINED
