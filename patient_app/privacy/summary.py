@@ -20,6 +20,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -130,7 +131,7 @@ def choice(label: str, field_name: str, value: Any) -> str:
     """The human label of a choice field's stored value (the value itself if unknown)."""
     try:
         found = apps.get_model(label)._meta.get_field(field_name)
-    except LookupError:
+    except (LookupError, FieldDoesNotExist):
         return str(value)
     return str(dict(found.flatchoices).get(value, value))
 
@@ -259,10 +260,10 @@ def _care_team(group: Group, export: dict, names: Names) -> None:
         codename = names.permissions.get(str(row.get("permission")), "")
         if codename.startswith("share_"):
             try:
-                label = str(Section.from_codename(codename).label)
+                section = Section.from_codename(codename)
             except ValueError:
                 continue
-            shared.setdefault(str(row.get("user")), []).append(label)
+            shared.setdefault(str(row.get("user")), []).append(section)
     active = [m for m in memberships if m.get("status") == "active"]
     group.lines.append(
         _count(
@@ -287,7 +288,11 @@ def _care_team(group: Group, export: dict, names: Names) -> None:
         status = choice("care.CareTeamMembership", "status", m.get("status"))
         line = _("%(who)s (%(role)s): %(status)s") % {"who": who, "role": role, "status": status}
         if m.get("status") == "active":
-            sections = shared.get(str(m.get("clinician")), [])
+            order = list(Section)
+            sections = [
+                str(s.label)
+                for s in sorted(shared.get(str(m.get("clinician")), []), key=order.index)
+            ]
             line += " · " + _("since %(day)s") % {
                 "day": day(m.get("started_at") or m.get("created_at"))
             }
@@ -426,7 +431,7 @@ def _checkins(group: Group, export: dict, names: Names) -> None:
         group.lines.append(
             _count(private, "%(n)d of them is private.", "%(n)d of them are private.")
         )
-    group.items_title = _("Latest check-ins (1 to 5)")
+    group.items_title = _("Latest check-ins (scores from 1 to 5)")
     for row in rows[:LATEST]:
         group.items.append(
             _("%(day)s: mood %(mood)s, symptoms %(symptoms)s, energy %(energy)s, sleep %(sleep)s")
@@ -586,6 +591,9 @@ def _messages(group: Group, export: dict, names: Names) -> None:
 def _access_log(group: Group, export: dict, names: Names) -> None:
     rows = _latest(export.get("care.AccessLogEntry", []), "created_at")
     people = {(row.get("actor_name"), row.get("actor_role")) for row in rows}
+    if not rows:
+        group.lines.append(_("Nobody but you has looked at your data."))
+        return
     group.lines.append(
         _("%(reads)s by %(people)s.")
         % {
