@@ -24,7 +24,7 @@ from patient_app.dashboard import dashboard_regions
 from patient_app.decorators import patient_required
 from patient_app.forms import InvitationSignupForm, SectionsForm
 
-ACCESS_LOG_PAGE = 30  # person-and-day lines per page
+ACCESS_LOG_DAYS = 7  # days per page (each day: a line per person)
 
 
 def _workspace(request):
@@ -209,8 +209,9 @@ def sharing_update(request, membership_id):
 def access_log(request):
     """Who has seen my data: one sentence per person and day, filterable by person and period.
 
-    Queries: the people for the filter (1), the page of day groups (count + rows: 2), and what
-    each group read (1), whatever the log's size."""
+    Paginated by days. Queries: the people for the filter (1), the page of days (count + rows:
+    2), the page's person-and-day groups (1) and what each group read (1), whatever the log's
+    size."""
     workspace = _workspace(request)
     people = selectors.access_log_people(workspace=workspace)
     keys = {p.key for p in people}
@@ -224,14 +225,12 @@ def access_log(request):
         problems.append(_("That person is not in your list, so everyone is shown."))
         person = ""
     zone = timezone.get_current_timezone()
-    groups = selectors.access_log_day_groups(
-        workspace=workspace,
-        zone=zone,
-        person=person or None,
-        since=access_words.period_start(period),
+    since = access_words.period_start(period)
+    filters = {"workspace": workspace, "zone": zone, "person": person or None, "since": since}
+    page = Paginator(selectors.access_log_days(**filters), ACCESS_LOG_DAYS).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(groups, ACCESS_LOG_PAGE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    rows = selectors.access_log_day_groups(days=list(page.object_list), **filters)
     details = selectors.access_log_group_details(
         workspace=workspace, zone=zone, groups=rows, person=person or None
     )

@@ -132,7 +132,12 @@ def test_the_page_costs_the_same_queries_for_few_and_many_reads(
         reader = GPFactory()
         for hour, section in enumerate(["goals", "checkins", "overview"]):
             read(workspace, reader, section, start + timedelta(days=n % 20, hours=hour))
-    # Session, user, workspace, people, count, page, details (+ margin for middleware).
-    with django_assert_max_num_queries(10):
+    # Session, user, workspace, people, day count, page of days, groups, details (+ margin for
+    # middleware).
+    with django_assert_max_num_queries(11):
         response = signed_in.get(url)
-    assert len(lines(response.content.decode())) == 30
+    # Pages hold whole days: 7 days of 2 readers each, then the next days.
+    assert len(lines(response.content.decode())) == 14
+    second = lines(signed_in.get(url, {"page": 2}).content.decode())
+    assert len(second) == 14
+    assert "Page 2 of 3" in signed_in.get(url, {"page": 2}).content.decode()

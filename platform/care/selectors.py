@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import NamedTuple
 from uuid import UUID
 
@@ -89,24 +89,53 @@ def access_log_people(*, workspace: Workspace) -> list[AccessLogPerson]:
     return sorted(people.values(), key=lambda p: (p.name.lower(), p.key))
 
 
-def access_log_day_groups(
+def _access_log_entries(
+    *, workspace: Workspace, zone: tzinfo, person: str | None, since: datetime | None
+) -> QuerySet:
+    qs = AccessLogEntry.objects.filter(workspace=workspace)
+    if person:
+        qs = qs.filter(_person_q(person))
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    return qs.annotate(day=TruncDate("created_at", tzinfo=zone))
+
+
+def access_log_days(
     *,
     workspace: Workspace,
     zone: tzinfo,
     person: str | None = None,
     since: datetime | None = None,
 ) -> QuerySet:
-    """The access log grouped by person and calendar day in ``zone``, newest day first: one
-    row per (day, person) with ``count``, ``first`` and ``last``. A queryset of dicts, so a
-    paginator counts and slices it in the database (queries: 2 per page, whatever the log's
-    size). ``person`` is an ``AccessLogPerson.key``."""
-    qs = AccessLogEntry.objects.filter(workspace=workspace)
-    if person:
-        qs = qs.filter(_person_q(person))
-    if since is not None:
-        qs = qs.filter(created_at__gte=since)
+    """The calendar days (in ``zone``) on which someone read the workspace, newest first: a
+    queryset of dates that a paginator counts and slices in the database. ``person`` is an
+    ``AccessLogPerson.key``."""
     return (
-        qs.annotate(day=TruncDate("created_at", tzinfo=zone))
+        _access_log_entries(workspace=workspace, zone=zone, person=person, since=since)
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .distinct()
+    )
+
+
+def access_log_day_groups(
+    *,
+    workspace: Workspace,
+    zone: tzinfo,
+    days: list[date],
+    person: str | None = None,
+    since: datetime | None = None,
+) -> list[dict]:
+    """One row per person and day of ``days`` with ``count``, ``first`` and ``last``, newest
+    day first. Queries: 1."""
+    if not days:
+        return []
+    # The days' bounds in the zone narrow the scan to the index; ``day__in`` is the exact test.
+    start = datetime.combine(min(days), time.min, tzinfo=zone)
+    end = datetime.combine(max(days) + timedelta(days=1), time.min, tzinfo=zone)
+    return list(
+        _access_log_entries(workspace=workspace, zone=zone, person=person, since=since)
+        .filter(created_at__gte=start, created_at__lt=end, day__in=days)
         .values("day", "actor_id", "actor_name", "actor_role")
         .annotate(count=Count("id"), first=Min("created_at"), last=Max("created_at"))
         .order_by("-day", "-last", "actor_name")
