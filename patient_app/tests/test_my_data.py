@@ -99,3 +99,15 @@ def test_the_groups_cost_the_same_queries_for_a_small_and_a_large_export(
     with django_assert_max_num_queries(4):
         groups = data_groups(export)
     assert [g.key for g in groups] == [key for key, _title in GROUPS]
+
+
+def test_the_pdf_survives_text_its_fonts_cannot_show():
+    from django.utils import timezone
+
+    from patient_app.privacy.pdf import data_pdf
+    from patient_app.privacy.summary import Group
+
+    group = Group(key="journal", title="Journal", lines=["Ærø, Tromsø — “quoted” 😀 漢字"])
+    body = data_pdf(name="Åse Ødegård", made_at=timezone.now(), groups=[group])
+    text = PdfReader(io.BytesIO(body)).pages[0].extract_text()
+    assert "Åse Ødegård" in text and "Ærø, Tromsø" in text
