@@ -21,6 +21,7 @@ from care import policies
 from care.forms import add_service_errors
 from care.models import CareTeamMembership
 from care.policies import membership_current
+from config.confirmation import confirmation_page
 from guidance import timer
 from messaging import attachments, downloads, selectors, services
 from messaging.forms import MessageEditForm, MessageForm, MessageRemoveForm
@@ -154,6 +155,18 @@ def remove(request, thread_id, *, url_name: str) -> HttpResponse:
     form = MessageRemoveForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Choose a message to remove."), status=400, content_type="text/plain")
+    ask = confirmation_page(
+        request,
+        title=_("Remove your message?"),
+        consequences=[
+            _("Your message is replaced by “message removed” for everyone in the conversation."),
+            _("This cannot be undone."),
+        ],
+        confirm_label=_("Yes, remove it"),
+        back_url=reverse(url_name, args=[thread.pk]),
+    )
+    if ask is not None:
+        return ask
     try:
         message = services.message_remove(
             thread=thread, message_id=form.cleaned_data["message"], by=request.user

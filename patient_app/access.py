@@ -11,7 +11,7 @@ ROUTES = {
         Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}
     ),
     "patient:care_team_end": Rule(
-        Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}
+        Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 200}
     ),
     "patient:care_team_lead": Rule(
         Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}
@@ -22,7 +22,12 @@ ROUTES = {
     ),
     "patient:access_log": Rule(Audience.PATIENT),
     "patient:my_data": Rule(Audience.PATIENT),
-    "patient:erase": Rule(Audience.PATIENT, methods=("GET", "POST")),
+    "patient:erase": Rule(
+        Audience.PATIENT,
+        methods=("GET", "POST"),
+        ok={"POST": 400},
+        note="an empty POST deletes nothing and says why",
+    ),
     "patient:invitation": Rule(
         Audience.PUBLIC,
         methods=("GET", "POST"),

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,9 +18,13 @@ from alerts import selectors as alert_selectors
 from care import policies, selectors, services
 from care.models import CareTeamMembership
 from care.sections import SECTION_DESCRIPTIONS, Section
+from config.confirmation import confirmation_page
+from patient_app import access_log as access_words
 from patient_app.dashboard import dashboard_regions
 from patient_app.decorators import patient_required
 from patient_app.forms import InvitationSignupForm, SectionsForm
+
+ACCESS_LOG_DAYS = 7  # days per page (each day: a line per person)
 
 
 def _workspace(request):
@@ -117,6 +123,34 @@ def care_team_end(request, membership_id):
     membership = selectors.membership_for_owner(
         user=request.user, workspace_id=_workspace(request).pk, membership_id=membership_id
     )
+    name = membership.clinician.full_name
+    if membership.status == CareTeamMembership.Status.INVITED:
+        ask = confirmation_page(
+            request,
+            title=_("Decline the invitation from %(name)s?") % {"name": name},
+            consequences=[
+                _("%(name)s does not join your care team and sees nothing of yours.")
+                % {"name": name},
+                _("To join later, they must invite you again and you must accept."),
+            ],
+            confirm_label=_("Yes, decline"),
+            back_url=reverse("patient:care_team"),
+        )
+    else:
+        ask = confirmation_page(
+            request,
+            title=_("Remove %(name)s from your care team?") % {"name": name},
+            consequences=[
+                _("%(name)s can no longer see anything in your workspace, from now on.")
+                % {"name": name},
+                _("What they saw before stays in “Who has seen my data”."),
+                _("To have them back, they must invite you again and you must accept."),
+            ],
+            confirm_label=_("Yes, remove %(name)s") % {"name": name},
+            back_url=reverse("patient:care_team"),
+        )
+    if ask is not None:
+        return ask
     services.membership_end(membership=membership, by=request.user)
     messages.success(
         request,
@@ -173,25 +207,58 @@ def sharing_update(request, membership_id):
 
 @patient_required
 def access_log(request):
+    """Who has seen my data: one sentence per person and day, filterable by person and period.
+
+    Paginated by days. Queries: the people for the filter (1), the page of days (count + rows:
+    2), the page's person-and-day groups (1) and what each group read (1), whatever the log's
+    size."""
     workspace = _workspace(request)
-    page = Paginator(selectors.access_log_for_patient(workspace=workspace), 50).get_page(
+    people = selectors.access_log_people(workspace=workspace)
+    keys = {p.key for p in people}
+    problems = []
+    period = request.GET.get("period", access_words.DEFAULT_PERIOD)
+    if period not in access_words.PERIODS:
+        problems.append(_("That period is not offered, so everything is shown."))
+        period = access_words.DEFAULT_PERIOD
+    person = request.GET.get("person", "")
+    if person and person not in keys:
+        problems.append(_("That person is not in your list, so everyone is shown."))
+        person = ""
+    zone = timezone.get_current_timezone()
+    since = access_words.period_start(period)
+    filters = {"workspace": workspace, "zone": zone, "person": person or None, "since": since}
+    page = Paginator(selectors.access_log_days(**filters), ACCESS_LOG_DAYS).get_page(
         request.GET.get("page")
     )
-    labels = {
-        **dict(Section.choices),
-        "overview": _("Your overview page"),
-        "caseload": _("Your line in their patient list"),
-        "care_team": _("Your care team"),
-        "messages": _("Your messages"),
-        "message_attachment": _("A file attached to your messages"),
-        "alerts": _("Alerts your care team keeps about you"),
-        "safety": _("Your answer to a question about harming yourself"),
-        "contact": _("Who you are and how to reach you (the duty contact)"),
-        "timeline": _("The timeline of your programme"),
-    }
-    for entry in page.object_list:
-        entry.section_label = labels.get(entry.section, entry.section)
-    return render(request, "patient_app/access_log.html", {"page": page})
+    rows = selectors.access_log_day_groups(days=list(page.object_list), **filters)
+    details = selectors.access_log_group_details(
+        workspace=workspace, zone=zone, groups=rows, person=person or None
+    )
+    lines = [
+        access_words.describe(
+            row, *details.get((row["day"], row["actor_id"], row["actor_name"]), ([], []))
+        )
+        for row in rows
+    ]
+    query = {"period": period} | ({"person": person} if person else {})
+    return render(
+        request,
+        "patient_app/access_log.html",
+        {
+            "page": page,
+            "lines": lines,
+            "people": [
+                {"key": p.key, "label": f"{p.name} ({access_words.role_label(p.role)})"}
+                for p in people
+            ],
+            "person": person,
+            "period": period,
+            "periods": list(access_words.PERIOD_LABELS.items()),
+            "problems": problems,
+            "query": urlencode(query),
+            "filtered": bool(person) or period != access_words.DEFAULT_PERIOD,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from care import policies, selectors, services
 from care.forms import add_service_errors
 from clinician_app.cover.forms import CoverForm
 from clinician_app.decorators import clinician_required
+from config.confirmation import confirmation_page
 
 
 @clinician_required
@@ -70,6 +72,20 @@ def cover_cancel(request, cover_id):
     cover = selectors.cover_for_clinician(clinician=request.user, cover_id=cover_id)
     if cover is None:
         raise Http404
+    given = cover.absent_id == request.user.pk
+    ask = confirmation_page(
+        request,
+        title=_("Cancel this cover?") if given else _("Hand this cover back?"),
+        consequences=[
+            _("The covering clinician stops seeing the patients of this cover, from now on."),
+            _("The patients see their usual care team again."),
+            _("This cannot be undone; a new cover can be arranged at any time."),
+        ],
+        confirm_label=_("Yes, cancel the cover") if given else _("Yes, hand it back"),
+        back_url=reverse("clinician:covers"),
+    )
+    if ask is not None:
+        return ask
     services.cover_cancel(cover=cover, by=request.user)
     messages.success(
         request, _("The cover is cancelled. Patients see their usual care team again.")

@@ -18,6 +18,7 @@ from care import policies
 from care.forms import add_service_errors
 from care.sections import Section
 from clinician_app.decorators import clinician_required
+from config.confirmation import confirmation_page
 from goals import selectors, services
 from goals.forms import (
     CommentForm,
@@ -201,6 +202,24 @@ def goal_proposal_withdraw(request, workspace_id, proposal_id):
         user=request.user, workspace_id=workspace_id, section=Section.GOALS
     )
     proposal = selectors.proposal_get(workspace=workspace, proposal_id=proposal_id)
+    back = (
+        _ladder_url(workspace, proposal.ladder, "#proposals")
+        if proposal.ladder_id
+        else reverse("clinician:goal_list", args=[workspace.pk])
+    )
+    # Only an open suggestion needs the question; an answered one gets the plain message.
+    ask = proposal.is_open and confirmation_page(
+        request,
+        title=_("Withdraw your suggestion?"),
+        consequences=[
+            _("The patient no longer sees this suggestion and cannot accept it."),
+            _("This cannot be undone; you can make a new suggestion."),
+        ],
+        confirm_label=_("Yes, withdraw it"),
+        back_url=back,
+    )
+    if ask:
+        return ask
     try:
         services.proposal_withdraw(proposal=proposal, by=request.user)
     except services.Conflict as error:

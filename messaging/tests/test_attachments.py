@@ -471,7 +471,7 @@ def test_a_clinicians_download_is_in_the_patients_access_log_the_patients_own_is
     assert sorted(entries.values_list("via", flat=True)) == ["api", "web"]
     client.force_login(patient, **LOGIN)
     log = client.get(reverse("patient:access_log")).content.decode()
-    assert "A file attached to your messages" in log
+    assert "a file attached to your messages" in log
 
 
 def test_removing_a_message_hides_its_files_from_the_thread_but_keeps_them_in_the_record(

@@ -66,7 +66,7 @@ def test_editing_and_removing_through_the_pages(client, team_thread, patient, se
     client.post(edit, {"message": str(message.pk), "body": "First"})
     client.post(
         reverse("patient:message_thread_remove", args=[team_thread.pk]),
-        {"message": str(message.pk)},
+        {"message": str(message.pk), "confirm": "yes"},
     )
     page = client.get(reverse("patient:message_thread", args=[team_thread.pk])).content.decode()
     assert "Message removed" in page and "Frist" not in page

@@ -1,4 +1,5 @@
-"""The patient's data rights: download everything, or erase the account."""
+"""The patient's data rights: see everything in words, download it (JSON for programs, PDF
+for people), or erase the account on a page of its own."""
 
 from __future__ import annotations
 
@@ -15,13 +16,18 @@ from django.utils.translation import gettext as _
 from care import privacy, services
 from patient_app.decorators import patient_required
 from patient_app.privacy.forms import EraseForm
+from patient_app.privacy.pdf import data_pdf
+from patient_app.privacy.summary import data_groups
+
+FORMATS = {"json", "pdf"}
 
 
 @patient_required
 def my_data(request):
     workspace = services.workspace_get_or_create(patient=request.user)
     data = privacy.workspace_export(workspace=workspace)
-    if request.GET.get("format") == "json":
+    wanted = request.GET.get("format")
+    if wanted == "json":
         # Standard formats offered by the apps (the measures as a FHIR Bundle) sit beside the
         # raw records under their own keys.
         download = {"exported_at": timezone.now(), "data": data}
@@ -32,16 +38,31 @@ def my_data(request):
         )
         response["Content-Disposition"] = 'attachment; filename="my-data.json"'
         return response
+    groups = data_groups(data)
+    if wanted == "pdf":
+        response = HttpResponse(
+            data_pdf(
+                name=request.user.full_name or request.user.email,
+                made_at=timezone.localtime(),
+                groups=groups,
+            ),
+            content_type="application/pdf",
+        )
+        response["Content-Disposition"] = 'attachment; filename="my-data.pdf"'
+        return response
     return render(
         request,
         "patient_app/privacy/my_data.html",
-        {"data": data, "form": EraseForm(user=request.user)},
+        {
+            "groups": groups,
+            "unknown_format": wanted is not None and wanted not in FORMATS,
+        },
     )
 
 
 @patient_required
 def erase(request):
-    form = EraseForm(request.POST or None, user=request.user)
+    form = EraseForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         patient = request.user
         logout(request)

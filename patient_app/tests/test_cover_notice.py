@@ -63,7 +63,7 @@ def test_a_cover_under_way_is_labelled_and_the_patient_can_revoke_it(
     )
     assert response.status_code == 302
     assert policies.shared_sections(colleague, workspace) == {Section.GOALS}
-    signed_in.post(reverse("patient:care_team_end", args=[member.pk]))
+    signed_in.post(reverse("patient:care_team_end", args=[member.pk]), {"confirm": "yes"})
     assert not policies.workspaces_for_user(colleague).filter(pk=workspace.pk).exists()
     assert AuditEvent.objects.filter(
         action="care.membership.ended", actor=workspace.patient

@@ -11,10 +11,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from care import services as care
+from config.confirmation import confirmation_page
 from patient_app.decorators import patient_required
 from toolbox import selectors, services
 from toolbox.forms import (
@@ -108,6 +111,19 @@ def crisis_item_edit(request, item_id):
 def crisis_item_remove(request, item_id):
     item = selectors.crisis_item_for_owner(user=request.user, item_id=item_id)
     kind = item.kind
+    back = reverse("patient:crisis_plan") + f"#part-{kind}"
+    ask = confirmation_page(
+        request,
+        title=_("Remove this from your crisis plan?"),
+        consequences=[
+            _("“%(text)s” is taken off your crisis plan.") % {"text": item.text},
+            _("It cannot be brought back; you can add it again at any time."),
+        ],
+        confirm_label=_("Yes, remove it"),
+        back_url=back,
+    )
+    if ask is not None:
+        return ask
     services.crisis_item_remove(item=item, by=request.user)
     messages.success(request, _("Removed from your crisis plan."))
     return redirect(reverse("patient:crisis_plan") + f"#part-{kind}")
@@ -266,6 +282,19 @@ def network_edit(request, contact_id):
 @require_POST
 def network_remove(request, contact_id):
     contact = selectors.network_contact_for_owner(user=request.user, contact_id=contact_id)
+    ask = confirmation_page(
+        request,
+        title=_("Remove this person from your network map?"),
+        consequences=[
+            _("%(name)s and what you noted about them are taken off your network map.")
+            % {"name": contact.name},
+            _("This cannot be undone; you can add them again at any time."),
+        ],
+        confirm_label=_("Yes, remove"),
+        back_url=reverse("patient:network"),
+    )
+    if ask is not None:
+        return ask
     services.network_contact_remove(contact=contact, by=request.user)
     messages.success(request, _("Removed from your network map."))
     return redirect("patient:network")
@@ -318,6 +347,23 @@ def journal_edit(request, entry_id):
 @require_POST
 def journal_remove(request, entry_id):
     entry = selectors.journal_entry_for_owner(user=request.user, entry_id=entry_id)
+    ask = confirmation_page(
+        request,
+        title=_("Delete this journal entry?"),
+        consequences=[
+            _("The entry “%(title)s” from %(date)s is deleted for good.")
+            % {
+                "title": entry.title or _("(untitled)"),
+                "date": date_format(localtime(entry.created_at), "DATE_FORMAT"),
+            },
+            _("If you shared it, your care team no longer sees it."),
+            _("This cannot be undone."),
+        ],
+        confirm_label=_("Yes, delete"),
+        back_url=reverse("patient:journal"),
+    )
+    if ask is not None:
+        return ask
     services.journal_entry_remove(entry=entry, by=request.user)
     messages.success(request, _("The entry is deleted."))
     return redirect("patient:journal")

@@ -10,7 +10,7 @@ ROUTES = {
         Audience.AUTHENTICATED, methods=("GET", "POST"), note="POST makes a key (shown once)"
     ),
     "accounts:api_tokens_revoke_all": Rule(
-        Audience.AUTHENTICATED, methods=("POST",), ok={"POST": 302}
+        Audience.AUTHENTICATED, methods=("POST",), ok={"POST": 200}
     ),
     "accounts:api_token_revoke": Rule(
         Audience.AUTHENTICATED,

@@ -57,6 +57,11 @@ def token_revoke(*, user: User, key: str) -> None:
     audit(action="accounts.token.revoked", actor=user, key=key)
 
 
+def token_exists(*, user: User, key: str) -> bool:
+    """Whether ``key`` is the visible prefix of one of the person's own tokens."""
+    return AuthToken.objects.filter(user=user, token_key=key).exists()
+
+
 @transaction.atomic
 def token_revoke_all(*, user: User) -> int:
 

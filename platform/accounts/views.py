@@ -6,9 +6,9 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts import services, tokens
 from accounts.forms import EmailAuthenticationForm, ProfileForm, ResetPasswordForm
 from accounts.redirects import SafeNextMixin
+from config.confirmation import confirmation_page
 
 
 class LoginView(SafeNextMixin, auth_views.LoginView):
@@ -115,6 +116,20 @@ def api_tokens(request):
 @require_POST
 @login_required
 def api_token_revoke(request, key):
+    if not tokens.token_exists(user=request.user, key=key):
+        raise Http404
+    ask = confirmation_page(
+        request,
+        title=_("Revoke this API key?"),
+        consequences=[
+            _("Programs using the key starting “%(key)s” are signed out at once.") % {"key": key},
+            _("This cannot be undone; you can make a new key."),
+        ],
+        confirm_label=_("Yes, revoke it"),
+        back_url=reverse("accounts:api_tokens"),
+    )
+    if ask is not None:
+        return ask
     tokens.token_revoke(user=request.user, key=key)
     messages.success(request, _("The API key was revoked. Programs using it are signed out."))
     return redirect("accounts:api_tokens")
@@ -123,6 +138,18 @@ def api_token_revoke(request, key):
 @require_POST
 @login_required
 def api_tokens_revoke_all(request):
+    ask = confirmation_page(
+        request,
+        title=_("Revoke all your API keys?"),
+        consequences=[
+            _("Every program using one of your API keys is signed out at once."),
+            _("This cannot be undone; you can make new keys."),
+        ],
+        confirm_label=_("Yes, revoke them all"),
+        back_url=reverse("accounts:api_tokens"),
+    )
+    if ask is not None:
+        return ask
     count = tokens.token_revoke_all(user=request.user)
     messages.success(request, _("All your API keys were revoked (%(n)d).") % {"n": count})
     return redirect("accounts:api_tokens")

@@ -27,7 +27,7 @@ ROUTES |= {
         Audience.CARE_TEAM,
         methods=("POST",),
         params={"cover_id": "cover"},
-        ok={"POST": 302},
+        ok={"POST": 200},
         note="the absent clinician and the colleague only; 404 for anyone else",
     ),
     "api:cover-detail": Rule(

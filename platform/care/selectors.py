@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import NamedTuple
 from uuid import UUID
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts.models import User
@@ -65,6 +65,122 @@ def membership_for_owner(*, user: User, workspace_id, membership_id) -> CareTeam
 
 def access_log_for_patient(*, workspace: Workspace) -> QuerySet[AccessLogEntry]:
     return AccessLogEntry.objects.filter(workspace=workspace).order_by("-created_at")
+
+
+class AccessLogPerson(NamedTuple):
+    """Someone who has read the workspace: the filter's choices. ``key`` is the actor's id, or
+    their logged name when the account is gone."""
+
+    key: str
+    name: str
+    role: str
+
+
+def access_log_people(*, workspace: Workspace) -> list[AccessLogPerson]:
+    """Everyone in the workspace's access log, by name. Queries: 1."""
+    rows = (
+        AccessLogEntry.objects.filter(workspace=workspace)
+        .values_list("actor_id", "actor_name", "actor_role")
+        .distinct()
+    )
+    people = {
+        str(actor_id or name): AccessLogPerson(str(actor_id or name), name, role)
+        for actor_id, name, role in rows
+    }
+    return sorted(people.values(), key=lambda p: (p.name.lower(), p.key))
+
+
+def _access_log_entries(
+    *, workspace: Workspace, zone: tzinfo, person: str | None, since: datetime | None
+) -> QuerySet:
+    qs = AccessLogEntry.objects.filter(workspace=workspace)
+    if person:
+        qs = qs.filter(_person_q(person))
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    return qs.annotate(day=TruncDate("created_at", tzinfo=zone))
+
+
+def access_log_days(
+    *,
+    workspace: Workspace,
+    zone: tzinfo,
+    person: str | None = None,
+    since: datetime | None = None,
+) -> QuerySet:
+    """The calendar days (in ``zone``) on which someone read the workspace, newest first: a
+    queryset of dates that a paginator counts and slices in the database. ``person`` is an
+    ``AccessLogPerson.key``."""
+    return (
+        _access_log_entries(workspace=workspace, zone=zone, person=person, since=since)
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .distinct()
+    )
+
+
+def access_log_day_groups(
+    *,
+    workspace: Workspace,
+    zone: tzinfo,
+    days: list[date],
+    person: str | None = None,
+    since: datetime | None = None,
+) -> list[dict]:
+    """One row per person and day of ``days`` with ``count``, ``first`` and ``last``, newest
+    day first. Queries: 1."""
+    if not days:
+        return []
+    # The days' bounds in the zone narrow the scan to the index; ``day__in`` is the exact test.
+    start = datetime.combine(min(days), time.min, tzinfo=zone)
+    end = datetime.combine(max(days) + timedelta(days=1), time.min, tzinfo=zone)
+    return list(
+        _access_log_entries(workspace=workspace, zone=zone, person=person, since=since)
+        .filter(created_at__gte=start, created_at__lt=end, day__in=days)
+        .values("day", "actor_id", "actor_name", "actor_role")
+        .annotate(count=Count("id"), first=Min("created_at"), last=Max("created_at"))
+        .order_by("-day", "-last", "actor_name")
+    )
+
+
+def access_log_group_details(
+    *, workspace: Workspace, zone: tzinfo, groups: list[dict], person: str | None = None
+) -> dict[tuple, tuple[list[str], list[str]]]:
+    """For each (day, actor_id, actor_name) of ``groups``: the sections read and the channels
+    used, in first-read order. Queries: 1 (the page's time span only, one row per person, day,
+    section and channel)."""
+    if not groups:
+        return {}
+    start = min(g["first"] for g in groups)
+    end = max(g["last"] for g in groups)
+    qs = AccessLogEntry.objects.filter(
+        workspace=workspace, created_at__gte=start, created_at__lte=end
+    )
+    if person:
+        qs = qs.filter(_person_q(person))
+    rows = (
+        qs.annotate(day=TruncDate("created_at", tzinfo=zone))
+        .values("day", "actor_id", "actor_name", "section", "via")
+        .annotate(first=Min("created_at"))
+        .order_by("first")
+    )
+    details: dict[tuple, tuple[list[str], list[str]]] = {}
+    for row in rows:
+        sections, vias = details.setdefault(
+            (row["day"], row["actor_id"], row["actor_name"]), ([], [])
+        )
+        if row["section"] not in sections:
+            sections.append(row["section"])
+        if row["via"] not in vias:
+            vias.append(row["via"])
+    return details
+
+
+def _person_q(key: str) -> Q:
+    try:
+        return Q(actor_id=UUID(key))
+    except ValueError:
+        return Q(actor__isnull=True, actor_name=key)
 
 
 class CaseloadEntry(NamedTuple):

@@ -84,7 +84,7 @@ CLINICIAN_ROUTES = {
         Audience.CARE_TEAM_SECTION,
         methods=("POST",),
         params=_ws | _proposal,
-        ok={"POST": 302},
+        ok={"POST": 200},
         note="only the proposer withdraws; the world's proposal is the GP's",
         **_g,
     ),

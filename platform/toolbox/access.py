@@ -14,7 +14,7 @@ ROUTES = {
         Audience.PATIENT_OWNER,
         methods=("POST",),
         params={"item_id": "crisis_item"},
-        ok={"POST": 302},
+        ok={"POST": 200},
     ),
     "patient:crisis_suggestion_decide": Rule(
         Audience.PATIENT_OWNER,
@@ -39,7 +39,7 @@ ROUTES = {
         Audience.PATIENT_OWNER,
         methods=("POST",),
         params={"contact_id": "network_contact"},
-        ok={"POST": 302},
+        ok={"POST": 200},
     ),
     "patient:journal": Rule(Audience.PATIENT, methods=("GET", "POST")),
     "patient:journal_edit": Rule(
@@ -49,7 +49,7 @@ ROUTES = {
         Audience.PATIENT_OWNER,
         methods=("POST",),
         params={"entry_id": "journal_entry"},
-        ok={"POST": 302},
+        ok={"POST": 200},
     ),
 }
 

@@ -84,7 +84,7 @@ def test_revoking_a_key_signs_its_program_out_and_nobody_else_can_revoke_it(
     assert refused.status_code == 404
     assert me(mine).status_code == 200
     client.force_login(patient)
-    done = client.post(reverse("accounts:api_token_revoke", args=[key]))
+    done = client.post(reverse("accounts:api_token_revoke", args=[key]), {"confirm": "yes"})
     assert done.status_code == 302
     assert me(mine).status_code == 401
     assert me(theirs).status_code == 200
@@ -96,7 +96,10 @@ def test_revoke_all_removes_every_key_of_the_person_only(client, patient, other_
     theirs = make_key(client)
     client.force_login(patient)
     first, second = make_key(client), make_key(client)
-    assert client.post(reverse("accounts:api_tokens_revoke_all")).status_code == 302
+    assert (
+        client.post(reverse("accounts:api_tokens_revoke_all"), {"confirm": "yes"}).status_code
+        == 302
+    )
     assert me(first).status_code == 401 and me(second).status_code == 401
     assert me(theirs).status_code == 200
 

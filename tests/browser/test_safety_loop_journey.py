@@ -69,5 +69,5 @@ def test_a_risk_answer_reaches_a_gp_who_sees_only_progress(new_page, live_server
     # The patient sees the read in their access log.
     page.goto(live_server.url + "/me/who-has-seen-my-data/")
     expect(page.locator("body")).to_contain_text("Dr Lena Lead")
-    expect(page.locator("body")).to_contain_text("Your answer to a question about harming yourself")
+    expect(page.locator("body")).to_contain_text("your answer to a question about harming yourself")
     assert AccessLogEntry.objects.filter(workspace=workspace, actor=gp, section="safety").exists()

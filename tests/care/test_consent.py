@@ -149,7 +149,7 @@ def test_every_clinician_read_is_in_the_access_log_and_the_patient_sees_it(
     )
     assert logged == {"overview", "alerts", "timeline", *[s.value for s in Section]}
     page = login(client, patient).get(reverse("patient:access_log")).content.decode()
-    assert gp.full_name in page and "Your overview page" in page
+    assert gp.full_name in page and "your overview page" in page
 
 
 def test_owner_reads_are_not_logged(client, workspace, patient):

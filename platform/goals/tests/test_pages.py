@@ -203,8 +203,9 @@ def test_withdraw_from_the_page_and_a_second_withdraw_is_a_clear_message(
         workspace=workspace, by=gp, kind="new_step", ladder=ladder, payload={"description": "x"}
     )
     url = reverse("clinician:goal_proposal_withdraw", args=[workspace.pk, proposal.pk])
-    as_gp.post(url)
-    r = as_gp.post(url, follow=True)
+    assert as_gp.post(url).status_code == 200  # asks first
+    as_gp.post(url, {"confirm": "yes"})
+    r = as_gp.post(url, {"confirm": "yes"}, follow=True)
     assert "already been answered or withdrawn" in r.content.decode()
 
 

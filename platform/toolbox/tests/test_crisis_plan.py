@@ -100,7 +100,7 @@ def test_patient_adds_edits_and_removes_lines(patient_client, workspace):
     )
     item.refresh_from_db()
     assert (item.text, item.contact) == ("Duty nurse at the clinic", "")
-    patient_client.post(reverse("patient:crisis_item_remove", args=[item.pk]))
+    patient_client.post(reverse("patient:crisis_item_remove", args=[item.pk]), {"confirm": "yes"})
     assert not CrisisPlanItem.objects.filter(workspace=workspace).exists()
 
 

@@ -49,7 +49,7 @@ def test_patient_edits_and_removes_someone(patient_client, workspace):
     )
     contact.refresh_from_db()
     assert (contact.kind, contact.closeness, contact.practical) == ("colleague", 1, True)
-    patient_client.post(reverse("patient:network_remove", args=[contact.pk]))
+    patient_client.post(reverse("patient:network_remove", args=[contact.pk]), {"confirm": "yes"})
     assert not NetworkContact.objects.exists()
 
 
