@@ -27,3 +27,15 @@ def caseload_query(context, **changes) -> str:
     from django.utils.http import urlencode
 
     return "?" + urlencode(params)
+
+
+@register.filter
+def iso_date(value):
+    """A column value's ISO day (``"2026-12-06"``, as the API gives it) as a date, for the
+    ``date`` filter to word in the person's language; anything else is left as it is."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value

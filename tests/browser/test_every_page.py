@@ -59,3 +59,14 @@ def test_every_page_fits_the_screen_and_meets_wcag(pages, live_server, demo, per
             problems.append(f"{url}: {overflow} px wider than the screen")
         problems += [f"{url}: {v}" for v in wcag_violations(page)]
     assert problems == []
+
+
+def test_the_caseload_fits_a_1280_screen_without_scrolling_its_box(pages, live_server, demo):  # noqa: F811
+    page = pages(DESKTOP)
+    sign_in(page, live_server.url, "gp@example.org")
+    page.goto(live_server.url + "/clinic/")
+    fits = page.evaluate(
+        "() => { const t = document.querySelector('table.caseload');"
+        " return [t.scrollWidth, t.parentElement.clientWidth]; }"
+    )
+    assert fits[0] <= fits[1], f"the caseload is {fits[0]} px in a {fits[1]} px box"
