@@ -9,22 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from config.discovery import PROJECT_APPS
+
 ROOT = Path(__file__).resolve().parents[2]
-OURS = {
-    "records",
-    "accounts",
-    "care",
-    "goals",
-    "measures",
-    "toolbox",
-    "alerts",
-    "guidance",
-    "content",
-    "messaging",
-    "patient_app",
-    "clinician_app",
-    "config",
-}
+OURS = {*PROJECT_APPS, "config"}
 # app -> the apps of ours it may import (besides itself)
 MAY_IMPORT = {
     "records": set(),
