@@ -86,7 +86,7 @@ def patient_summary(request, workspace_id):
         "generated_at": timezone.now(),
         "by": request.user,
         "engagement_days": ENGAGEMENT_DAYS,
-        "messages": _messages(request.user, workspace),
+        "message_counts": _messages(request.user, workspace),
         "alerts": [
             a
             for a in alert_selectors.alerts_for_workspace(user=request.user, workspace=workspace)

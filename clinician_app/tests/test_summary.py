@@ -64,6 +64,8 @@ def test_the_summary_shows_shared_sections_and_logs_each(client, workspace, pati
     assert "current streak" in page and "12 minutes this month" in page
     assert "Generated" in page and gp.full_name in page
     assert "data-print" in page and "<script>" not in page  # no inline script (CSP)
+    # The message counts are not mistaken for the site's flash messages (stray banners).
+    assert 'class="messages"' not in page and "message-" not in page
     logged = set(
         AccessLogEntry.objects.filter(actor=gp, workspace=workspace).values_list(
             "section", flat=True
