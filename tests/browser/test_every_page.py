@@ -1,6 +1,6 @@
 """Every page each demo persona reaches, in a real browser at a desktop (1280 px) and a phone
-(375 px) width: nothing scrolls sideways and axe finds no WCAG 2.2 A/AA violation of any
-impact. The pages are found by walking the faces' routes (``tests/ui/test_navigation.py``), so a
+(375 px) width, the help and trust pages included: nothing scrolls sideways and axe finds no
+WCAG 2.2 A/AA violation of any impact. The pages are found by walking the faces' routes (``tests/ui/test_navigation.py``), so a
 new page is checked without being listed here."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def urls_for(email: str) -> list[str]:
     return [
         url
         for url, _response in reachable_pages(
-            client, {"patient", "clinician", "accounts"}, workspace
+            client, {"patient", "clinician", "accounts", "help"}, workspace
         )
     ]
 
