@@ -95,7 +95,7 @@ EXPORT_GROUPS = {
     "messaging.Attachment": "messages",
     "messaging.ReadMark": "messages",
     "messaging.PendingNotice": "messages",
-    "care.AccessLogEntry": "access_log",
+    "records.AccessLogEntry": "access_log",
 }
 
 
@@ -589,7 +589,7 @@ def _messages(group: Group, export: dict, names: Names) -> None:
 
 
 def _access_log(group: Group, export: dict, names: Names) -> None:
-    rows = _latest(export.get("care.AccessLogEntry", []), "created_at")
+    rows = _latest(export.get("records.AccessLogEntry", []), "created_at")
     people = {(row.get("actor_name"), row.get("actor_role")) for row in rows}
     if not rows:
         group.lines.append(_("Nobody but you has looked at your data."))

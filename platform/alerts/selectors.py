@@ -144,7 +144,7 @@ def timeline_for_clinician(
 ) -> list[TimelineEntry]:
     """What happened in this workspace, newest first, as far as this member may know.
 
-    Built from ``care.AuditEvent`` (alerts audit there too). An event is shown when its data
+    Built from ``records.AuditEvent`` (alerts audit there too). An event is shown when its data
     names a ``section`` shared with the member, or, for the care core and the alert engine,
     when it names none. Other capabilities' events appear once they carry ``section`` in their
     audit data. Queries: 1 (the newest events with their actors).
