@@ -5,6 +5,8 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# The suite runs on two workers unless told otherwise (PYTEST_ARGS="" runs it in one process).
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test install install-dev demo-data lint format check bench clean screenshots
 
