@@ -29,8 +29,10 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from accounts import sessions
+from accounts.languages import language_of
 from accounts.models import User
 from accounts.sessions import session_fingerprint
 from care import policies
@@ -118,6 +120,11 @@ class ProtocolError(Exception):
 @database_sync_to_async
 def _reload_user(user_id) -> User | None:
     return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+@database_sync_to_async
+def _language_of(user) -> str:
+    return language_of(user)
 
 
 @database_sync_to_async
@@ -226,6 +233,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_SIGNED_OUT)
             return
         self.user = user
+        # The socket's texts (error details from the services) in the person's language; the
+        # activation holds for this consumer's task, so for every frame it handles.
+        translation.activate(await _language_of(user))
         self.joined: set[str] = set()
         self.workspace_ids: set[str] = set()
         self.bucket = TokenBucket(RATE_CAPACITY, RATE_PER_SECOND)
@@ -533,6 +543,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_ACCESS_ENDED)
             return False
         self.user = user
+        translation.activate(await _language_of(user))
         self.user_checked = time.monotonic()
         return True
 

@@ -38,6 +38,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.languages import language_of
 from accounts.models import User
 from messaging import selectors
 from messaging.models import Message, PendingNotice, ReadMark
@@ -126,7 +127,7 @@ def messages_link(user: User) -> str:
 
 def email_for(user: User) -> tuple[str, str]:
     """(subject, body) in the person's language. Says only that a message is waiting."""
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    with translation.override(language_of(user)):
         subject = _("You have a new message")
         body = render_to_string(
             "messaging/notification_email.txt",

@@ -3,11 +3,18 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 from django import forms
-from django.contrib.auth.forms import AdminPasswordChangeForm, AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AuthenticationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.backends import account_is_locked
+from accounts.languages import NAMES, supported
 from accounts.models import User
 
 
@@ -39,9 +46,20 @@ class ProfileForm(forms.ModelForm):
         fields = ["full_name", "timezone", "language", "message_notifications"]
         widgets = {
             "language": forms.Select(
-                choices=[("en", "English"), ("da", "Dansk"), ("nb", "Norsk bokmål")]
+                choices=[("", _("The language of my browser")), *NAMES.items()]
             )
         }
+
+
+class RequestResetForm(PasswordResetForm):
+    """The reset e-mail goes out in the account's own language when the person has chosen one,
+    else in the language of the page they asked from."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        user = context.get("user")
+        language = supported(getattr(user, "language", "")) or translation.get_language()
+        with translation.override(language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class ResetPasswordForm(SetPasswordForm):

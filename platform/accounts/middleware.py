@@ -1,4 +1,4 @@
-"""Per-request account rules: the person's own time zone for pages; clinicians signed out
+"""Per-request account rules: the person's own language and time zone for pages; clinicians signed out
 after a period without requests (shared surgery computers); the clinicians' second factor."""
 
 from __future__ import annotations
@@ -12,10 +12,33 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from accounts.languages import language_for_request
 from accounts.sessions import LAST_SEEN_KEY as SESSION_KEY
+
+
+class LanguageMiddleware:
+    """Pages (and API messages) in the person's language, decided in one place
+    (``accounts.languages.language_for_request``: account, switcher, browser, organisation).
+    Stands where Django's ``LocaleMiddleware`` would, after authentication, which it needs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = language_for_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", language)
+        return response
 
 
 class UserTimezoneMiddleware:
@@ -65,7 +88,13 @@ class ClinicianMFAMiddleware:
     """A clinician who has signed in with a password reaches nothing but the second-factor pages
     (and signing out) until a TOTP code is confirmed for this session."""
 
-    ALLOWED_PREFIXES = ("/accounts/mfa/", "/accounts/logout/", "/static/", "/healthz")
+    ALLOWED_PREFIXES = (
+        "/accounts/mfa/",
+        "/accounts/logout/",
+        "/accounts/language/",
+        "/static/",
+        "/healthz",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

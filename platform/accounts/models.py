@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.sessions.base_session import AbstractBaseSession
@@ -17,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+COUNTRY_CHOICES = [("DK", _("Denmark")), ("NO", _("Norway")), ("GB", _("United Kingdom"))]
+LANGUAGE_CHOICES = settings.LANGUAGES
 
 
 class Organisation(models.Model):
@@ -34,6 +39,22 @@ class Organisation(models.Model):
     # (e.g. an NHS ODS code, a Danish SOR code): a system URI and the value. Optional.
     identifier_system = models.URLField(_("identifier system"), max_length=200, blank=True)
     identifier = models.CharField(_("identifier"), max_length=64, blank=True)
+    # Where the organisation works: its emergency numbers (care/emergency.py) and, unless
+    # ``language`` says otherwise, the language its people read (accounts/languages.py).
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        choices=COUNTRY_CHOICES,
+        help_text=_("Blank: the site's country."),
+    )
+    language = models.CharField(
+        _("default language"),
+        max_length=8,
+        blank=True,
+        choices=LANGUAGE_CHOICES,
+        help_text=_("Blank: the country's language. A person's own choice always comes first."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -102,7 +123,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     timezone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Copenhagen", validators=[validate_timezone]
     )
-    language = models.CharField(_("language"), max_length=8, default="en")
+    # Blank: follow the browser, then the organisation (accounts/languages.py).
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, default="", choices=LANGUAGE_CHOICES
+    )
     # A short e-mail that a new message is waiting (never its text); see docs/messaging.md.
     message_notifications = models.BooleanField(
         _("e-mail me when a new message arrives"),

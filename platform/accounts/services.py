@@ -32,6 +32,14 @@ def user_profile_update(
     return user
 
 
+def user_language_set(*, user: User, language: str) -> User:
+    """The person's own choice of language (the switcher; the account page saves it too)."""
+    user.language = language
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["language", "updated_at"])
+    return user
+
+
 def _close_other_sockets(*, user: User, keep_session_key: str | None) -> None:
     """After commit, every open live socket of the person closes: those of other sessions as
     signed out; those of the kept session (whose key the caller then renews) are told to

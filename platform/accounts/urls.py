@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.logout, name="logout"),
+    path("language/", views.set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),
     path("api-keys/", views.api_tokens, name="api_tokens"),
     path("api-keys/revoke-all/", views.api_tokens_revoke_all, name="api_tokens_revoke_all"),

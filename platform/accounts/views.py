@@ -14,8 +14,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import services, tokens
-from accounts.forms import EmailAuthenticationForm, ProfileForm, ResetPasswordForm
-from accounts.redirects import SafeNextMixin
+from accounts.forms import (
+    EmailAuthenticationForm,
+    ProfileForm,
+    RequestResetForm,
+    ResetPasswordForm,
+)
+from accounts.languages import supported
+from accounts.redirects import SafeNextMixin, next_or
 from config.confirmation import confirmation_page
 
 
@@ -23,6 +29,32 @@ class LoginView(SafeNextMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+
+@require_POST
+def set_language(request):
+    """The switcher on every page. Signed in, the choice is saved on the account (and follows
+    the person to e-mails and other devices); signed out, a cookie keeps it on this browser."""
+    language = supported(request.POST.get("language"))
+    if language is None or request.POST.get("language") != language:
+        return render(
+            request,
+            "400.html",
+            {"detail": _("That language is not one this site offers.")},
+            status=400,
+        )
+    if request.user.is_authenticated:
+        services.user_language_set(user=request.user, language=language)
+    response = HttpResponseRedirect(next_or(request))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
+    return response
 
 
 @login_required
@@ -41,6 +73,7 @@ def profile(request):
 password_reset = auth_views.PasswordResetView.as_view(
     template_name="accounts/password_reset.html",
     email_template_name="accounts/password_reset_email.txt",
+    form_class=RequestResetForm,
     subject_template_name="accounts/password_reset_subject.txt",
     success_url=reverse_lazy("accounts:password_reset_done"),
 )

@@ -200,7 +200,9 @@ def duty_contacts(organisations: Iterable) -> list[User]:
     return list(
         User.objects.filter(
             role=User.Role.DUTY, is_active=True, organisation__in=list(organisations)
-        ).order_by("full_name")
+        )
+        .select_related("organisation")
+        .order_by("full_name")
     )
 
 

@@ -12,15 +12,17 @@ import logging
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from accounts.languages import language_of, organisation_language
 from accounts.models import User
 from alerts import conf
 from alerts.models import (
@@ -321,22 +323,34 @@ def _send(recipients: list[str], subject: str, body: str) -> None:
         logger.exception("alerts: an alert e-mail could not be sent")
 
 
-def _notify(recipients: Iterable[str], *, notice: str, alert: Alert) -> int:
+def _notify(recipients: Iterable, *, notice: str, alert: Alert) -> int:
     """A content-free e-mail: no name, no kind; only that something waits, and a link to the
-    alert (its id, which says nothing to anyone who may not open it). Sent after commit.
-    Returns how many addresses it goes to."""
-    recipients = sorted(set(filter(None, recipients)))
-    if not recipients:
+    alert (its id, which says nothing to anyone who may not open it). Sent after commit, to each
+    person in their own language (``accounts.languages.language_of``); an organisation's own
+    address (a legacy duty contact) in the organisation's language.
+
+    ``recipients`` are users or ``(address, language)`` pairs. Returns how many addresses it
+    goes to."""
+    by_language: dict[str, set[str]] = {}
+    for recipient in recipients:
+        if isinstance(recipient, tuple):
+            address, language = recipient
+        else:
+            address, language = recipient.email, language_of(recipient)
+        if address:
+            by_language.setdefault(language, set()).add(address)
+    if not by_language:
         return 0
-    subject, body = (str(text) for text in _NOTICE[notice])
+    link = ""
     if conf.site_url():
-        body += (
-            "\n\n"
-            + conf.site_url().rstrip("/")
-            + reverse("clinician:alert_detail", args=[alert.pk])
-        )
-    transaction.on_commit(lambda: _send(recipients, subject, body))
-    return len(recipients)
+        link = conf.site_url().rstrip("/") + reverse("clinician:alert_detail", args=[alert.pk])
+    letters = []
+    for language, addresses in sorted(by_language.items()):
+        with translation.override(language):
+            subject, body = (str(text) for text in _NOTICE[notice])
+        letters.append((sorted(addresses), subject, body + ("\n\n" + link if link else "")))
+    transaction.on_commit(lambda: [_send(*letter) for letter in letters])
+    return sum(len(addresses) for addresses, _subject, _body in letters)
 
 
 def _to_duty(alert: Alert, now: datetime) -> None:
@@ -351,8 +365,12 @@ def _to_duty(alert: Alert, now: datetime) -> None:
             alert.save(update_fields=["unassigned_at", "updated_at"])
             _audit(alert, "unassigned", None, organisations=len(organisations))
         return
-    legacy = [o.duty_contact_email for o in organisations if o.duty_contact_email]
-    sent = _notify([c.email for c in contacts] + legacy, notice="duty", alert=alert)
+    legacy = [
+        (o.duty_contact_email, organisation_language(o) or settings.LANGUAGE_CODE)
+        for o in organisations
+        if o.duty_contact_email
+    ]
+    sent = _notify([*contacts, *legacy], notice="duty", alert=alert)
     alert.escalation_level = Alert.Escalation.DUTY_CONTACT
     alert.escalated_at = now
     alert.unassigned_at = None
@@ -386,7 +404,7 @@ def alert_escalate(*, alert: Alert, now: datetime | None = None) -> Alert:
         if first is None:
             _to_duty(alert, now)  # no care team that may see it: the duty contact at once
             return alert
-        sent = _notify([first.clinician.email], notice="lead", alert=alert)
+        sent = _notify([first.clinician], notice="lead", alert=alert)
         alert.notified_at = now
         alert.unassigned_at = None
         fields = ["notified_at", "unassigned_at", "updated_at"]
@@ -405,7 +423,7 @@ def alert_escalate(*, alert: Alert, now: datetime | None = None) -> Alert:
             told.add(first.pk)
         others = [m for m in eligible if m.pk not in told]
         if others:
-            sent = _notify([m.clinician.email for m in others], notice="team", alert=alert)
+            sent = _notify([m.clinician for m in others], notice="team", alert=alert)
             alert.escalation_level = Alert.Escalation.CARE_TEAM
             alert.escalated_at = now
             alert.save(update_fields=["escalation_level", "escalated_at", "updated_at"])

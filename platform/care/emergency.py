@@ -1,9 +1,10 @@
 """Emergency and urgent-advice numbers per country: the one place the platform knows them.
 
-Pages, receipts and the footer show the numbers of the site's country (``DEFAULT_COUNTRY``,
-an ISO 3166-1 code). Organisations carry no country of their own yet; their own extra numbers
-(a local crisis team, a night line) are ``toolbox.OrganisationEmergencyNumber`` rows, shown on
-the crisis plan beside these.
+Pages, receipts and the footer show the numbers of the person's organisation's country
+(``accounts.Organisation.country``; for a patient, their care team's organisation), else of the
+site's country (``DEFAULT_COUNTRY``, an ISO 3166-1 code). Organisations' own extra numbers (a
+local crisis team, a night line) are ``toolbox.OrganisationEmergencyNumber`` rows, shown on the
+crisis plan beside these. No page writes a number into its text: they all come from here.
 
 Checked against the national services: Denmark 112 (every emergency) and 1813 (the Capital
 Region's medical helpline); Norway 113 (medical emergency), 112 (police), 110 (fire) and

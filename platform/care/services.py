@@ -21,9 +21,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.languages import language_of, organisation_language
 from accounts.models import User
 from care import policies
 from care.models import (
@@ -386,13 +387,18 @@ def invitation_create(*, clinician: User, email: str, base_url: str) -> Invitati
     audit(action="care.invitation.created", actor=clinician, invitation=str(invitation.pk))
     link = base_url + reverse("patient:invitation", args=[invitation_token(invitation)])
     context = {"clinician": clinician, "link": link, "days": settings.INVITATION_MAX_AGE_DAYS}
+    # In the patient's language when they have an account; else the clinician's organisation's,
+    # else the language the clinician is working in.
+    language = (
+        language_of(existing)
+        if existing is not None
+        else organisation_language(clinician.organisation) or translation.get_language()
+    )
+    with translation.override(language):
+        subject = _("An invitation to your self-help programme")
+        message = render_to_string("care/invitation_email.txt", context)
     transaction.on_commit(
-        lambda: send_mail(
-            subject=_("An invitation to your self-help programme"),
-            message=render_to_string("care/invitation_email.txt", context),
-            from_email=None,
-            recipient_list=[email],
-        )
+        lambda: send_mail(subject=subject, message=message, from_email=None, recipient_list=[email])
     )
     return invitation
 

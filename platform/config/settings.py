@@ -75,10 +75,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The person's language (accounts/languages.py), in place of Django's LocaleMiddleware.
+    "accounts.middleware.LanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "patient_app.menu.navigation",
                 "clinician_app.menu.navigation",
                 "config.context_processors.emergency",
+                "config.context_processors.languages",
             ],
         },
     },
@@ -234,6 +236,8 @@ LANGUAGE_CODE = "en"
 FORMAT_MODULE_PATH = ["config.formats"]
 LANGUAGES = [("en", _("English")), ("da", _("Danish")), ("nb", _("Norwegian Bokmål"))]
 LOCALE_PATHS = [PLATFORM_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -15,10 +15,11 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from accounts.languages import language_of
 from accounts.models import User
 from alerts.services import alert_raise
 from care import policies
@@ -456,12 +457,10 @@ def _send_one(reminder_id, base_url: str) -> bool:
         link = base_url.rstrip("/") + reverse(
             "patient:measures_reminder_open", args=[reminder_token(reminder)]
         )
-        send_mail(
-            subject=_("Something is waiting for you in your programme"),
-            message=render_to_string("measures/reminder_email.txt", {"link": link}),
-            from_email=None,
-            recipient_list=[patient.email],
-        )
+        with translation.override(language_of(patient)):
+            subject = _("Something is waiting for you in your programme")
+            message = render_to_string("measures/reminder_email.txt", {"link": link})
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=[patient.email])
         reminder.status = Reminder.Status.SENT
         reminder.sent_at = timezone.now()
         reminder.save(update_fields=["status", "sent_at", "updated_at"])

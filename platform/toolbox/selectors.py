@@ -17,7 +17,8 @@ from django.db.models.functions import RowNumber
 
 from accounts.models import User
 from care import policies
-from care.emergency import not_country_numbers
+from accounts.languages import organisation_of
+from care.emergency import CountryNumbers, emergency_numbers, not_country_numbers
 from care.models import CareTeamMembership, Workspace
 from care.policies import membership_current
 from care.sections import Section
@@ -110,6 +111,13 @@ class CrisisPlan:
     parts: list[CrisisPart]
     default_numbers: list[OrganisationEmergencyNumber]
     suggestions: list[CrisisPlanSuggestion]
+    # The country whose emergency numbers the plan shows: the patient's organisation's (their
+    # own, else their care team's), else the site's (care/emergency.py).
+    country: str | None = None
+
+    @property
+    def emergency(self) -> CountryNumbers:
+        return emergency_numbers(self.country)
 
     @property
     def is_empty(self) -> bool:
@@ -119,7 +127,7 @@ class CrisisPlan:
     def organisation_numbers(self) -> list[OrganisationEmergencyNumber]:
         """The organisations' numbers that the country's list (shown beside them, from
         ``care.emergency``) does not already give."""
-        return not_country_numbers(self.default_numbers)
+        return not_country_numbers(self.default_numbers, self.country)
 
 
 def emergency_defaults_for_workspace(*, workspace: Workspace) -> list[OrganisationEmergencyNumber]:
@@ -159,6 +167,7 @@ def crisis_plan_for_viewer(*, user: User, workspace: Workspace) -> CrisisPlan:
         parts=list(parts.values()),
         default_numbers=emergency_defaults_for_workspace(workspace=workspace),
         suggestions=list(suggestions),
+        country=getattr(organisation_of(workspace.patient), "country", None) or None,
     )
 
 
