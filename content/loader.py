@@ -26,9 +26,11 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils import translation
 
 from content.markdown_render import render_markdown
 from content.models import Exercise, MediaAsset, Module, Page, Programme
+from content.translations import TranslationSpec, read_translations
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -154,6 +156,7 @@ class PackSpec:
     modules: list[ModuleSpec]
     exercises: dict[str, ExerciseSpec]
     media: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    translations: dict[str, TranslationSpec] = field(default_factory=dict)
 
 
 @dataclass
@@ -181,13 +184,22 @@ def digest(value: Any) -> str:
 
 
 class _Reader:
-    def __init__(self, root: Path):
+    # programme.yaml keys besides the pack's own (a translation's review status)
+    EXTRA_KEYS: tuple[str, ...] = ()
+
+    def __init__(self, root: Path, shared_media: Path | None = None, prefix: str = ""):
         self.root = root.resolve()
         self.errors: list[PackError] = []
         self.media_used: set[str] = set()
+        # A translation's illustrations may be the pack's own (content/translations.py).
+        self.shared_media = shared_media.resolve() if shared_media else None
+        self.prefix = prefix
+        self.extra: dict[str, Any] = {}
 
     def error(self, file: str, line: int, message: str) -> None:
-        self.errors.append(PackError(file, line, message))
+        self.errors.append(
+            PackError(f"{self.prefix}/{file}" if self.prefix else file, line, message)
+        )
 
     def path(self, relative: Any, file: str, line: int) -> Path | None:
         if not isinstance(relative, str) or not relative.strip():
@@ -269,6 +281,12 @@ class _Reader:
         if Path(name).suffix.lower() not in extensions:
             self.error(file, line, f"'{name}' must be one of {', '.join(sorted(extensions))}")
             return ""
+        shared = self.shared_media
+        if not (self.root / "media" / name).is_file() and shared and (shared / name).is_file():
+            if shared not in (shared / name).resolve().parents:
+                self.error(file, line, f"'{name}' points outside the pack")
+                return ""
+            return name
         if self.path(f"media/{name}", file, line) is None:
             return ""
         self.media_used.add(name)
@@ -287,8 +305,11 @@ class _Reader:
         if data is None:
             return None
         self.unknown_keys(
-            data, {"slug", "title", "summary", "language", "exercises", "modules"}, file
+            data,
+            {"slug", "title", "summary", "language", "exercises", "modules", *self.EXTRA_KEYS},
+            file,
         )
+        self.extra = {key: data.get(key) for key in self.EXTRA_KEYS}
         slug = self.slug(data, file)
         title = self.text(data, "title", file)
         summary = self.text(data, "summary", file, required=False, max_length=2000)
@@ -598,12 +619,21 @@ class _Reader:
         return result
 
 
+class _TranslationReader(_Reader):
+    EXTRA_KEYS = ("review_status", "reviewed_by")
+
+
 def pack_read(path: str | Path) -> PackSpec:
-    """Parse and validate a pack folder. Raises PackInvalid listing every problem found."""
+    """Parse and validate a pack folder and its translations. Raises PackInvalid listing every
+    problem found."""
     reader = _Reader(Path(path))
     spec = reader.read()
     if spec is None or reader.errors:
         raise PackInvalid(reader.errors or [PackError(str(path), 0, "could not be read")])
+    errors: list[PackError] = []
+    spec.translations = read_translations(reader.root, spec, _TranslationReader, errors)
+    if errors:
+        raise PackInvalid(errors)
     return spec
 
 
@@ -633,14 +663,22 @@ def _upsert_versioned(model, lookup: dict, values: dict, content: Any, counts: d
     return row
 
 
-@transaction.atomic
 def pack_apply(spec: PackSpec) -> LoadReport:
-    """Write a validated pack. Idempotent: the same pack twice changes nothing the second time."""
+    """Write a validated pack. Idempotent: the same pack twice changes nothing the second time.
+
+    Rows are read in the pack's own language, so none is shown (and written back) translated."""
+    with translation.override(spec.language):
+        return _pack_apply(spec)
+
+
+@transaction.atomic
+def _pack_apply(spec: PackSpec) -> LoadReport:
     whole = digest({
         "title": spec.title, "summary": spec.summary, "language": spec.language,
         "modules": [m.__dict__ | {"pages": [p.__dict__ for p in m.pages]} for m in spec.modules],
         "exercises": {k: v.__dict__ for k, v in spec.exercises.items()},
         "media": {k: hashlib.sha256(v[1]).hexdigest() for k, v in spec.media.items()},
+        "translations": {k: t.summary() for k, t in spec.translations.items()},
     })  # fmt: skip
     programme = Programme.objects.select_for_update().filter(slug=spec.slug).first()
     created = programme is None
@@ -668,7 +706,7 @@ def pack_apply(spec: PackSpec) -> LoadReport:
     # media: replace changed files, drop files no longer in the pack (nothing of a patient's
     # points at a file)
     existing = {m.name: m for m in programme.media.all()}
-    for name, (kind, data) in spec.media.items():
+    for name, (kind, data) in _all_media(spec).items():
         sha = hashlib.sha256(data).hexdigest()
         row = existing.pop(name, None)
         if row is None:
@@ -732,7 +770,44 @@ def pack_apply(spec: PackSpec) -> LoadReport:
         .update(retired=True)
     )
     Page.objects.filter(module__programme=programme, module__retired=True).update(retired=True)
+    _apply_translations(programme, spec, counts)
     return LoadReport(programme, created=created, changed=True, counts=counts)
+
+
+def _all_media(spec: PackSpec) -> dict[str, tuple[str, bytes]]:
+    media = dict(spec.media)
+    for translated in spec.translations.values():
+        media.update(translated.media)
+    return media
+
+
+def _apply_translations(programme: Programme, spec: PackSpec, counts: dict) -> None:
+    """Each row's ``translations``: what every language says of it (content/translations.py).
+    Written with ``update()``: a row read while a language is active shows that language."""
+    languages = spec.translations
+    Programme.objects.filter(pk=programme.pk).update(
+        translations={code: t.programme for code, t in languages.items()},
+        translation_status={
+            code: {"status": t.review_status, "reviewed_by": t.reviewed_by}
+            for code, t in languages.items()
+        },
+    )
+    for module in Module.objects.filter(programme=programme).only("pk", "slug"):
+        Module.objects.filter(pk=module.pk).update(translations={
+            code: t.modules[module.slug] for code, t in languages.items() if module.slug in t.modules
+        })  # fmt: skip
+        for page in Page.objects.filter(module=module).only("pk", "slug"):
+            key = (module.slug, page.slug)
+            Page.objects.filter(pk=page.pk).update(translations={
+                code: t.pages[key] for code, t in languages.items() if key in t.pages
+            })  # fmt: skip
+    for exercise in Exercise.objects.filter(programme=programme).only("pk", "slug"):
+        Exercise.objects.filter(pk=exercise.pk).update(translations={
+            code: t.exercises[exercise.slug]
+            for code, t in languages.items()
+            if exercise.slug in t.exercises
+        })  # fmt: skip
+    counts["translations"] = len(languages)
 
 
 def _first_load(programme: Programme, spec: PackSpec) -> LoadReport:
@@ -742,7 +817,7 @@ def _first_load(programme: Programme, spec: PackSpec) -> LoadReport:
             programme=programme, name=name, content_type=kind, data=data,
             sha256=hashlib.sha256(data).hexdigest(),
         )
-        for name, (kind, data) in spec.media.items()
+        for name, (kind, data) in _all_media(spec).items()
     )  # fmt: skip
     Exercise.objects.bulk_create(
         Exercise(
@@ -771,6 +846,7 @@ def _first_load(programme: Programme, spec: PackSpec) -> LoadReport:
         "modules created": len(modules),
         "pages created": len(pages),
     }
+    _apply_translations(programme, spec, counts)
     return LoadReport(programme, created=True, changed=True, counts=counts)
 
 

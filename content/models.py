@@ -36,7 +36,21 @@ class Timestamped(models.Model):
 # --- content -----------------------------------------------------------------------------------
 
 
-class Programme(Timestamped):
+class Translatable(models.Model):
+    """A content row that may show another language's text (content/translations.py). Saving
+    puts the pack's own text back first: a translation is never written over the original."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        for name, value in getattr(self, "_pack_text", {}).items():
+            setattr(self, name, value)
+        self._pack_text, self.shown_language = {}, None
+        return super().save(*args, **kwargs)
+
+
+class Programme(Translatable, Timestamped):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
@@ -45,6 +59,10 @@ class Programme(Timestamped):
     version = models.PositiveIntegerField(default=1)
     content_hash = models.CharField(max_length=64, blank=True)
     published = models.BooleanField(default=True)
+    # What other languages say of it, and each language version's review status
+    # ({"da": {"status": "draft", "reviewed_by": ""}}): content/translations.py.
+    translations = models.JSONField(default=dict, blank=True)
+    translation_status = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["title"]
@@ -58,7 +76,7 @@ class Programme(Timestamped):
         return self.title
 
 
-class Module(Timestamped):
+class Module(Translatable, Timestamped):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="modules")
     slug = models.SlugField(max_length=80)
     position = models.PositiveIntegerField()
@@ -67,6 +85,7 @@ class Module(Timestamped):
     key_points = models.JSONField(default=list, blank=True)
     try_this_week = models.TextField(blank=True)
     retired = models.BooleanField(default=False)
+    translations = models.JSONField(default=dict, blank=True)  # content/translations.py
 
     class Meta:
         ordering = ["programme", "position"]
@@ -78,7 +97,7 @@ class Module(Timestamped):
         return self.title
 
 
-class Page(Timestamped):
+class Page(Translatable, Timestamped):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="pages")
     slug = models.SlugField(max_length=80)
     position = models.PositiveIntegerField()
@@ -87,6 +106,7 @@ class Page(Timestamped):
     version = models.PositiveIntegerField(default=1)
     content_hash = models.CharField(max_length=64, blank=True)
     retired = models.BooleanField(default=False)
+    translations = models.JSONField(default=dict, blank=True)  # content/translations.py
 
     class Meta:
         ordering = ["module", "position"]
@@ -101,7 +121,7 @@ class Page(Timestamped):
         return [b["exercise"] for b in self.blocks if b.get("type") in ("exercise", "reflection")]
 
 
-class Exercise(Timestamped):
+class Exercise(Translatable, Timestamped):
     """A small form: free text, scales, checklists and choices (``fields``, validated by the
     loader). Reflection prompts are one-field exercises kept out of the browsable library."""
 
@@ -118,6 +138,7 @@ class Exercise(Timestamped):
     version = models.PositiveIntegerField(default=1)
     content_hash = models.CharField(max_length=64, blank=True)
     retired = models.BooleanField(default=False)
+    translations = models.JSONField(default=dict, blank=True)  # content/translations.py
 
     class Meta:
         ordering = ["programme", "title"]

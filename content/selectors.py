@@ -41,7 +41,7 @@ def modules_with_pages(programme: Programme) -> list[Module]:
             Prefetch(
                 "pages",
                 queryset=Page.objects.filter(retired=False).only(
-                    "id", "module_id", "slug", "position", "title"
+                    "id", "module_id", "slug", "position", "title", "translations"
                 ),
             )
         )

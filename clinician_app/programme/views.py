@@ -17,6 +17,7 @@ from clinician_app.decorators import clinician_required
 from clinician_app.programme.forms import PrescribeForm
 from content import selectors, services
 from content.models import ExerciseAnswer
+from content.translations import language_versions
 from guidance import timer
 
 
@@ -42,10 +43,14 @@ def prescribe(request, workspace_id):
                 request, _("The programme is prescribed. The patient sees it on their dashboard.")
             )
             return redirect("clinician:patient_overview", workspace_id=workspace.pk)
+    versions = [
+        {"programme": programme, "languages": language_versions(programme)}
+        for programme in selectors.programmes_published()
+    ]
     return render(
         request,
         "clinician_app/programme/prescribe.html",
-        {"form": form, "workspace": workspace, "patient": workspace.patient},
+        {"form": form, "workspace": workspace, "patient": workspace.patient, "versions": versions},
     )
 
 
