@@ -8,13 +8,13 @@ docs/translating.md.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import polib
 from django.conf import settings
 from django.core.management import call_command
 from django.test.utils import override_settings
-
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 DOMAINS = ("django", "djangojs")
@@ -32,7 +32,9 @@ def repository_root() -> Path:
 
 def extract(locale_dir: Path | None = None, languages=LANGUAGES) -> None:
     """``makemessages`` for every language and domain, into ``locale_dir`` (default: ours),
-    keeping what is translated there already. Run from the repository root."""
+    keeping what is translated there already. Run from the repository root (or a copy of it
+    from ``source_copy``): ``makemessages`` writes the strings of ``platform/`` into
+    ``platform/locale`` whatever it is told, so the target must be that folder."""
     target = Path(locale_dir or LOCALE_DIR)
     with override_settings(LOCALE_PATHS=[target]):
         for domain in DOMAINS:
@@ -44,6 +46,16 @@ def extract(locale_dir: Path | None = None, languages=LANGUAGES) -> None:
                 no_obsolete=True,
                 verbosity=0,
             )
+
+
+def source_copy(target: Path) -> Path:
+    """The files ``extract`` reads, copied to ``target`` with an empty ``platform/locale``."""
+    root = repository_root()
+    skip = shutil.ignore_patterns(".venv", ".git", "locale", "node_modules", "var", "__pycache__")
+    for name in ("platform", "patient_app", "clinician_app", "messaging", "content"):
+        shutil.copytree(root / name, target / name, ignore=skip)
+    (target / "platform" / "locale").mkdir()
+    return target
 
 
 def catalogue(language: str, domain: str = "django", locale_dir: Path | None = None) -> Path:

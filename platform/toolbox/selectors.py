@@ -15,9 +15,9 @@ from uuid import UUID
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
+from accounts.languages import organisation_of
 from accounts.models import User
 from care import policies
-from accounts.languages import organisation_of
 from care.emergency import CountryNumbers, emergency_numbers, not_country_numbers
 from care.models import CareTeamMembership, Workspace
 from care.policies import membership_current

@@ -1,0 +1,56 @@
+"""The Danish and Norwegian catalogues are complete and current: every string the code marks is
+in them, translated (no fuzzy entry, every plural form, every placeholder kept), and the compiled
+files match what translators wrote. ``make messages`` brings them up to date."""
+
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+
+from config import i18n
+
+CASES = [(language, domain) for language in i18n.LANGUAGES for domain in i18n.DOMAINS]
+
+
+@pytest.mark.parametrize(("language", "domain"), CASES)
+def test_the_catalogue_is_fully_translated(language, domain):
+    assert i18n.problems(language, domain) == []
+
+
+@pytest.mark.parametrize(("language", "domain"), CASES)
+def test_the_compiled_catalogue_is_current(tmp_path, language, domain):
+    source = i18n.catalogue(language, domain)
+    copy = tmp_path / language / "LC_MESSAGES" / source.name
+    copy.parent.mkdir(parents=True)
+    shutil.copy(source, copy)
+    i18n.compile_all(tmp_path)
+    assert copy.with_suffix(".mo").read_bytes() == source.with_suffix(".mo").read_bytes(), (
+        f"{source.with_suffix('.mo')} is older than its .po: run `make messages`"
+    )
+
+
+def _ids(path: Path) -> set[tuple[str | None, str]]:
+    if not path.exists():
+        return set()
+    return {(e.msgctxt, e.msgid) for e in polib.pofile(str(path)) if not e.obsolete}
+
+
+@pytest.mark.skipif(not shutil.which("xgettext"), reason="needs GNU gettext (xgettext)")
+def test_every_string_in_the_code_is_in_the_catalogues(tmp_path, monkeypatch):
+    # Extract from a copy of the source, so the real catalogues are never touched.
+    copy = i18n.source_copy(tmp_path / "source")
+    monkeypatch.chdir(copy)
+    locale = copy / "platform" / "locale"
+    i18n.extract(locale)
+    for language, domain in CASES:
+        fresh = _ids(i18n.catalogue(language, domain, locale))
+        kept = _ids(i18n.catalogue(language, domain))
+        assert not fresh - kept, (
+            f"{language}/{domain}: strings in the code but not in the catalogue (run `make "
+            f"messages` and translate them): {sorted(m for _c, m in fresh - kept)[:10]}"
+        )
+        assert not kept - fresh, (
+            f"{language}/{domain}: catalogue entries the code no longer has: "
+            f"{sorted(m for _c, m in kept - fresh)[:10]}"
+        )
