@@ -42,6 +42,7 @@ def urls_for(email: str) -> list[str]:
     ]
 
 
+@pytest.mark.walk
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 @pytest.mark.parametrize("persona", list(PERSONAS))
 def test_every_page_fits_the_screen_and_meets_wcag(pages, live_server, demo, persona, width):  # noqa: F811
