@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from alerts import selectors as alerts_selectors
 from care import selectors as care_selectors
@@ -93,7 +94,11 @@ def _checkin(request, workspace) -> dict:
 
 
 def _questionnaires(request, workspace) -> dict:
-    return {"due": measures_selectors.due_for_workspace(workspace, today=timezone.localdate())}
+    return {
+        "due": measures_selectors.due_for_workspace(
+            workspace, today=timezone.localdate(), language=get_language()
+        )
+    }
 
 
 def _reviews(request, workspace) -> dict:

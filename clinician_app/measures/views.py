@@ -28,6 +28,8 @@ def _page(request, workspace, form, status=200):
             "workspace": workspace,
             "patient": workspace.patient,
             "trends": trends,
+            # Each score says which language version it was answered in.
+            "show_language": True,
             "outcome": outcomes.outcome_for_workspace(workspace),
             "outcome_rules": outcomes.rules(),
             "risks": selectors.open_risk_events_for_workspaces([workspace.pk]),

@@ -12,13 +12,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alerts import selectors as alert_selectors
 from care import services as care_services
 from measures import charts, outcomes, selectors, services
-from measures.definitions import NOT_APPLICABLE, instruments
+from measures.definitions import NOT_APPLICABLE, offered_instruments, version_for
 from measures.models import Response
 from patient_app.decorators import patient_required
 from toolbox import models as toolbox_models
@@ -30,7 +31,7 @@ def _workspace(request):
 
 
 def _trends(workspace):
-    trends = selectors.trends_for_workspace(workspace)
+    trends = selectors.trends_for_workspace(workspace, language=get_language())
     for trend in trends:
         trend.chart = charts.chart(trend)
     return trends
@@ -38,11 +39,13 @@ def _trends(workspace):
 
 def _overview_context(workspace) -> dict:
     return {
-        "due": selectors.due_for_workspace(workspace, today=timezone.localdate()),
+        "due": selectors.due_for_workspace(
+            workspace, today=timezone.localdate(), language=get_language()
+        ),
         "trends": _trends(workspace),
         "outcome": outcomes.outcome_for_workspace(workspace),
         "reach": alert_selectors.risk_reach(workspace=workspace),
-        "instruments": list(instruments().values()),
+        "instruments": list(offered_instruments(get_language()).values()),
         "in_progress": {
             r.instrument: r
             for r in selectors.responses_for_workspace(workspace).filter(
@@ -65,7 +68,10 @@ def start(request):
     workspace = _workspace(request)
     try:
         response = services.response_start(
-            workspace=workspace, instrument=request.POST.get("instrument", ""), by=request.user
+            workspace=workspace,
+            instrument=request.POST.get("instrument", ""),
+            by=request.user,
+            language=get_language(),
         )
     except ValidationError:
         context = _overview_context(workspace) | {
@@ -99,21 +105,30 @@ def _items_for_form(definition, answers: dict) -> list[dict]:
 @patient_required
 @require_http_methods(["GET", "POST"])
 def response_page(request, response_id):
-    """Answer (while in progress) or see the result (once finished)."""
+    """Answer (while in progress) or see the result (once finished).
+
+    The questionnaire is shown in the version ``definitions.version_for`` offers the reader
+    (English, with a note, while their language's version is unverified); saving passes the
+    same language, so the response records the version that was shown."""
     workspace = _workspace(request)
     try:
         response = selectors.response_for_workspace(workspace, response_id)
     except Response.DoesNotExist:
         raise Http404 from None
-    definition = selectors.instrument_or_none(response.instrument)
-    if definition is None:
+    if selectors.instrument_or_none(response.instrument) is None:
         raise Http404
+    language = get_language()
+    version = version_for(response.instrument, language)
+    definition = version.instrument
     errors = []
     if request.method == "POST" and not response.is_completed:
         action = request.POST.get("action", "save")
         try:
             result = services.response_save_answers(
-                response=response, answers=_answers_from_post(request.POST), by=request.user
+                response=response,
+                answers=_answers_from_post(request.POST),
+                by=request.user,
+                language=language,
             )
         except ValidationError as error:
             errors = error.messages
@@ -165,6 +180,7 @@ def response_page(request, response_id):
             "response": response,
             "definition": definition,
             "items": _items_for_form(definition, response.answers),
+            "version_note": version.note,
             "answered": len(response.answers),
             "errors": errors,
             "safety": response.safety_events.exists(),

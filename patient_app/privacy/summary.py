@@ -23,8 +23,8 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language_info, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from care.sections import Section
 
@@ -488,6 +488,11 @@ def _measures(group: Group, export: dict, names: Names) -> None:
         if instrument and row.get("band"):
             bands = {band.code: band.label for band in instrument.bands}
             line += f" ({bands.get(row['band'], row['band'])})"
+        language = row.get("language") or "en"
+        if language != "en":
+            line += ", " + _("answered in %(language)s") % {
+                "language": get_language_info(language)["name_translated"]
+            }
         group.items.append(line)
 
 

@@ -8,7 +8,8 @@ Shape of the Bundle (``type: collection``), see also docs/measures.md:
 
 - one **Patient** per patient whose responses are in it (name and the platform's own
   identifier only), before the responses;
-- one **QuestionnaireResponse** per response (unanswered items carry no answer, never a 0);
+- one **QuestionnaireResponse** per response (unanswered items carry no answer, never a 0), with
+  ``language`` and the texts of the language version it was answered in;
 - one **Observation** per scored response: the total (LOINC where LOINC has a code for it), the
   band as interpretation, one ``component`` per answered item (coded with the item's LOINC code
   where LOINC has one) and ``derivedFrom`` the QuestionnaireResponse.
@@ -28,7 +29,7 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from care import policies
-from measures.definitions import NOT_APPLICABLE, Instrument
+from measures.definitions import NOT_APPLICABLE, Instrument, recorded_version
 from measures.models import Response
 
 SYSTEM = "urn:guided-care:measures"  # the platform's own codes (totals, items, options, bands)
@@ -140,6 +141,10 @@ def patient(user, organisation=None) -> dict:
 
 
 def questionnaire_response(response: Response, instrument: Instrument) -> dict:
+    """The response with the texts of the language version it was answered in (``language``
+    is that version's: 'en', 'da' or 'nb'). Codes and values never depend on the language."""
+    if response.language != instrument.language:
+        instrument = recorded_version(instrument.code, response.language)
     items = []
     for item in instrument.items:
         value = response.answers.get(str(item.number))
@@ -150,6 +155,7 @@ def questionnaire_response(response: Response, instrument: Instrument) -> dict:
     data = {
         "resourceType": "QuestionnaireResponse",
         "id": str(response.pk),
+        "language": instrument.language,
         "questionnaire": questionnaire_canonical(instrument, response.instrument_version),
         "status": "completed" if response.is_completed else "in-progress",
         "subject": _subject(response),

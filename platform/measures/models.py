@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from care.models import Workspace
+from measures.definitions import SOURCE_LANGUAGE, TRANSLATED_LANGUAGES
 
 
 class Response(models.Model):
@@ -26,6 +27,9 @@ class Response(models.Model):
     )
     instrument = models.CharField(max_length=32)  # a definition code, e.g. "phq9"
     instrument_version = models.CharField(max_length=16)
+    # The language of the version shown when the answers were last saved ("en", "da", "nb"):
+    # the one ``measures.definitions.version_for`` chose, not merely the reader's language.
+    language = models.CharField(max_length=8, default=SOURCE_LANGUAGE)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
     # item number (as a string key) -> option value, or "na" for "does not apply to me"
     answers = models.JSONField(default=dict, blank=True)
@@ -63,6 +67,10 @@ class Response(models.Model):
             models.CheckConstraint(
                 condition=Q(total__isnull=True) | Q(status="completed"),
                 name="measures_response_total_only_when_completed",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=[SOURCE_LANGUAGE, *TRANSLATED_LANGUAGES]),
+                name="measures_response_language_known",
             ),
         ]
         indexes = [models.Index(fields=["workspace", "instrument", "-completed_at"])]

@@ -13,7 +13,13 @@ from django.db.models import F, Prefetch, Window
 from django.db.models.functions import FirstValue, RowNumber
 
 from care.models import Workspace
-from measures.definitions import Instrument, get_instrument, instruments
+from measures.definitions import (
+    SOURCE_LANGUAGE,
+    Instrument,
+    get_instrument,
+    instruments,
+    offered_instruments,
+)
 from measures.models import (
     PersonalCheck,
     PersonalItem,
@@ -86,6 +92,7 @@ class Point:
     band: str
     band_label: str
     prorated: bool
+    language: str = SOURCE_LANGUAGE  # the language the response was answered in
 
 
 @dataclass
@@ -114,13 +121,14 @@ class Trend:
         return reliable_change(self.instrument, self.baseline.total, self.latest.total)
 
 
-def trends_for_workspace(workspace: Workspace) -> list[Trend]:
-    """Every instrument with at least one scored response, oldest point first. One query."""
+def trends_for_workspace(workspace: Workspace, *, language: str = SOURCE_LANGUAGE) -> list[Trend]:
+    """Every instrument with at least one scored response, oldest point first, with titles and
+    band labels of the version offered to a reader of ``language``. One query."""
     by_code: dict[str, Trend] = {}
     rows = Response.objects.filter(
         workspace=workspace, status=Response.Status.COMPLETED, total__isnull=False
     ).order_by("completed_at")
-    known = instruments()
+    known = offered_instruments(language)
     for response in rows:
         definition = known.get(response.instrument)
         if definition is None:
@@ -134,6 +142,7 @@ def trends_for_workspace(workspace: Workspace) -> list[Trend]:
                 response.band,
                 definition.band_for(response.total).label,
                 response.prorated,
+                response.language,
             )
         )
     return [by_code[code] for code in known if code in by_code]
@@ -146,9 +155,12 @@ class Due:
     in_progress: Response | None
 
 
-def due_for_workspace(workspace: Workspace, *, today: date) -> list[Due]:
+def due_for_workspace(
+    workspace: Workspace, *, today: date, language: str = SOURCE_LANGUAGE
+) -> list[Due]:
     """What the patient should fill in now: each active schedule whose latest occurrence has
-    no completed response on or after it. Three queries whatever the number of schedules."""
+    no completed response on or after it, each instrument in the version offered to a reader
+    of ``language``. Three queries whatever the number of schedules."""
     schedules = list(Schedule.objects.filter(workspace=workspace, active=True))
     last_done: dict[str, datetime] = {}
     for code, completed_at in (
@@ -161,7 +173,7 @@ def due_for_workspace(workspace: Workspace, *, today: date) -> list[Due]:
         r.instrument: r
         for r in Response.objects.filter(workspace=workspace, status=Response.Status.IN_PROGRESS)
     }
-    known = instruments()
+    known = offered_instruments(language)
     due = []
     for schedule in schedules:
         if schedule.instrument not in known:
@@ -235,6 +247,7 @@ class SafetyDetail:
     max_value: int
     answered_at: datetime
     history: tuple[tuple[int, str], ...]  # (value, label) in the order they were given
+    language: str = SOURCE_LANGUAGE  # the language version the answer was given in
 
 
 def safety_details(*, workspace: Workspace, source_ids: Iterable[str]) -> list[SafetyDetail]:
@@ -268,6 +281,7 @@ def safety_details(*, workspace: Workspace, source_ids: Iterable[str]) -> list[S
                 max_value=max(definition.option_values),
                 answered_at=event.created_at,
                 history=history,
+                language=event.response.language,
             )
         )
     return details

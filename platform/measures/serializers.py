@@ -50,6 +50,7 @@ class ResponseSerializer(serializers.ModelSerializer):
             "id",
             "instrument",
             "instrument_version",
+            "language",
             "status",
             "answers",
             "total",
@@ -85,6 +86,7 @@ class PointSerializer(serializers.Serializer):
     band = serializers.CharField()
     band_label = serializers.CharField()
     prorated = serializers.BooleanField()
+    language = serializers.CharField()
 
 
 class TrendSerializer(serializers.Serializer):

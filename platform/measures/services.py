@@ -25,7 +25,7 @@ from alerts.services import alert_raise
 from care import policies
 from care.events import publish_workspace_event
 from care.models import Workspace
-from measures.definitions import get_instrument, instruments
+from measures.definitions import SOURCE_LANGUAGE, get_instrument, instruments, version_for
 from measures.models import (
     PersonalCheck,
     PersonalItem,
@@ -58,8 +58,13 @@ def _instrument_or_error(code: str):
 
 
 @transaction.atomic
-def response_start(*, workspace: Workspace, instrument: str, by: User) -> Response:
-    """Resume the patient's unfinished response to this questionnaire, or start one."""
+def response_start(
+    *, workspace: Workspace, instrument: str, by: User, language: str = SOURCE_LANGUAGE
+) -> Response:
+    """Resume the patient's unfinished response to this questionnaire, or start one.
+
+    ``language`` is the reader's language; the response records the language of the version
+    they are shown (``definitions.version_for``: English while their own is unverified)."""
     policies.require_owner(by, workspace, OWNER_ONLY)
     definition = _instrument_or_error(instrument)
     existing = (
@@ -70,7 +75,10 @@ def response_start(*, workspace: Workspace, instrument: str, by: User) -> Respon
     if existing is not None:
         return existing
     response = Response.objects.create(
-        workspace=workspace, instrument=instrument, instrument_version=definition.version
+        workspace=workspace,
+        instrument=instrument,
+        instrument_version=definition.version,
+        language=version_for(instrument, language).language,
     )
     audit(
         action="measures.response.started",
@@ -178,8 +186,14 @@ def _safety_alert(response: Response, event: SafetyEvent, *, source: str, by, ac
 
 
 @transaction.atomic
-def response_save_answers(*, response: Response, answers: Mapping, by: User) -> SaveResult:
+def response_save_answers(
+    *, response: Response, answers: Mapping, by: User, language: str = SOURCE_LANGUAGE
+) -> SaveResult:
     """Save answers as the patient goes (partial answers persist).
+
+    ``language`` is the reader's language: when the answers change, the response records the
+    language of the version they were shown (``definitions.version_for``), so it always names
+    the version its latest answers were given in. Scoring and safety rules never depend on it.
 
     Bad answers (unknown items, values that are not options) raise ValidationError and change
     nothing. A risk answer raises its safety event in this same transaction, whether or not the
@@ -201,7 +215,8 @@ def response_save_answers(*, response: Response, answers: Mapping, by: User) -> 
     merged = stored | cleaned
     if merged != stored:
         response.answers = {str(number): value for number, value in sorted(merged.items())}
-        response.save(update_fields=["answers", "updated_at"])
+        response.language = version_for(response.instrument, language).language
+        response.save(update_fields=["answers", "language", "updated_at"])
     events, raised = _raise_safety_events(response, merged, by)
     return SaveResult(response, events, score(definition, merged).missing, raised)
 
