@@ -254,15 +254,18 @@ def test_audio_and_video_blocks_load_and_render(tmp_path, db, patient, client):
         out.writeframes(b"\x00\x00" * 800)
     (pack / "media" / "clip.webm").write_bytes(b"\x1a\x45\xdf\xa3tiny")
     (pack / "media" / "clip.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n")
-    module = pack / "modules" / "03-stress.yaml"
-    module.write_text(
-        module.read_text().replace(
-            "        transcript_file: pages/stress-breathing-transcript.md\n",
-            "        transcript_file: pages/stress-breathing-transcript.md\n        src: breath.wav\n"
-            "      - type: video\n        title: A short film\n        src: clip.webm\n        captions: clip.vtt\n"
-            "        transcript: The words of the film.\n",
+    # The page and its Danish and Norwegian versions change together (a translation must keep
+    # the pack's blocks).
+    for module in [pack / "modules" / "03-stress.yaml",
+                   *(pack / "translations").glob("*/modules/03-stress.yaml")]:  # fmt: skip
+        module.write_text(
+            module.read_text().replace(
+                "        transcript_file: pages/stress-breathing-transcript.md\n",
+                "        transcript_file: pages/stress-breathing-transcript.md\n        src: breath.wav\n"
+                "      - type: video\n        title: A short film\n        src: clip.webm\n        captions: clip.vtt\n"
+                "        transcript: The words of the film.\n",
+            )
         )
-    )
     pack_load(pack)
     page = Page.objects.get(slug="calm-breathing")
     _login(client, patient)

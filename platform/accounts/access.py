@@ -5,6 +5,12 @@ ROUTES = {
         Audience.PUBLIC, methods=("GET", "POST"), signed_in_ok={"GET": 302, "POST": 302}
     ),
     "accounts:logout": Rule(Audience.PUBLIC, methods=("POST",), ok={"POST": 302}),
+    "accounts:set_language": Rule(
+        Audience.PUBLIC,
+        methods=("POST",),
+        ok={"POST": 400},
+        note="the language switcher; an empty or unknown choice is 400 and changes nothing",
+    ),
     "accounts:profile": Rule(Audience.AUTHENTICATED, methods=("GET", "POST")),
     "accounts:api_tokens": Rule(
         Audience.AUTHENTICATED, methods=("GET", "POST"), note="POST makes a key (shown once)"

@@ -52,6 +52,19 @@ def browser_language(accept_language: str) -> str | None:
     return None
 
 
+# How to find the organisation of someone who belongs to none themselves (a patient): the app
+# that knows about care teams registers it at start-up (care.apps), so accounts stays below care.
+_organisation_finders: list = []
+_UNKNOWN = object()
+
+
+def register_organisation_finder(finder) -> None:
+    """``finder(user)`` returns the organisation whose defaults apply to a user without one, or
+    None. Finders are asked in the order they were registered."""
+    if finder not in _organisation_finders:
+        _organisation_finders.append(finder)
+
+
 def organisation_of(user):
     """The organisation whose defaults apply to ``user``: their own, or for a patient the one of
     a clinician on their care team. None when there is none (an invited patient, say)."""
@@ -59,19 +72,17 @@ def organisation_of(user):
         return None
     if user.organisation_id:
         return user.organisation
-    from care.models import CareTeamMembership  # a patient: the care team's organisation
-
-    membership = (
-        CareTeamMembership.objects.filter(
-            workspace__patient=user,
-            status=CareTeamMembership.Status.ACTIVE,
-            clinician__organisation__isnull=False,
-        )
-        .select_related("clinician__organisation")
-        .order_by("created_at")
-        .first()
-    )
-    return membership.clinician.organisation if membership else None
+    # Asked by the language middleware and again by the page (emergency numbers): look once.
+    # (getattr/setattr, not __dict__: request.user is a lazy proxy that forwards only these.)
+    found = getattr(user, "_found_organisation", _UNKNOWN)
+    if found is _UNKNOWN:
+        found = None
+        for finder in _organisation_finders:
+            found = finder(user)
+            if found is not None:
+                break
+        user._found_organisation = found
+    return found
 
 
 def organisation_language(organisation) -> str | None:

@@ -351,3 +351,19 @@ def covers_for_workspace(*, workspace: Workspace) -> list[Cover]:
     for cover in covers:
         cover.under_way = cover.starts_at <= now
     return covers
+
+
+def care_team_organisation(user):
+    """The organisation of the first clinician who joined ``user``'s care team and is still on
+    it: whose defaults (language, emergency numbers) apply to a patient. None when there is none."""
+    membership = (
+        CareTeamMembership.objects.filter(
+            workspace__patient=user,
+            status=CareTeamMembership.Status.ACTIVE,
+            clinician__organisation__isnull=False,
+        )
+        .select_related("clinician__organisation")
+        .order_by("created_at")
+        .first()
+    )
+    return membership.clinician.organisation if membership else None

@@ -502,6 +502,22 @@ def version_for(code: str, language: str | None) -> Version:
     return Version(translation.instrument, wanted)
 
 
+def band_label(code: str, total: int, language: str | None) -> str:
+    """The severity band's name for ``total``, in the reader's language wherever a translation
+    names it, verified or not: the bands' names are the platform's words for a score (the same
+    cut-offs in every language), not the published questionnaire's text that a patient answers,
+    which :func:`version_for` guards."""
+    english = get_instrument(code)
+    band = english.band_for(total)
+    translation = translations().get((code, reader_language(language)))
+    if translation is None:
+        return band.label
+    for translated in translation.instrument.bands:
+        if translated.code == band.code:
+            return translated.label
+    return band.label
+
+
 def offered_instruments(language: str | None) -> dict[str, Instrument]:
     """Every instrument by code, each in the version :func:`version_for` offers this reader."""
     return {code: version_for(code, language).instrument for code in instruments()}

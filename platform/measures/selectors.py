@@ -11,11 +11,13 @@ from datetime import date, datetime
 
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import FirstValue, RowNumber
+from django.utils.translation import get_language
 
 from care.models import Workspace
 from measures.definitions import (
     SOURCE_LANGUAGE,
     Instrument,
+    band_label,
     get_instrument,
     instruments,
     offered_instruments,
@@ -75,7 +77,7 @@ def latest_scores_for_workspaces(workspace_ids: Iterable) -> dict:
             "name": definition.name,
             "total": row["total"],
             "band": row["band"],
-            "band_label": definition.band_for(row["total"]).label,
+            "band_label": band_label(row["instrument"], row["total"], get_language()),
             "baseline": row["baseline"],
             "change": row["total"] - row["baseline"],
             "reliable_change": reliable_change(definition, row["baseline"], row["total"]),
@@ -140,7 +142,7 @@ def trends_for_workspace(workspace: Workspace, *, language: str = SOURCE_LANGUAG
                 response.completed_at,
                 response.total,
                 response.band,
-                definition.band_for(response.total).label,
+                band_label(response.instrument, response.total, language),
                 response.prorated,
                 response.language,
             )
