@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
+from django.utils.translation import get_language
 
+from measures.definitions import band_label
 from measures.selectors import Trend
 
 WIDTH, HEIGHT = 640, 260
@@ -49,7 +51,7 @@ def chart(trend: Trend) -> dict:
             ChartBand(
                 y=top,
                 height=round(bottom - top, 1),
-                label=band.label,
+                label=band_label(instrument.code, band.min, get_language()),
                 label_y=round((top + bottom) / 2 + 4, 1),
                 pattern=f"band-{n % 3}",
             )

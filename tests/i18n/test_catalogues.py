@@ -2,6 +2,7 @@
 in them, translated (no fuzzy entry, every plural form, every placeholder kept), and the compiled
 files match what translators wrote. ``make messages`` brings them up to date."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -54,3 +55,47 @@ def test_every_string_in_the_code_is_in_the_catalogues(tmp_path, monkeypatch):
             f"{language}/{domain}: catalogue entries the code no longer has: "
             f"{sorted(m for _c, m in kept - fresh)[:10]}"
         )
+
+
+# --- the browser's scripts -----------------------------------------------------------------
+
+SCRIPTS = sorted(
+    path
+    for base in ("platform", "patient_app", "clinician_app", "messaging", "content")
+    for path in (i18n.repository_root() / base).rglob("static/**/*.js")
+    if "vendor" not in path.parts and not path.name.endswith(".min.js")
+)
+LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`')
+COMMENT = re.compile(r"/\*.*?\*/|(?<![:\"'])//[^\n]*", re.DOTALL)  # not "wss://"
+# Code, not words: directives, selectors, event and field names.
+NOT_WORDS = {"use strict", "input, select, textarea"}
+
+
+def prose(literal: str) -> bool:
+    """A literal that reads as words for people: two words in a row, or one capitalised word."""
+    if literal in NOT_WORDS:
+        return False
+    return bool(
+        re.search(r"[A-Za-z]{2,} [a-z]{2,}", literal)
+        or re.fullmatch(r"[A-Z][a-z]{2,}[.!]?", literal)
+    )
+
+
+def test_the_check_sees_words_in_a_script():
+    assert prose("Saved") and prose("Could not send") and prose("Your message was read.")
+    assert not prose("DOMContentLoaded") and not prose("[data-live-ladder]")
+    assert not prose(" mine") and not prose("Content-Type") and not prose("use strict")
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.name)
+def test_a_script_writes_no_words_of_its_own(path):
+    """Scripts take their texts from data- attributes the (translated) template wrote."""
+    assert SCRIPTS, "no scripts found"
+    source = COMMENT.sub("", path.read_text(encoding="utf-8"))
+    words = [
+        text
+        for match in LITERAL.finditer(source)
+        for text in match.groups()
+        if text and prose(text)
+    ]
+    assert words == [], f"{path}: put these in a data- attribute of the template: {words}"
