@@ -775,3 +775,26 @@ async def test_deeply_nested_frames_get_an_error_frame(patient, depth):
     await send_frame(socket, type="ping")
     assert (await next_frame(socket))["type"] == "pong"
     await socket.disconnect()
+
+
+@pytest.mark.parametrize("language", ["da", "nb"])
+async def test_the_sockets_texts_are_in_the_accounts_language(thread, patient, language):
+    from django.utils import translation
+
+    async def empty_message_detail():
+        socket, _ok, _ = await connect(patient)
+        await send_frame(socket, type="send", thread=str(thread.pk), client_id=str(uuid.uuid4()),
+                         body=" ")  # fmt: skip
+        frame = await next_frame(socket)
+        await socket.disconnect()
+        return frame["detail"]
+
+    patient.language = "en"
+    await sync_to_async(patient.save)(update_fields=["language"])
+    english = await empty_message_detail()
+    patient.language = language
+    await sync_to_async(patient.save)(update_fields=["language"])
+    translated = await empty_message_detail()
+    with translation.override(language):
+        expected = translation.gettext(english)
+    assert translated == expected and translated != english
