@@ -66,6 +66,7 @@ def test_public_routes_are_an_explicit_short_list():
             "api-docs",
             "accounts:login",
             "accounts:logout",
+            "accounts:set_language",
             "accounts:password_reset",
             "accounts:password_reset_done",
             "accounts:password_reset_confirm",
