@@ -83,3 +83,11 @@ def local_today(user) -> date:
     """Today in ``user``'s own time zone (a cover's days, for instance, are the absent
     clinician's): not the server's UTC date, which differs for an hour or two each night."""
     return timezone.localdate(timezone=ZoneInfo(user.timezone))
+
+
+class ModeratorFactory(UserFactory):
+    """A forum moderator (docs/forum.md)."""
+
+    role = User.Role.MODERATOR
+    full_name = factory.Sequence(lambda n: f"Moderator {n}")
+    organisation = factory.SubFactory(OrganisationFactory, name="Test Practice")

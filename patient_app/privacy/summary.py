@@ -52,6 +52,7 @@ GROUPS = [
     ("network_map", gettext_lazy("Network map")),
     ("journal", gettext_lazy("Journal and exercise answers")),
     ("messages", gettext_lazy("Messages")),
+    ("forum", gettext_lazy("Peer support forum")),
     ("access_log", gettext_lazy("Who has seen your data")),
 ]
 EXPORT_GROUPS = {
@@ -95,6 +96,11 @@ EXPORT_GROUPS = {
     "messaging.Attachment": "messages",
     "messaging.ReadMark": "messages",
     "messaging.PendingNotice": "messages",
+    "forum.Member": "forum",
+    "forum.Topic": "forum",
+    "forum.Post": "forum",
+    "forum.Report": "forum",
+    "forum.Reaction": "forum",
     "records.AccessLogEntry": "access_log",
 }
 
@@ -593,6 +599,37 @@ def _messages(group: Group, export: dict, names: Names) -> None:
         )
 
 
+def _forum(group: Group, export: dict, names: Names) -> None:
+    members = export.get("forum.Member", [])
+    if not members:
+        group.lines.append(_("You have not joined the peer support forum."))
+        return
+    member = members[0]
+    posts = _latest(export.get("forum.Post", []), "created_at")
+    group.lines.append(
+        _("Your forum name: %(handle)s, since %(day)s.")
+        % {"handle": member.get("handle"), "day": day(member.get("joined_at"))}
+    )
+    group.lines.append(
+        _("%(posts)s; %(topics)s started; %(reports)s made; %(helped)s.")
+        % {
+            "posts": _count(len(posts), "%(n)d post", "%(n)d posts"),
+            "topics": _count(len(export.get("forum.Topic", [])), "%(n)d topic", "%(n)d topics"),
+            "reports": _count(len(export.get("forum.Report", [])), "%(n)d report", "%(n)d reports"),
+            "helped": _count(
+                len(export.get("forum.Reaction", [])),
+                "%(n)d post marked as helpful",
+                "%(n)d posts marked as helpful",
+            ),
+        }
+    )
+    for row in posts[:LATEST]:
+        group.items.append(
+            _("Post, %(day)s: %(text)s")
+            % {"day": day(row.get("created_at")), "text": _short(row.get("body"))}
+        )
+
+
 def _access_log(group: Group, export: dict, names: Names) -> None:
     rows = _latest(export.get("records.AccessLogEntry", []), "created_at")
     people = {(row.get("actor_name"), row.get("actor_role")) for row in rows}
@@ -621,6 +658,7 @@ BUILDERS = {
     "network_map": _network_map,
     "journal": _journal,
     "messages": _messages,
+    "forum": _forum,
     "access_log": _access_log,
 }
 

@@ -104,9 +104,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         # that their care team has not acknowledged in time, or that have no care team at
         # all (docs/alerts.md). Never a care-team member; sees the safety details only.
         DUTY = "duty", _("Duty contact")
+        # Moderates the peer support forum (docs/forum.md): sees members' handles and posts,
+        # never their names or records; a handle's person only through an audited lookup.
+        MODERATOR = "moderator", _("Forum moderator")
 
     CLINICAL_ROLES = (Role.GP, Role.THERAPIST)
-    ORGANISATION_ROLES = (Role.GP, Role.THERAPIST, Role.DUTY)
+    ORGANISATION_ROLES = (Role.GP, Role.THERAPIST, Role.DUTY, Role.MODERATOR)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(_("e-mail address"), unique=True)
@@ -156,11 +159,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=["patient", "gp", "therapist", "org_admin", "duty"]),
+                condition=models.Q(
+                    role__in=["patient", "gp", "therapist", "org_admin", "duty", "moderator"]
+                ),
                 name="user_role_valid",
             ),
             models.CheckConstraint(
-                condition=~models.Q(role__in=["gp", "therapist", "duty"])
+                condition=~models.Q(role__in=["gp", "therapist", "duty", "moderator"])
                 | models.Q(organisation__isnull=False),
                 name="clinician_has_organisation",
             ),
@@ -186,6 +191,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_duty(self) -> bool:
         return self.role == self.Role.DUTY
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role == self.Role.MODERATOR
 
     @property
     def is_care_staff(self) -> bool:

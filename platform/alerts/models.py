@@ -31,6 +31,9 @@ class AlertKind(models.TextChoices):
     REPLY_OVERDUE = "reply_overdue", _("Reply overdue")
     REVIEW_OVERDUE = "review_overdue", _("Review overdue")
     SEVERE_SCORE = "severe_score", _("Very high first score")
+    # A post in the peer support forum held for words that may mean risk, or reported as
+    # "someone may be at risk", where the patient agreed to their care team being told.
+    FORUM = "forum", _("Forum post that may show risk")
 
 
 # Kinds about one care relationship (one clinician's review, one agreed reply time): one open
@@ -49,6 +52,7 @@ DEFAULT_SECTION = {
     AlertKind.RISK: None,
     AlertKind.REPLY_OVERDUE: None,
     AlertKind.REVIEW_OVERDUE: None,
+    AlertKind.FORUM: None,
 }
 
 

@@ -96,6 +96,12 @@ def patient_erase(*, patient) -> dict:
         workspace = Workspace.objects.filter(patient=patient).first()
         counts: dict[str, int] = {}
         if workspace is not None:
+            # An app may first detach what others built on the patient's rows (a forum topic
+            # others replied to), so that deleting the patient's rows takes nothing of theirs.
+            for _app, module in app_modules("data_rights"):
+                hook = getattr(module, "BEFORE_ERASE", None)
+                if hook is not None:
+                    hook(workspace)
             for label, path in sorted(declarations().patient_data.items()):
                 if label in {"accounts.User", "care.Workspace"}:
                     continue

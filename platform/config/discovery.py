@@ -19,6 +19,7 @@ PROJECT_APPS = (
     "guidance",
     "content",
     "messaging",
+    "forum",
     "patient_app",
     "clinician_app",
 )

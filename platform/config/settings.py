@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     # feature domains
     "content",
     "messaging",
+    "forum",
     # faces
     "patient_app",
     "clinician_app",
@@ -241,6 +242,20 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# --- peer support forum (docs/forum.md) ----------------------------------------------------
+# The hours a moderator is on duty (published on the forum's banner), in their time zone.
+FORUM_STAFFED_HOURS = {
+    "days": [0, 1, 2, 3, 4, 5, 6],  # 0 = Monday
+    "start": env_str("FORUM_HOURS_START", "08:00"),
+    "end": env_str("FORUM_HOURS_END", "22:00"),
+    "time_zone": env_str("FORUM_TIME_ZONE", "Europe/Copenhagen"),
+}
+# Outside those hours: "pre_moderate" (every post waits for a moderator) or "publish" (posts go
+# out; three reports hide a post, five across a member's posts make theirs read first).
+FORUM_OUT_OF_HOURS = env_str("FORUM_OUT_OF_HOURS", "pre_moderate")
+if FORUM_OUT_OF_HOURS not in ("pre_moderate", "publish"):
+    raise ImproperlyConfigured("FORUM_OUT_OF_HOURS is 'pre_moderate' or 'publish'")
 
 # --- static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
