@@ -30,3 +30,16 @@ def care_staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def moderator_required(view):
+    """Signed in, and a forum moderator (docs/forum.md). Others get a clear 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_moderator:
+            raise PermissionDenied(_("This page is for the forum's moderators."))
+        return view(request, *args, **kwargs)
+
+    return wrapper

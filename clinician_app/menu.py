@@ -87,8 +87,22 @@ DUTY_MENU = Menu(
 )
 
 
+# A forum moderator sees the forum's queue, posts and members, and nothing of anyone's records.
+MODERATOR_MENU = Menu(
+    places=(
+        Place(
+            key="forum",
+            label=_("Forum moderation"),
+            url_name="clinician:forum_queue",
+            pages=("clinician:forum_*",),
+        ),
+        ACCOUNT,
+    )
+)
+
+
 def navigation(request):
-    """Context processor: the clinician's or the duty contact's menu."""
+    """Context processor: the clinician's, the duty contact's or the moderator's menu."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -96,4 +110,6 @@ def navigation(request):
         return menu_context(request, CLINICIAN_MENU)
     if user.is_duty:
         return menu_context(request, DUTY_MENU)
+    if user.is_moderator:
+        return menu_context(request, MODERATOR_MENU)
     return {}

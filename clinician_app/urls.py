@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("clinician_app.toolbox.urls")),
     path("", include("clinician_app.cover.urls")),
     path("", include("clinician_app.guidance.urls")),
+    path("forum/", include("clinician_app.forum.urls")),
     path("patients/<uuid:workspace_id>/summary/", summary.patient_summary, name="patient_summary"),
 ]

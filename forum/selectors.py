@@ -3,7 +3,7 @@ for 2 topics or 50, a topic the same for 2 posts or 50."""
 
 from __future__ import annotations
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,6 +18,13 @@ def member_of(user) -> Member | None:
 
 def spaces() -> QuerySet[Space]:
     return Space.objects.all()
+
+
+def spaces_with_counts(member: Member) -> QuerySet[Space]:
+    """Every space with the number of topics the member can see. One query."""
+    return Space.objects.annotate(
+        topic_count=Count("topics", filter=Q(topics__post_count__gt=0) | Q(topics__author=member))
+    ).order_by("position", "title")
 
 
 def space_by_slug(slug: str) -> Space:
@@ -117,3 +124,38 @@ def held_post_for_author(post_id, member: Member) -> Post:
     if post is None:
         raise Http404
     return post
+
+
+# --- moderators ----------------------------------------------------------------------------
+
+
+def post_for_moderator(post_id) -> Post:
+    post = (
+        Post.objects.filter(pk=post_id)
+        .select_related("topic__space", "author")
+        .prefetch_related("reports")
+        .first()
+    )
+    if post is None:
+        raise Http404
+    return post
+
+
+def topic_posts_for_moderator(topic: Topic) -> QuerySet[Post]:
+    return topic.posts.select_related("author").order_by("created_at")
+
+
+def member_for_moderator(member_id) -> Member:
+    member = Member.objects.filter(pk=member_id).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def member_history(member: Member) -> QuerySet[ModerationEvent]:
+    """The member's record: every decision about them or their posts, newest first."""
+    return ModerationEvent.objects.filter(member=member).select_related("actor", "post")
+
+
+def member_posts(member: Member, limit: int = 20) -> list[Post]:
+    return list(member.posts.select_related("topic").order_by("-created_at")[:limit])

@@ -50,7 +50,10 @@ PATIENT_MENU = Menu(
             key="messages",
             label=_("Messages"),
             url_name="patient:message_threads",
-            pages=("patient:message_*",),
+            items=(
+                Link(_("Messages"), "patient:message_threads", ("patient:message_*",)),
+                Link(_("Peer support forum"), "patient:forum_home", ("patient:forum_*",)),
+            ),
         ),
         Place(
             key="me",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("patient_app.privacy.urls")),
     path("programme/", include("patient_app.programme.urls")),
     path("messages/", include("patient_app.messages.urls")),
+    path("forum/", include("patient_app.forum.urls")),
     path("measures/", include("patient_app.measures.urls")),
     path("goals/", include("patient_app.goals.urls")),
     path("", include("patient_app.toolbox.urls")),

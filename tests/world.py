@@ -57,6 +57,7 @@ class World:
             "bad_uid": "Tm9wZQ",
             "bad_token": "not-a-valid-token",
             "no_api_key": "gc_notakey000",
+            "forum_space_slug": "general",  # forum/world_fixtures.py
         }
         if name in literals:
             return literals[name]

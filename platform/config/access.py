@@ -26,6 +26,7 @@ class Audience(StrEnum):
     CARE_TEAM = "care_team"  # clinician pages about one workspace: its active members only
     CARE_TEAM_SECTION = "care_team_section"  # ... and only if the section is shared with them
     DUTY = "duty"  # signed-in duty contacts: their organisation's escalated alerts
+    MODERATOR = "moderator"  # signed-in forum moderators: the forum's queue, posts and members
 
 
 @dataclass(frozen=True)

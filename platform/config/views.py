@@ -28,6 +28,8 @@ def home(request):
         return redirect("patient:dashboard")
     if request.user.is_duty:
         return redirect("clinician:duty")
+    if request.user.is_moderator:
+        return redirect("clinician:forum_queue")
     return redirect("accounts:profile")
 
 

@@ -65,6 +65,10 @@ def expected_status(rule: Rule, method: str, persona: str) -> int:
             if persona not in PATIENTS:
                 return denied_role
             return ok if persona == "owner" else 404
+        case Audience.MODERATOR:
+            # No persona of the world is a moderator: their access has its own tests
+            # (forum/tests/test_pages.py); to everyone here the pages are forbidden.
+            return denied_role
         case Audience.DUTY:
             # No persona of the world is a duty contact: duty access has its own tests
             # (platform/alerts/tests/test_safety_loop.py).

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from clinician_app.forum import views
+
+urlpatterns = [
+    path("", views.queue, name="forum_queue"),
+    path("posts/<uuid:post_id>/", views.post, name="forum_post"),
+    path("posts/<uuid:post_id>/concern/", views.concern, name="forum_concern"),
+    path("members/<uuid:member_id>/", views.member, name="forum_member"),
+    path("members/<uuid:member_id>/lookup/", views.lookup, name="forum_lookup"),
+]

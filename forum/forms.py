@@ -1,0 +1,108 @@
+"""Forms for the forum's pages (plain HTML posts that work without JavaScript). The services
+check everything again; these give each field its label and a clear error."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from forum.handles import MAX_LENGTH
+from forum.models import ContentWarning, Member, Report
+from forum.services import MAX_BODY, MAX_TITLE
+
+
+class JoinForm(forms.Form):
+    handle = forms.CharField(
+        label=_("Your forum name"),
+        max_length=MAX_LENGTH,
+        help_text=_(
+            "Other members see only this name. Choose one that does not give away who you are: "
+            "not your name, e-mail, phone number or a link."
+        ),
+    )
+    accepted_rules = forms.BooleanField(
+        label=_("I have read the house rules and when the moderators would break confidentiality.")
+    )
+    care_team_alerts = forms.BooleanField(
+        required=False,
+        label=_("If a post of mine is held because I may be at risk, tell my care team too."),
+    )
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(label=_("Your post"), max_length=MAX_BODY, widget=forms.Textarea)
+    content_warnings = forms.MultipleChoiceField(
+        label=_("Content warnings"),
+        required=False,
+        choices=ContentWarning.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A post with a warning is folded away until a reader chooses to open it."),
+    )
+
+
+class TopicForm(PostForm):
+    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE)
+    field_order = ["title", "body", "content_warnings"]
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong?"), choices=Report.Reason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Anything the moderators should know (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SettingsForm(forms.Form):
+    care_team_alerts = JoinForm.base_fields["care_team_alerts"]
+    mute_words = forms.CharField(
+        label=_("Muted words"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line. Posts with these words are folded away for you."),
+    )
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            ("approve", _("Publish")),
+            ("keep", _("Keep as it is")),
+            ("reject", _("Do not publish")),
+            ("hide", _("Hide")),
+            ("restore", _("Show again")),
+        ]
+    )
+    reason = forms.CharField(
+        label=_("Reason (sent to the author when a post is hidden or not published)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ConcernForm(forms.Form):
+    text = forms.CharField(
+        label=_("Message of concern"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class MemberStateForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), choices=Member.State.choices)
+    until = forms.DateTimeField(label=_("Until (for a mute)"), required=False)
+    reason = forms.CharField(
+        label=_("Reason (sent to the member)"), max_length=1000, widget=forms.Textarea
+    )
+
+
+class LookupForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you need to know who this is (recorded)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from patient_app.forum import views
+
+urlpatterns = [
+    path("", views.home, name="forum_home"),
+    path("join/", views.join, name="forum_join"),
+    path("settings/", views.settings_page, name="forum_settings"),
+    path("spaces/<slug:slug>/", views.space, name="forum_space"),
+    path("topics/<uuid:topic_id>/", views.topic, name="forum_topic"),
+    path("posts/<uuid:post_id>/report/", views.report, name="forum_report"),
+    path("posts/<uuid:post_id>/helped/", views.helped, name="forum_helped"),
+    path("posts/<uuid:post_id>/held/", views.held, name="forum_held"),
+]
