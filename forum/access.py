@@ -39,6 +39,13 @@ ROUTES = {
         Audience.PATIENT, methods=("POST",), params=_post, ok={"POST": 302}
     ),
     "patient:forum_held": Rule(Audience.PATIENT_OWNER, params=_held),
+    "patient:forum_peer_hide": Rule(
+        Audience.PATIENT,
+        methods=("POST",),
+        params=_post,
+        ok={"POST": 403},
+        note="peer supporters only (a member without the role gets 403; tested in forum/tests)",
+    ),
     "clinician:forum_queue": Rule(Audience.MODERATOR),
     "clinician:forum_post": Rule(
         Audience.MODERATOR, methods=("GET", "POST"), params=_post, ok={"POST": 400}

@@ -159,3 +159,13 @@ def member_history(member: Member) -> QuerySet[ModerationEvent]:
 
 def member_posts(member: Member, limit: int = 20) -> list[Post]:
     return list(member.posts.select_related("topic").order_by("-created_at")[:limit])
+
+
+def posts_for_alert(*, workspace, source_ids) -> list[Post]:
+    """The patient's own posts that raised a care-team alert (``forum-post:<id>`` sources)."""
+    ids = [s.split(":", 1)[1] for s in source_ids if s.startswith("forum-post:")]
+    return list(
+        Post.objects.filter(pk__in=ids, author__user__workspace=workspace)
+        .select_related("topic__space")
+        .order_by("created_at")
+    )

@@ -25,6 +25,7 @@ from care import policies
 from care.forms import add_service_errors
 from clinician_app.alerts.forms import CadenceForm, ResolveForm, ReviewForm
 from clinician_app.decorators import care_staff_required, clinician_required
+from forum import selectors as forum_selectors
 from guidance import timer
 from measures import selectors as measure_selectors
 from toolbox import selectors as toolbox_selectors
@@ -72,6 +73,13 @@ def _detail(request, alert: Alert, form: ResolveForm | None = None, status: int 
             workspace=workspace, source_ids=[source for _at, source in sources]
         )
         context["crisis_plan_exists"] = toolbox_selectors.crisis_plan_exists(workspace=workspace)
+        sections.append("safety")
+    if alert.kind == AlertKind.FORUM:
+        # The patient agreed, when joining the forum, that their care team is told: the held
+        # post itself, never anyone else's.
+        context["forum_posts"] = forum_selectors.posts_for_alert(
+            workspace=workspace, source_ids=[source for _at, source in sources]
+        )
         sections.append("safety")
     if duty:
         # The duty contact needs to know who the patient is and how to reach them and their

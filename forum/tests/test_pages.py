@@ -157,3 +157,16 @@ def test_lists_and_topics_cost_the_same_for_2_and_50(client, space):
     Member.objects.update(last_posted_at=None)
     many = (_queries(client, space_url), _queries(client, topic_url))
     assert many == few
+
+
+def test_a_peer_supporter_hides_a_post_from_the_page_and_a_member_cannot(client, space, member):
+    other = make_member("Robin Other", "Morning Fern")
+    post = services.topic_start(member=member, space=space, title="T", body="Unkind words.")
+    url = reverse("patient:forum_peer_hide", args=[post.pk])
+    assert login(client, other.user).post(url, {"reason": "Unkind"}).status_code == 403
+    Member.objects.filter(pk=other.pk).update(kind=Member.Kind.PEER_SUPPORTER)
+    page = client.get(reverse("patient:forum_topic", args=[post.topic_id])).content.decode()
+    assert "Hide until a moderator looks" in page
+    assert client.post(url, {"reason": "Unkind"}).status_code == 302
+    post.refresh_from_db()
+    assert post.status == Post.Status.HIDDEN and post.in_queue

@@ -11,4 +11,5 @@ urlpatterns = [
     path("posts/<uuid:post_id>/report/", views.report, name="forum_report"),
     path("posts/<uuid:post_id>/helped/", views.helped, name="forum_helped"),
     path("posts/<uuid:post_id>/held/", views.held, name="forum_held"),
+    path("posts/<uuid:post_id>/peer-hide/", views.peer_hide, name="forum_peer_hide"),
 ]

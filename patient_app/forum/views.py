@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib import messages as flash
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -210,6 +210,23 @@ def helped(request, post_id):
     except ValidationError as error:
         flash.error(request, " ".join(error.messages))
     return redirect(reverse("patient:forum_topic", args=[post.topic_id]) + f"#post-{post.pk}")
+
+
+@member_required
+@require_POST
+def peer_hide(request, post_id):
+    """A peer supporter hides a post until a moderator has looked."""
+    member = request.forum_member
+    post = selectors.post_for_member(post_id, member)
+    if member.kind != Member.Kind.PEER_SUPPORTER:
+        raise PermissionDenied(_("Only peer supporters can hide a post."))
+    try:
+        services.peer_hide(post=post, by=member, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        flash.error(request, " ".join(error.messages))
+        return redirect(reverse("patient:forum_topic", args=[post.topic_id]) + f"#post-{post.pk}")
+    flash.success(request, _("The post is hidden until a moderator has looked at it."))
+    return redirect("patient:forum_topic", topic_id=post.topic_id)
 
 
 @member_required

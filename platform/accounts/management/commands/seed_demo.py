@@ -1,5 +1,5 @@
-"""Demo data for a laptop: one organisation, two patients, a GP, a therapist and the
-organisation's duty contact. Idempotent.
+"""Demo data for a laptop: one organisation, two patients, a GP, a therapist, the
+organisation's duty contact and a forum moderator. Idempotent.
 
 The password is for the local demo only; the command refuses to run unless DEBUG, DEMO_MODE or
 the test settings are on, so it can never plant a known password in production data.
@@ -20,6 +20,7 @@ PEOPLE = [
     ("gp@example.org", "Dr Kim Jensen", User.Role.GP),
     ("therapist@example.org", "Robin Hansen", User.Role.THERAPIST),
     ("duty@example.org", "Duty desk, Demo Health Centre", User.Role.DUTY),
+    ("moderator@example.org", "Forum moderator, Demo Health Centre", User.Role.MODERATOR),
 ]
 
 
