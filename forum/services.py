@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from forum.handles import clean_handle, handle_key
+from forum.live_groups import MEMBERS, MODERATORS
 from forum.models import (
     REVIEW_MINUTES,
     ContentWarning,
@@ -33,6 +34,7 @@ from forum.models import (
     Topic,
 )
 from forum.terms import watched
+from records.events import publish_access_changed, publish_broadcast
 from records.services import audit
 
 # The house rules a member accepts when joining; raise it when the rules change (members are
@@ -69,6 +71,17 @@ def out_of_hours_mode() -> str:
     """``pre_moderate``: every post waits for the morning; ``publish``: posts go out and
     reports hide them (HIDE_AT_REPORTS, PREMODERATE_AT_REPORTS)."""
     return settings.FORUM_OUT_OF_HOURS
+
+
+# --- live --------------------------------------------------------------------------------
+
+
+def _live(post: Post, *, seen_by_members: bool) -> None:
+    """Tell open pages to look again, after commit: the members when what they see changed,
+    the moderators always (their queue). Ids only."""
+    data = {"topic": str(post.topic_id), "post": str(post.pk)}
+    groups = [MEMBERS, MODERATORS] if seen_by_members else [MODERATORS]
+    publish_broadcast(groups, "forum.post", data)
 
 
 # --- text ----------------------------------------------------------------------------------
@@ -131,6 +144,7 @@ def member_join(
             {"handle": _("Someone already uses that forum name. Try another.")}
         ) from None
     audit(action="forum.member.joined", actor=user, member=str(member.pk))
+    publish_access_changed(user_ids=[user.pk])  # open sockets join the forum's audience
     return member
 
 
@@ -216,6 +230,7 @@ def _create_post(*, member, topic, body, content_warnings, now) -> Post:
             detail={"terms": place["watched_terms"], "terms_version": watched().version},
         )
         transaction.on_commit(lambda: _raise_concern(post.pk, "watched_term"))
+    _live(post, seen_by_members=not held)
     return post
 
 
@@ -362,6 +377,7 @@ def report_create(*, member: Member, post: Post, reason: str, note: str = "") ->
         if locked.status != Post.Status.PUBLISHED and post.status == Post.Status.PUBLISHED:
             Topic.objects.filter(pk=locked.topic_id).update(post_count=F("post_count") - 1)
         post.status, post.report_count = locked.status, count
+        _live(locked, seen_by_members=locked.status != Post.Status.PUBLISHED)
         if locked.author_id and not is_staffed(now) and out_of_hours_mode() == "publish":
             _premoderate_when_reported(locked.author_id)
     if reason == Report.Reason.AT_RISK:
@@ -461,6 +477,7 @@ def post_decide(*, post: Post, by: User, action: str, reason: str = "") -> Post:
             told_member=needs_reason,
         )
         audit(action=f"forum.post.{action}", actor=by, post=str(locked.pk))
+        _live(locked, seen_by_members=was_published or target == Post.Status.PUBLISHED)
     return locked
 
 
@@ -489,6 +506,7 @@ def peer_hide(*, post: Post, by: Member, reason: str) -> Post:
             reason=reason,
             detail={"by": "peer_supporter"},
         )
+        _live(locked, seen_by_members=True)
     return locked
 
 

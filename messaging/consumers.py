@@ -118,6 +118,18 @@ class ProtocolError(Exception):
 
 
 @database_sync_to_async
+def _app_groups(user) -> list[str]:
+    """The audiences apps keep for this person (``<app>/live_groups.py``: ``groups_for(user)``),
+    e.g. the forum's members and moderators. Read at connect and on access.changed."""
+    from config.discovery import app_modules
+
+    groups: list[str] = []
+    for _app, module in app_modules("live_groups"):
+        groups += module.groups_for(user)
+    return groups
+
+
+@database_sync_to_async
 def _reload_user(user_id) -> User | None:
     return User.objects.filter(pk=user_id, is_active=True).first()
 
@@ -260,6 +272,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.socket_id = slot.pk
         self.last_frame = time.monotonic()
         await self._join(user_group(user.pk))
+        await self._sync_app_groups()
         await self._sync_workspaces()
         # Baseline: threads the client does not resume start from "now". The same query gives
         # the threads this user may read, kept for the socket's life and re-computed on
@@ -547,9 +560,25 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.user_checked = time.monotonic()
         return True
 
+    async def _sync_app_groups(self) -> None:
+        wanted = set(await _app_groups(self.user))
+        kept = getattr(self, "app_groups", set())
+        for group in kept - wanted:
+            await self.channel_layer.group_discard(group, self.channel_name)
+            self.joined.discard(group)
+        for group in wanted - kept:
+            await self._join(group)
+        self.app_groups = wanted
+
+    async def live_broadcast(self, event):
+        """An event for an audience an app keeps (the group is the permission): ids only."""
+        await self._out({"type": "event", "kind": event.get("kind"), "workspace": None,
+                         "section": None, "data": event.get("data") or {}})  # fmt: skip
+
     async def access_changed(self, event):
         if not await self._refresh_user():
             return
+        await self._sync_app_groups()
         await self._sync_workspaces()
         positions = await _thread_positions(self.user)
         for thread_id in self.readable - set(positions):

@@ -151,8 +151,10 @@ def _latest(rows: list[dict], key: str) -> list[dict]:
     return sorted(rows, key=lambda row: str(row.get(key) or ""), reverse=True)
 
 
-def _count(n: int, singular: str, plural: str) -> str:
-    return ngettext(singular, plural, n) % {"n": n}
+def _count(n: int, text: str) -> str:
+    """``text`` is ``ngettext(singular, plural, n)`` written at the call, so that the catalogue
+    extraction sees both forms."""
+    return text % {"n": n}
 
 
 # --- display names the export refers to by id ----------------------------------------------
@@ -274,8 +276,11 @@ def _care_team(group: Group, export: dict, names: Names) -> None:
     group.lines.append(
         _count(
             len(active),
-            "%(n)d person in your care team now.",
-            "%(n)d people in your care team now.",
+            ngettext(
+                "%(n)d person in your care team now.",
+                "%(n)d people in your care team now.",
+                len(active),
+            ),
         )
     )
     others = len(memberships) - len(active)
@@ -283,8 +288,11 @@ def _care_team(group: Group, export: dict, names: Names) -> None:
         group.lines.append(
             _count(
                 others,
-                "%(n)d earlier or pending invitation or membership.",
-                "%(n)d earlier or pending invitations or memberships.",
+                ngettext(
+                    "%(n)d earlier or pending invitation or membership.",
+                    "%(n)d earlier or pending invitations or memberships.",
+                    others,
+                ),
             )
         )
     group.items_title = _("Your care team")
@@ -315,20 +323,28 @@ def _care_team(group: Group, export: dict, names: Names) -> None:
         group.lines.append(
             _count(
                 len(alerts),
-                "%(n)d alert your care team kept about you.",
-                "%(n)d alerts your care team kept about you.",
+                ngettext(
+                    "%(n)d alert your care team kept about you.",
+                    "%(n)d alerts your care team kept about you.",
+                    len(alerts),
+                ),
             )
         )
     reviews = export.get("alerts.Review", [])
     if reviews:
-        group.lines.append(_count(len(reviews), "%(n)d review.", "%(n)d reviews."))
+        group.lines.append(
+            _count(len(reviews), ngettext("%(n)d review.", "%(n)d reviews.", len(reviews)))
+        )
     minutes = sum(int(row.get("minutes") or 0) for row in export.get("guidance.GuidanceEntry", []))
     if minutes:
         group.lines.append(
             _count(
                 minutes,
-                "Your care team recorded %(n)d minute of support.",
-                "Your care team recorded %(n)d minutes of support.",
+                ngettext(
+                    "Your care team recorded %(n)d minute of support.",
+                    "Your care team recorded %(n)d minutes of support.",
+                    minutes,
+                ),
             )
         )
     agreements = export.get("messaging.ReplyAgreement", [])
@@ -336,8 +352,11 @@ def _care_team(group: Group, export: dict, names: Names) -> None:
         group.lines.append(
             _count(
                 len(agreements),
-                "%(n)d agreement about how soon messages are answered.",
-                "%(n)d agreements about how soon messages are answered.",
+                ngettext(
+                    "%(n)d agreement about how soon messages are answered.",
+                    "%(n)d agreements about how soon messages are answered.",
+                    len(agreements),
+                ),
             )
         )
 
@@ -361,7 +380,7 @@ def _progress(group: Group, export: dict, names: Names) -> None:
         group.lines.append(
             _("%(visited)s visited, %(done)d finished.")
             % {
-                "visited": _count(len(pages), "%(n)d page", "%(n)d pages"),
+                "visited": _count(len(pages), ngettext("%(n)d page", "%(n)d pages", len(pages))),
                 "done": done,
             }
         )
@@ -370,8 +389,11 @@ def _progress(group: Group, export: dict, names: Names) -> None:
         group.lines.append(
             _count(
                 len(prescriptions),
-                "%(n)d programme suggested by your care team.",
-                "%(n)d programmes suggested by your care team.",
+                ngettext(
+                    "%(n)d programme suggested by your care team.",
+                    "%(n)d programmes suggested by your care team.",
+                    len(prescriptions),
+                ),
             )
         )
 
@@ -383,15 +405,17 @@ def _goals(group: Group, export: dict, names: Names) -> None:
     checks = export.get("goals.HabitCheck", [])
     done = sum(1 for s in steps if s.get("state") == "done")
     group.lines += [
-        _count(len(ladders), "%(n)d goal ladder.", "%(n)d goal ladders."),
+        _count(len(ladders), ngettext("%(n)d goal ladder.", "%(n)d goal ladders.", len(ladders))),
         _("%(steps)s, %(done)d done.")
         % {
-            "steps": _count(len(steps), "%(n)d step", "%(n)d steps"),
+            "steps": _count(len(steps), ngettext("%(n)d step", "%(n)d steps", len(steps))),
             "done": done,
         },
-        _count(len(habits), "%(n)d habit.", "%(n)d habits.")
+        _count(len(habits), ngettext("%(n)d habit.", "%(n)d habits.", len(habits)))
         + " "
-        + _count(len(checks), "%(n)d day ticked off.", "%(n)d days ticked off."),
+        + _count(
+            len(checks), ngettext("%(n)d day ticked off.", "%(n)d days ticked off.", len(checks))
+        ),
     ]
     comments = export.get("goals.Comment", [])
     proposals = export.get("goals.Proposal", [])
@@ -399,8 +423,13 @@ def _goals(group: Group, export: dict, names: Names) -> None:
         group.lines.append(
             _("%(comments)s and %(proposals)s from your care team or you.")
             % {
-                "comments": _count(len(comments), "%(n)d comment", "%(n)d comments"),
-                "proposals": _count(len(proposals), "%(n)d suggestion", "%(n)d suggestions"),
+                "comments": _count(
+                    len(comments), ngettext("%(n)d comment", "%(n)d comments", len(comments))
+                ),
+                "proposals": _count(
+                    len(proposals),
+                    ngettext("%(n)d suggestion", "%(n)d suggestions", len(proposals)),
+                ),
             }
         )
     group.items_title = _("Latest goals and habits")
@@ -428,14 +457,17 @@ def _checkins(group: Group, export: dict, names: Names) -> None:
     group.lines.append(
         _("%(count)s, from %(first)s to %(last)s.")
         % {
-            "count": _count(len(rows), "%(n)d check-in", "%(n)d check-ins"),
+            "count": _count(len(rows), ngettext("%(n)d check-in", "%(n)d check-ins", len(rows))),
             "first": day(rows[-1].get("day")),
             "last": day(rows[0].get("day")),
         }
     )
     if private:
         group.lines.append(
-            _count(private, "%(n)d of them is private.", "%(n)d of them are private.")
+            _count(
+                private,
+                ngettext("%(n)d of them is private.", "%(n)d of them are private.", private),
+            )
         )
     group.items_title = _("Latest check-ins (scores from 1 to 5)")
     for row in rows[:LATEST]:
@@ -461,7 +493,10 @@ def _measures(group: Group, export: dict, names: Names) -> None:
         _("%(finished)s, %(open)d not finished.")
         % {
             "finished": _count(
-                len(finished), "%(n)d questionnaire answered", "%(n)d questionnaires answered"
+                len(finished),
+                ngettext(
+                    "%(n)d questionnaire answered", "%(n)d questionnaires answered", len(finished)
+                ),
             ),
             "open": len(responses) - len(finished),
         }
@@ -480,7 +515,12 @@ def _measures(group: Group, export: dict, names: Names) -> None:
     personal = export.get("measures.PersonalItem", [])
     if personal:
         group.lines.append(
-            _count(len(personal), "%(n)d question of your own.", "%(n)d questions of your own.")
+            _count(
+                len(personal),
+                ngettext(
+                    "%(n)d question of your own.", "%(n)d questions of your own.", len(personal)
+                ),
+            )
         )
     group.items_title = _("Latest answers")
     for row in finished[:LATEST]:
@@ -505,13 +545,21 @@ def _measures(group: Group, export: dict, names: Names) -> None:
 def _crisis_plan(group: Group, export: dict, names: Names) -> None:
     items = export.get("toolbox.CrisisPlanItem", [])
     suggestions = export.get("toolbox.CrisisPlanSuggestion", [])
-    group.lines.append(_count(len(items), "%(n)d line in your plan.", "%(n)d lines in your plan."))
+    group.lines.append(
+        _count(
+            len(items),
+            ngettext("%(n)d line in your plan.", "%(n)d lines in your plan.", len(items)),
+        )
+    )
     if suggestions:
         group.lines.append(
             _count(
                 len(suggestions),
-                "%(n)d suggestion from your care team.",
-                "%(n)d suggestions from your care team.",
+                ngettext(
+                    "%(n)d suggestion from your care team.",
+                    "%(n)d suggestions from your care team.",
+                    len(suggestions),
+                ),
             )
         )
     group.items_title = _("Your plan")
@@ -525,7 +573,11 @@ def _crisis_plan(group: Group, export: dict, names: Names) -> None:
 
 def _network_map(group: Group, export: dict, names: Names) -> None:
     rows = export.get("toolbox.NetworkContact", [])
-    group.lines.append(_count(len(rows), "%(n)d person or service.", "%(n)d people or services."))
+    group.lines.append(
+        _count(
+            len(rows), ngettext("%(n)d person or service.", "%(n)d people or services.", len(rows))
+        )
+    )
     group.items_title = _("On your map")
     for row in sorted(rows, key=lambda r: str(r.get("name", "")).lower()):
         group.items.append(
@@ -540,18 +592,26 @@ def _journal(group: Group, export: dict, names: Names) -> None:
     group.lines += [
         _("%(entries)s, %(shared)d shared with your care team.")
         % {
-            "entries": _count(len(entries), "%(n)d journal entry", "%(n)d journal entries"),
+            "entries": _count(
+                len(entries), ngettext("%(n)d journal entry", "%(n)d journal entries", len(entries))
+            ),
             "shared": shared,
         },
-        _count(len(answers), "%(n)d answer to an exercise.", "%(n)d answers to exercises."),
+        _count(
+            len(answers),
+            ngettext("%(n)d answer to an exercise.", "%(n)d answers to exercises.", len(answers)),
+        ),
     ]
     feedback = export.get("content.AnswerFeedback", [])
     if feedback:
         group.lines.append(
             _count(
                 len(feedback),
-                "%(n)d reply from your care team to your answers.",
-                "%(n)d replies from your care team to your answers.",
+                ngettext(
+                    "%(n)d reply from your care team to your answers.",
+                    "%(n)d replies from your care team to your answers.",
+                    len(feedback),
+                ),
             )
         )
     group.items_title = _("Latest")
@@ -581,12 +641,20 @@ def _messages(group: Group, export: dict, names: Names) -> None:
     group.lines.append(
         _("%(messages)s in %(threads)s.")
         % {
-            "messages": _count(len(messages), "%(n)d message", "%(n)d messages"),
-            "threads": _count(len(threads), "%(n)d conversation", "%(n)d conversations"),
+            "messages": _count(
+                len(messages), ngettext("%(n)d message", "%(n)d messages", len(messages))
+            ),
+            "threads": _count(
+                len(threads), ngettext("%(n)d conversation", "%(n)d conversations", len(threads))
+            ),
         }
     )
     if files:
-        group.lines.append(_count(len(files), "%(n)d attached file.", "%(n)d attached files."))
+        group.lines.append(
+            _count(
+                len(files), ngettext("%(n)d attached file.", "%(n)d attached files.", len(files))
+            )
+        )
     if messages:
         group.lines.append(
             _("The latest on %(day)s.") % {"day": day(messages[0].get("created_at"))}
@@ -613,13 +681,22 @@ def _forum(group: Group, export: dict, names: Names) -> None:
     group.lines.append(
         _("%(posts)s; %(topics)s started; %(reports)s made; %(helped)s.")
         % {
-            "posts": _count(len(posts), "%(n)d post", "%(n)d posts"),
-            "topics": _count(len(export.get("forum.Topic", [])), "%(n)d topic", "%(n)d topics"),
-            "reports": _count(len(export.get("forum.Report", [])), "%(n)d report", "%(n)d reports"),
+            "posts": _count(len(posts), ngettext("%(n)d post", "%(n)d posts", len(posts))),
+            "topics": _count(
+                len(export.get("forum.Topic", [])),
+                ngettext("%(n)d topic", "%(n)d topics", len(export.get("forum.Topic", []))),
+            ),
+            "reports": _count(
+                len(export.get("forum.Report", [])),
+                ngettext("%(n)d report", "%(n)d reports", len(export.get("forum.Report", []))),
+            ),
             "helped": _count(
                 len(export.get("forum.Reaction", [])),
-                "%(n)d post marked as helpful",
-                "%(n)d posts marked as helpful",
+                ngettext(
+                    "%(n)d post marked as helpful",
+                    "%(n)d posts marked as helpful",
+                    len(export.get("forum.Reaction", [])),
+                ),
             ),
         }
     )
@@ -639,8 +716,11 @@ def _access_log(group: Group, export: dict, names: Names) -> None:
     group.lines.append(
         _("%(reads)s by %(people)s.")
         % {
-            "reads": _count(len(rows), "%(n)d look at your data", "%(n)d looks at your data"),
-            "people": _count(len(people), "%(n)d person", "%(n)d people"),
+            "reads": _count(
+                len(rows),
+                ngettext("%(n)d look at your data", "%(n)d looks at your data", len(rows)),
+            ),
+            "people": _count(len(people), ngettext("%(n)d person", "%(n)d people", len(people))),
         }
     )
     if rows:

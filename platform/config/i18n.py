@@ -52,11 +52,17 @@ def extract(locale_dir: Path | None = None, languages=LANGUAGES) -> None:
             )
 
 
+def source_folders() -> list[str]:
+    """The folders whose code is product text: ``platform/`` and every top-level app."""
+    root = repository_root()
+    return ["platform", *sorted(p.name for p in root.iterdir() if (p / "apps.py").is_file())]
+
+
 def source_copy(target: Path) -> Path:
     """The files ``extract`` reads, copied to ``target`` with an empty ``platform/locale``."""
     root = repository_root()
     skip = shutil.ignore_patterns(".venv", ".git", "locale", "node_modules", "var", "__pycache__")
-    for name in ("platform", "patient_app", "clinician_app", "messaging", "content"):
+    for name in source_folders():
         shutil.copytree(root / name, target / name, ignore=skip)
     (target / "platform" / "locale").mkdir()
     return target

@@ -66,3 +66,10 @@ def publish_access_changed(*, user_ids: Iterable, workspace_id=None) -> None:
         (user_group(user_id) for user_id in user_ids),
         {"type": "access.changed", "workspace": str(workspace_id) if workspace_id else None},
     )
+
+
+def publish_broadcast(groups: Iterable[str], kind: str, data: dict) -> None:
+    """An event for everyone in ``groups`` (an audience an app keeps itself, such as the
+    forum's members: see ``live_groups`` in docs/live-protocol.md), after commit. ``data``
+    carries ids and short codes only, never a name."""
+    publish_many(groups, {"type": "live.broadcast", "kind": kind, "data": data})

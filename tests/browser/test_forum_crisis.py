@@ -27,7 +27,7 @@ def _post_in_the_forum(page, base, text):
     page.get_by_role("link", name="Living well with persistent symptoms").click()
     page.get_by_label("Title").fill("Tonight")
     page.get_by_label("Your post").fill(text)
-    page.get_by_role("button", name="Post", exact=True).click()
+    page.get_by_role("button", name="Post", exact=True).click()  # the verb
     page.wait_for_load_state()
 
 

@@ -61,7 +61,7 @@ def test_every_string_in_the_code_is_in_the_catalogues(tmp_path, monkeypatch):
 
 SCRIPTS = sorted(
     path
-    for base in ("platform", "patient_app", "clinician_app", "messaging", "content")
+    for base in i18n.source_folders()
     for path in (i18n.repository_root() / base).rglob("static/**/*.js")
     if "vendor" not in path.parts and not path.name.endswith(".min.js")
 )
