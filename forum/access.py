@@ -39,6 +39,7 @@ ROUTES = {
         Audience.PATIENT, methods=("POST",), params=_post, ok={"POST": 302}
     ),
     "patient:forum_held": Rule(Audience.PATIENT_OWNER, params=_held),
+    "patient:forum_appeal": Rule(Audience.PATIENT, methods=("POST",), ok={"POST": 400}),
     "patient:forum_peer_hide": Rule(
         Audience.PATIENT,
         methods=("POST",),
@@ -52,6 +53,9 @@ ROUTES = {
     ),
     "clinician:forum_concern": Rule(
         Audience.MODERATOR, methods=("POST",), params=_post, ok={"POST": 400}
+    ),
+    "clinician:forum_topic_action": Rule(
+        Audience.MODERATOR, methods=("POST",), params=_topic, ok={"POST": 400}
     ),
     "clinician:forum_member": Rule(
         Audience.MODERATOR,

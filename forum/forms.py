@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from forum.handles import MAX_LENGTH
-from forum.models import ContentWarning, Member, Report
+from forum.models import ContentWarning, Member, Report, Space
 from forum.services import MAX_BODY, MAX_TITLE
 
 
@@ -105,4 +105,33 @@ class LookupForm(forms.Form):
         label=_("Why you need to know who this is (recorded)"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class TopicActionForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Topic"),
+        choices=[
+            ("lock", _("Close to new replies")),
+            ("unlock", _("Open to replies again")),
+            ("pin", _("Pin to the top of its space")),
+            ("unpin", _("Unpin")),
+            ("move", _("Move to another space")),
+        ],
+    )
+    space = forms.ModelChoiceField(
+        label=_("Space (for a move)"), queryset=Space.objects.all(), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason (recorded)"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        label=_("Ask the moderators to look again"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Say what you think they should know. A moderator answers you here."),
     )

@@ -243,6 +243,8 @@ class ModerationEvent(models.Model):
         STATE = "state", _("Member's state changed")
         ALERT = "alert", _("Care team alerted")
         LOOKUP = "lookup", _("Identity looked up")
+        TOPIC = "topic", _("Topic changed")
+        APPEAL = "appeal", _("Appeal from the member")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     action = models.CharField(max_length=15, choices=Action.choices)

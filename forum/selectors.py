@@ -141,6 +141,13 @@ def post_for_moderator(post_id) -> Post:
     return post
 
 
+def topic_for_moderator(topic_id) -> Topic:
+    topic = Topic.objects.filter(pk=topic_id).select_related("space").first()
+    if topic is None:
+        raise Http404
+    return topic
+
+
 def topic_posts_for_moderator(topic: Topic) -> QuerySet[Post]:
     return topic.posts.select_related("author").order_by("created_at")
 
@@ -167,5 +174,13 @@ def posts_for_alert(*, workspace, source_ids) -> list[Post]:
     return list(
         Post.objects.filter(pk__in=ids, author__user__workspace=workspace)
         .select_related("topic__space")
+        .order_by("created_at")
+    )
+
+
+def open_appeals() -> list[ModerationEvent]:
+    return list(
+        ModerationEvent.objects.filter(action=ModerationEvent.Action.APPEAL, detail__open=True)
+        .select_related("member")
         .order_by("created_at")
     )

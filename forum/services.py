@@ -461,6 +461,8 @@ def post_decide(*, post: Post, by: User, action: str, reason: str = "") -> Post:
                 )
         elif was_published and target != Post.Status.PUBLISHED:
             Topic.objects.filter(pk=locked.topic_id).update(post_count=F("post_count") - 1)
+        if locked.author is not None:
+            _close_appeals(locked.author)
         event_action = {
             "approve": ModerationEvent.Action.APPROVE,
             "restore": ModerationEvent.Action.RESTORE,
@@ -544,6 +546,7 @@ def member_state_set(
         member = Member.objects.select_for_update().get(pk=member.pk)
         member.state, member.state_until = state, until
         member.save(update_fields=["state", "state_until"])
+        _close_appeals(member)
         ModerationEvent.objects.create(
             action=ModerationEvent.Action.STATE,
             actor=by,
@@ -556,6 +559,14 @@ def member_state_set(
     return member
 
 
+def _close_appeals(member: Member) -> None:
+    for appeal in ModerationEvent.objects.filter(
+        member=member, action=ModerationEvent.Action.APPEAL, detail__open=True
+    ):
+        appeal.detail = {**appeal.detail, "open": False}
+        appeal.save(update_fields=["detail"])
+
+
 def member_identity_lookup(*, member: Member, by: User, reason) -> User:
     """Who is behind a handle: safeguarding only (a moderator), with a written reason, and
     audited twice (the forum's record and the platform's audit trail)."""
@@ -566,3 +577,56 @@ def member_identity_lookup(*, member: Member, by: User, reason) -> User:
     )
     audit(action="forum.member.identity_lookup", actor=by, member=str(member.pk))
     return member.user
+
+
+TOPIC_ACTIONS = ("lock", "unlock", "pin", "unpin", "move")
+
+
+def topic_moderate(*, topic: Topic, by: User, action: str, reason="", space: Space | None = None):
+    """Close a topic to replies or open it again, pin it to the top of its space or not, or move
+    it to another space. Recorded with the moderator's reason."""
+    _require_moderator(by)
+    if action not in TOPIC_ACTIONS:
+        raise ValidationError({"action": _("Choose what to do with the topic.")})
+    if action == "move" and (space is None or space.pk == topic.space_id):
+        raise ValidationError({"space": _("Choose the space to move the topic to.")})
+    reason = reason.strip() if isinstance(reason, str) else ""
+    with transaction.atomic():
+        locked = Topic.objects.select_for_update().get(pk=topic.pk)
+        if action in ("lock", "unlock"):
+            locked.locked = action == "lock"
+        elif action in ("pin", "unpin"):
+            locked.pinned = action == "pin"
+        else:
+            locked.space = space
+        locked.save(update_fields=["locked", "pinned", "space"])
+        first = locked.posts.order_by("created_at").first()
+        ModerationEvent.objects.create(
+            action=ModerationEvent.Action.TOPIC,
+            actor=by,
+            post=first,
+            member=locked.author,
+            reason=reason,
+            detail={"topic": str(locked.pk), "change": action, "space": locked.space.slug},
+        )
+        audit(action=f"forum.topic.{action}", actor=by, topic=str(locked.pk))
+        if first is not None:
+            _live(first, seen_by_members=True)
+    return locked
+
+
+def appeal_send(*, member: Member, text) -> ModerationEvent:
+    """A member asks the moderators to look again at a restriction or a decision about their
+    post. It waits on the moderators' queue page until one answers by changing the state or the
+    post (which the member is told, with the reason)."""
+    text = _clean_text(text, field="text", limit=2000, label=_("An appeal"))
+    if ModerationEvent.objects.filter(
+        member=member, action=ModerationEvent.Action.APPEAL, detail__open=True
+    ).exists():
+        raise ValidationError(_("Your appeal is already with the moderators."))
+    return ModerationEvent.objects.create(
+        action=ModerationEvent.Action.APPEAL,
+        member=member,
+        reason=text,
+        detail={"open": True},
+    )

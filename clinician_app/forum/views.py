@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clinician_app.decorators import moderator_required
 from forum import selectors, services
-from forum.forms import ConcernForm, DecisionForm, LookupForm, MemberStateForm
+from forum.forms import ConcernForm, DecisionForm, LookupForm, MemberStateForm, TopicActionForm
 from forum.models import REVIEW_MINUTES, Risk
 from records.services import audit
 
@@ -38,13 +38,14 @@ def queue(request):
         "clinician_app/forum/queue.html",
         {
             "posts": posts,
+            "appeals": selectors.open_appeals(),
             "targets": [(Risk(r).label, minutes) for r, minutes in REVIEW_MINUTES.items()],
             "staffed_now": services.is_staffed(now),
         },
     )
 
 
-def _post_page(request, post, form, concern_form, status=200):
+def _post_page(request, post, form, concern_form, status=200, topic_form=None):
     return render(
         request,
         "clinician_app/forum/post.html",
@@ -54,9 +55,27 @@ def _post_page(request, post, form, concern_form, status=200):
             "reports": list(post.reports.all()),
             "form": form,
             "concern_form": concern_form,
+            "topic_form": topic_form or TopicActionForm(),
         },
         status=status,
     )
+
+
+@moderator_required
+@require_POST
+def topic_action(request, topic_id):
+    topic = selectors.topic_for_moderator(topic_id)
+    first = selectors.topic_posts_for_moderator(topic).first()
+    form = TopicActionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.topic_moderate(topic=topic, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            flash.success(request, _("The topic is changed."))
+            return redirect("clinician:forum_post", post_id=first.pk)
+    return _post_page(request, first, DecisionForm(), ConcernForm(), status=400, topic_form=form)
 
 
 @moderator_required

@@ -179,3 +179,42 @@ def test_two_reports_at_once_count_twice_never_three_times(space, out_of_hours):
     assert post.report_count == 3 == Report.objects.filter(post=post).count()
     assert post.status == Post.Status.HIDDEN
     assert ModerationEvent.objects.filter(action="auto_hide", post=post).count() == 1
+
+
+def test_moderators_close_pin_and_move_a_topic_and_it_is_recorded(member, space, moderator):
+    from forum.models import Space
+
+    other_space = Space.objects.create(slug="pain", title="Pain")
+    post = _post(member, space)
+    topic = post.topic
+    with pytest.raises(PermissionDenied):
+        services.topic_moderate(topic=topic, by=member.user, action="lock")
+    services.topic_moderate(topic=topic, by=moderator, action="lock", reason="Run its course.")
+    services.topic_moderate(topic=topic, by=moderator, action="pin")
+    with pytest.raises(ValidationError):
+        services.topic_moderate(topic=topic, by=moderator, action="move")
+    services.topic_moderate(topic=topic, by=moderator, action="move", space=other_space)
+    topic.refresh_from_db()
+    assert topic.locked and topic.pinned and topic.space == other_space
+    changes = ModerationEvent.objects.filter(action="topic").values_list(
+        "detail__change", flat=True
+    )
+    assert sorted(changes) == ["lock", "move", "pin"]
+    with pytest.raises(ValidationError, match="closed"):
+        services.reply(member=member, topic=topic, body="More")
+
+
+def test_a_member_appeals_once_and_a_moderators_answer_closes_it(member, space, moderator):
+    services.member_state_set(
+        member=member, by=moderator, state="premoderated", reason="Several reports."
+    )
+    appeal = services.appeal_send(member=member, text="They were about my own pain, not others.")
+    assert selectors.open_appeals() == [appeal]
+    with pytest.raises(ValidationError, match="already"):
+        services.appeal_send(member=member, text="Again")
+    with pytest.raises(ValidationError):
+        services.appeal_send(member=make_member("Ny", "Other Name"), text="  ")
+    services.member_state_set(member=member, by=moderator, state="active", reason="Fair point.")
+    assert selectors.open_appeals() == []
+    told = member.moderation.filter(action="state", told_member=True).first()
+    assert told.reason == "Fair point."

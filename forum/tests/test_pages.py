@@ -170,3 +170,28 @@ def test_a_peer_supporter_hides_a_post_from_the_page_and_a_member_cannot(client,
     assert client.post(url, {"reason": "Unkind"}).status_code == 302
     post.refresh_from_db()
     assert post.status == Post.Status.HIDDEN and post.in_queue
+
+
+def test_a_member_appeals_from_the_forums_page_and_the_moderator_sees_it(client, member, moderator):
+    services.member_state_set(
+        member=member, by=moderator, state="premoderated", reason="Several reports."
+    )
+    login(client, member.user)
+    home = client.get(reverse("patient:forum_home")).content.decode()
+    assert "Several reports." in home and "Ask the moderators to look again" in home
+    assert client.post(reverse("patient:forum_appeal"), {"text": ""}).status_code == 400
+    response = client.post(reverse("patient:forum_appeal"), {"text": "Please look again."})
+    assert response.status_code == 302
+    login(client, moderator)
+    queue = client.get(reverse("clinician:forum_queue")).content.decode()
+    assert "Please look again." in queue and member.handle in queue
+
+
+def test_a_moderator_closes_a_topic_from_the_post_page(client, space, member, moderator):
+    post = services.topic_start(member=member, space=space, title="T", body="B")
+    login(client, moderator)
+    url = reverse("clinician:forum_topic_action", args=[post.topic_id])
+    assert client.post(url, {"action": "move"}).status_code == 400  # no space chosen
+    assert client.post(url, {"action": "lock", "reason": "Done"}).status_code == 302
+    post.topic.refresh_from_db()
+    assert post.topic.locked

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="forum_home"),
     path("join/", views.join, name="forum_join"),
     path("settings/", views.settings_page, name="forum_settings"),
+    path("appeal/", views.appeal, name="forum_appeal"),
     path("spaces/<slug:slug>/", views.space, name="forum_space"),
     path("topics/<uuid:topic_id>/", views.topic, name="forum_topic"),
     path("posts/<uuid:post_id>/report/", views.report, name="forum_report"),

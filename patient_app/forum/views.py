@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from care import services as care
 from forum import selectors, services
-from forum.forms import JoinForm, PostForm, ReportForm, SettingsForm, TopicForm
+from forum.forms import AppealForm, JoinForm, PostForm, ReportForm, SettingsForm, TopicForm
 from forum.models import ContentWarning, Member, Post
 from patient_app.decorators import patient_required
 from toolbox.selectors import crisis_plan_for_viewer
@@ -95,8 +95,38 @@ def home(request):
             "member": member,
             "spaces": list(selectors.spaces_with_counts(member)),
             "notices": list(selectors.notices_for(member)[:10]),
+            "appeal_form": AppealForm(),
             "hours": _hours(),
         },
+    )
+
+
+@member_required
+@require_POST
+def appeal(request):
+    member = request.forum_member
+    form = AppealForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appeal_send(member=member, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            flash.error(request, " ".join(error.messages))
+        else:
+            flash.success(
+                request, _("Your appeal is with the moderators. They will answer you here.")
+            )
+        return redirect("patient:forum_home")
+    return render(
+        request,
+        "patient_app/forum/home.html",
+        {
+            "member": member,
+            "spaces": list(selectors.spaces_with_counts(member)),
+            "notices": list(selectors.notices_for(member)[:10]),
+            "appeal_form": form,
+            "hours": _hours(),
+        },
+        status=400,
     )
 
 
