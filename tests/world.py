@@ -19,6 +19,7 @@ from config.discovery import app_modules
 from tests.factories import (
     ALL_SECTIONS,
     GPFactory,
+    ModeratorFactory,
     PatientFactory,
     TherapistFactory,
     add_member,
@@ -35,6 +36,7 @@ PERSONAS = [
     "foreign",
     "deactivated",
     "staff",
+    "moderator",
     "anonymous",
 ]
 
@@ -84,6 +86,9 @@ def build_world() -> World:
     deactivated = GPFactory(
         organisation=home, email="deactivated@example.test", full_name="Dr Dee Activated"
     )
+    moderator = ModeratorFactory(
+        organisation=home, email="moderator@example.test", full_name="Mo Moderator"
+    )
     staff = User.objects.create_superuser(
         email="staff@example.test", password="staff-pass-12345", full_name="Stella Staff"
     )
@@ -111,6 +116,7 @@ def build_world() -> World:
         "foreign": foreign,
         "deactivated": deactivated,
         "staff": staff,
+        "moderator": moderator,
         "anonymous": None,
     }
     world = World(

@@ -20,7 +20,10 @@ MEMBERS = {"gp", "therapist"}
 SECTION_SHARED = {"gp"}
 SIGNED_OUT = {"anonymous", "deactivated"}  # a deactivated user's session no longer loads
 # Personas who must never see the owner's data in any response.
-STRANGERS = {"other_patient", "revoked", "outsider", "foreign", "staff", "anonymous", "deactivated"}
+STRANGERS = {
+    "other_patient", "revoked", "outsider", "foreign", "staff", "moderator", "anonymous",
+    "deactivated",
+}  # fmt: skip
 
 
 def allowed_status(rule: Rule, method: str) -> int:
@@ -66,9 +69,7 @@ def expected_status(rule: Rule, method: str, persona: str) -> int:
                 return denied_role
             return ok if persona == "owner" else 404
         case Audience.MODERATOR:
-            # No persona of the world is a moderator: their access has its own tests
-            # (forum/tests/test_pages.py); to everyone here the pages are forbidden.
-            return denied_role
+            return ok if persona == "moderator" else denied_role
         case Audience.DUTY:
             # No persona of the world is a duty contact: duty access has its own tests
             # (platform/alerts/tests/test_safety_loop.py).

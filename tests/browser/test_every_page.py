@@ -27,6 +27,7 @@ PERSONAS = {
     "patient": ("patient@example.org", 20),
     "gp": ("gp@example.org", 15),
     "duty": ("duty@example.org", 3),
+    "moderator": ("moderator@example.org", 3),
 }
 
 

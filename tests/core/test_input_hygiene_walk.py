@@ -52,6 +52,7 @@ PERSONA_FOR = {
     Audience.CARE_TEAM_SECTION: "gp",
     Audience.DUTY: "gp",
     Audience.STAFF: "staff",
+    Audience.MODERATOR: "moderator",
 }
 # Pages that must keep working after every refused request.
 PATIENT_PAGES = ["patient:dashboard", "patient:measures", "patient:goal_list"]
