@@ -35,6 +35,12 @@ ROUTES = {
     "patient:forum_report": Rule(
         Audience.PATIENT, methods=("GET", "POST"), params=_post, ok={"POST": 400}
     ),
+    "patient:forum_profile_report": Rule(
+        Audience.PATIENT,
+        methods=("GET", "POST"),
+        params={"member_id": "forum_member"},
+        ok={"POST": 400},
+    ),
     "patient:forum_helped": Rule(
         Audience.PATIENT, methods=("POST",), params=_post, ok={"POST": 302}
     ),
@@ -56,6 +62,15 @@ ROUTES = {
     ),
     "clinician:forum_topic_action": Rule(
         Audience.MODERATOR, methods=("POST",), params=_topic, ok={"POST": 400}
+    ),
+    "clinician:forum_post_edit": Rule(
+        Audience.MODERATOR, methods=("POST",), params=_post, ok={"POST": 400}
+    ),
+    "clinician:forum_profile_report_handled": Rule(
+        Audience.MODERATOR,
+        methods=("POST",),
+        params={"report_id": "forum_profile_report"},
+        ok={"POST": 302},
     ),
     "clinician:forum_member": Rule(
         Audience.MODERATOR,

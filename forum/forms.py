@@ -135,3 +135,11 @@ class AppealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Say what you think they should know. A moderator answers you here."),
     )
+
+
+class EditForm(forms.Form):
+    body = forms.CharField(label=_("The post's text"), max_length=MAX_BODY, widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("Reason (sent to the author)"), max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip

@@ -189,7 +189,13 @@ class Report(models.Model):
         OTHER = "other", _("Something else")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
+    # A report is about a post, or about a member's profile (their forum name): one of the two.
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="reports", null=True, blank=True
+    )
+    member = models.ForeignKey(
+        "Member", on_delete=models.CASCADE, related_name="reports_about", null=True, blank=True
+    )
     # The reporter stays anonymous to everyone but moderators; None once erased.
     reporter = models.ForeignKey(
         Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports_made"
@@ -203,9 +209,19 @@ class Report(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["post", "reporter"],
-                condition=Q(reporter__isnull=False),
+                condition=Q(reporter__isnull=False, post__isnull=False),
                 name="forum_one_report_per_member_and_post",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["member", "reporter"],
+                condition=Q(reporter__isnull=False, member__isnull=False, handled_at__isnull=True),
+                name="forum_one_open_report_per_member_and_profile",
+            ),
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, member__isnull=True)
+                | Q(post__isnull=True, member__isnull=False),
+                name="forum_report_is_about_a_post_or_a_profile",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -245,6 +261,7 @@ class ModerationEvent(models.Model):
         LOOKUP = "lookup", _("Identity looked up")
         TOPIC = "topic", _("Topic changed")
         APPEAL = "appeal", _("Appeal from the member")
+        EDIT = "edit", _("Edited by a moderator")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     action = models.CharField(max_length=15, choices=Action.choices)

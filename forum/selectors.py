@@ -7,7 +7,17 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Que
 from django.http import Http404
 from django.utils import timezone
 
-from forum.models import RISK_RANK, Member, ModerationEvent, Post, Reaction, Risk, Space, Topic
+from forum.models import (
+    RISK_RANK,
+    Member,
+    ModerationEvent,
+    Post,
+    Reaction,
+    Report,
+    Risk,
+    Space,
+    Topic,
+)
 
 
 def member_of(user) -> Member | None:
@@ -184,3 +194,26 @@ def open_appeals() -> list[ModerationEvent]:
         .select_related("member")
         .order_by("created_at")
     )
+
+
+def open_profile_reports() -> list[Report]:
+    return list(
+        Report.objects.filter(member__isnull=False, handled_at__isnull=True)
+        .select_related("member")
+        .order_by("created_at")
+    )
+
+
+def member_by_id(member_id, viewer: Member) -> Member:
+    """Another member, as members see them: the handle only."""
+    member = Member.objects.filter(pk=member_id).exclude(state=Member.State.REMOVED).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def profile_report_for_moderator(report_id) -> Report:
+    report = Report.objects.filter(pk=report_id, member__isnull=False).first()
+    if report is None:
+        raise Http404
+    return report

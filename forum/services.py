@@ -630,3 +630,52 @@ def appeal_send(*, member: Member, text) -> ModerationEvent:
         reason=text,
         detail={"open": True},
     )
+
+
+def post_edit(*, post: Post, by: User, body, reason) -> Post:
+    """A moderator edits a post (to take out a name or a phone number, say) with a written
+    reason that the author is sent; the original text is kept in the forum's record."""
+    _require_moderator(by)
+    body = _clean_text(body, field="body", limit=MAX_BODY, label=_("A post"))
+    reason = _clean_text(reason, field="reason", limit=1000, label=_("A reason"))
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        original = locked.body
+        if body == original:
+            raise ValidationError({"body": _("The text is unchanged.")})
+        locked.body, locked.edited_at = body, timezone.now()
+        locked.save(update_fields=["body", "edited_at"])
+        ModerationEvent.objects.create(
+            action=ModerationEvent.Action.EDIT,
+            actor=by,
+            post=locked,
+            member=locked.author,
+            reason=reason,
+            told_member=True,
+            detail={"original": original},
+        )
+        audit(action="forum.post.edit", actor=by, post=str(locked.pk))
+        _live(locked, seen_by_members=locked.status == Post.Status.PUBLISHED)
+    return locked
+
+
+def profile_report(*, member: Member, about: Member, reason: str, note: str = "") -> Report:
+    """A member reports another member's profile (their forum name). Anonymous to the other
+    member; one open report per member and profile."""
+    if reason not in Report.Reason.values:
+        raise ValidationError({"reason": _("Choose a reason from the list.")})
+    note = _clean_text(note, field="note", limit=500, label=_("A note")) if note else ""
+    if about.pk == member.pk:
+        raise ValidationError(_("This is your own profile."))
+    try:
+        with transaction.atomic():
+            return Report.objects.create(member=about, reporter=member, reason=reason, note=note)
+    except IntegrityError:
+        raise ValidationError(_("You have reported this member already. Thank you.")) from None
+
+
+def profile_report_handle(*, report: Report, by: User) -> Report:
+    _require_moderator(by)
+    Report.objects.filter(pk=report.pk, handled_at__isnull=True).update(handled_at=timezone.now())
+    report.refresh_from_db()
+    return report

@@ -31,3 +31,6 @@ def extend_world(world) -> None:
     world.objects["forum_post"] = first
     world.objects["forum_held"] = held
     world.objects["forum_member"] = owner
+    world.objects["forum_profile_report"] = services.profile_report(
+        member=other, about=owner, reason="rules"
+    )

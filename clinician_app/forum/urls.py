@@ -6,6 +6,12 @@ urlpatterns = [
     path("", views.queue, name="forum_queue"),
     path("posts/<uuid:post_id>/", views.post, name="forum_post"),
     path("posts/<uuid:post_id>/concern/", views.concern, name="forum_concern"),
+    path("posts/<uuid:post_id>/edit/", views.post_edit, name="forum_post_edit"),
+    path(
+        "profile-reports/<uuid:report_id>/handled/",
+        views.profile_report_handled,
+        name="forum_profile_report_handled",
+    ),
     path("topics/<uuid:topic_id>/", views.topic_action, name="forum_topic_action"),
     path("members/<uuid:member_id>/", views.member, name="forum_member"),
     path("members/<uuid:member_id>/lookup/", views.lookup, name="forum_lookup"),

@@ -13,7 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clinician_app.decorators import moderator_required
 from forum import selectors, services
-from forum.forms import ConcernForm, DecisionForm, LookupForm, MemberStateForm, TopicActionForm
+from forum.forms import (
+    ConcernForm,
+    DecisionForm,
+    EditForm,
+    LookupForm,
+    MemberStateForm,
+    TopicActionForm,
+)
 from forum.models import REVIEW_MINUTES, Risk
 from records.services import audit
 
@@ -39,13 +46,14 @@ def queue(request):
         {
             "posts": posts,
             "appeals": selectors.open_appeals(),
+            "profile_reports": selectors.open_profile_reports(),
             "targets": [(Risk(r).label, minutes) for r, minutes in REVIEW_MINUTES.items()],
             "staffed_now": services.is_staffed(now),
         },
     )
 
 
-def _post_page(request, post, form, concern_form, status=200, topic_form=None):
+def _post_page(request, post, form, concern_form, status=200, topic_form=None, edit_form=None):
     return render(
         request,
         "clinician_app/forum/post.html",
@@ -56,6 +64,7 @@ def _post_page(request, post, form, concern_form, status=200, topic_form=None):
             "form": form,
             "concern_form": concern_form,
             "topic_form": topic_form or TopicActionForm(),
+            "edit_form": edit_form or EditForm(initial={"body": post.body}),
         },
         status=status,
     )
@@ -171,3 +180,28 @@ def lookup(request, member_id):
     return _member_page(
         request, who, MemberStateForm(initial={"state": who.state}), form, status=400
     )
+
+
+@moderator_required
+@require_POST
+def post_edit(request, post_id):
+    item = selectors.post_for_moderator(post_id)
+    form = EditForm(request.POST)
+    if form.is_valid():
+        try:
+            services.post_edit(post=item, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            flash.success(request, _("The post is edited and the author is told why."))
+            return redirect("clinician:forum_post", post_id=item.pk)
+    return _post_page(request, item, DecisionForm(), ConcernForm(), status=400, edit_form=form)
+
+
+@moderator_required
+@require_POST
+def profile_report_handled(request, report_id):
+    report = selectors.profile_report_for_moderator(report_id)
+    services.profile_report_handle(report=report, by=request.user)
+    flash.success(request, _("The report is marked as handled."))
+    return redirect("clinician:forum_queue")

@@ -218,3 +218,29 @@ def test_a_member_appeals_once_and_a_moderators_answer_closes_it(member, space, 
     assert selectors.open_appeals() == []
     told = member.moderation.filter(action="state", told_member=True).first()
     assert told.reason == "Fair point."
+
+
+def test_a_moderator_edits_a_post_with_a_reason_and_the_original_is_kept(member, space, moderator):
+    post = _post(member, space, "Call me on 55512345, I live on Elm Road.")
+    with pytest.raises(PermissionDenied):
+        services.post_edit(post=post, by=member.user, body="x", reason="y")
+    with pytest.raises(ValidationError):
+        services.post_edit(post=post, by=moderator, body="Call me.", reason=" ")
+    services.post_edit(
+        post=post, by=moderator, body="[removed: contact details]", reason="Privacy."
+    )
+    post.refresh_from_db()
+    assert post.body == "[removed: contact details]" and post.edited_at
+    event = ModerationEvent.objects.get(action="edit")
+    assert event.detail["original"].startswith("Call me on") and event.told_member
+
+
+def test_a_profile_is_reported_once_anonymously_and_handled(member, other_member, moderator):
+    report = services.profile_report(member=other_member, about=member, reason="harmful")
+    assert selectors.open_profile_reports() == [report]
+    with pytest.raises(ValidationError, match="already"):
+        services.profile_report(member=other_member, about=member, reason="spam")
+    with pytest.raises(ValidationError, match="own profile"):
+        services.profile_report(member=member, about=member, reason="spam")
+    services.profile_report_handle(report=report, by=moderator)
+    assert selectors.open_profile_reports() == []

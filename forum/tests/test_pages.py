@@ -195,3 +195,15 @@ def test_a_moderator_closes_a_topic_from_the_post_page(client, space, member, mo
     assert client.post(url, {"action": "lock", "reason": "Done"}).status_code == 302
     post.topic.refresh_from_db()
     assert post.topic.locked
+
+
+def test_a_member_reports_a_forum_name_and_the_moderator_handles_it(client, member, moderator):
+    other = make_member("Robin Other", "Morning Fern")
+    login(client, other.user)
+    url = reverse("patient:forum_profile_report", args=[member.pk])
+    page = client.get(url).content.decode()
+    assert member.handle in page and "Sam Member" not in page
+    assert client.post(url, {"reason": "harmful"}).status_code == 302
+    login(client, moderator)
+    queue = client.get(reverse("clinician:forum_queue")).content.decode()
+    assert "Reported forum names" in queue and member.handle in queue

@@ -231,6 +231,37 @@ def report(request, post_id):
 
 
 @member_required
+@require_http_methods(["GET", "POST"])
+def profile_report(request, member_id):
+    """Report a member's forum name (an offensive or identifying one, say)."""
+    member = request.forum_member
+    about = selectors.member_by_id(member_id, member)
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.profile_report(member=member, about=about, **form.cleaned_data)
+            except ValidationError as error:
+                _errors(form, error)
+            else:
+                flash.success(
+                    request,
+                    _(
+                        "Thank you. The moderators have your report; the member is not told who sent it."
+                    ),
+                )
+                return redirect("patient:forum_home")
+        status = 400
+    return render(
+        request,
+        "patient_app/forum/profile_report.html",
+        {"about": about, "form": form},
+        status=status,
+    )
+
+
+@member_required
 @require_POST
 def helped(request, post_id):
     member = request.forum_member
