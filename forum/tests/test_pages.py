@@ -207,3 +207,17 @@ def test_a_member_reports_a_forum_name_and_the_moderator_handles_it(client, memb
     login(client, moderator)
     queue = client.get(reverse("clinician:forum_queue")).content.decode()
     assert "Reported forum names" in queue and member.handle in queue
+
+
+def test_the_moderators_queue_costs_the_same_for_2_and_50(client, space, moderator):
+    newcomers = [make_member(f"N {i}", f"Newcomer {chr(65 + i)}", trusted=False) for i in range(2)]
+    login(client, moderator)
+    url = reverse("clinician:forum_queue")
+    for member in newcomers:
+        services.topic_start(member=member, space=space, title="Hello", body="New here.")
+    client.get(url)
+    few = _queries(client, url)
+    for n in range(48):
+        Member.objects.update(last_posted_at=None)
+        services.topic_start(member=newcomers[n % 2], space=space, title=f"T{n}", body="Hi.")
+    assert _queries(client, url) == few
