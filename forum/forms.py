@@ -3,9 +3,13 @@ check everything again; these give each field its label and a clear error."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.input_hygiene import validate_plan_date
 from forum.handles import MAX_LENGTH
 from forum.models import ContentWarning, Member, Report, Space
 from forum.services import MAX_BODY, MAX_TITLE
@@ -94,7 +98,20 @@ class ConcernForm(forms.Form):
 
 class MemberStateForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), choices=Member.State.choices)
-    until = forms.DateTimeField(label=_("Until (for a mute)"), required=False)
+    until = forms.DateField(
+        label=_("Until (for a mute)"),
+        required=False,
+        validators=[validate_plan_date],
+        help_text=_("The mute ends when this day begins."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_until(self):
+        day = self.cleaned_data.get("until")
+        if day is None:
+            return None
+        return timezone.make_aware(datetime.combine(day, time.min))
+
     reason = forms.CharField(
         label=_("Reason (sent to the member)"), max_length=1000, widget=forms.Textarea
     )

@@ -221,3 +221,25 @@ def test_the_moderators_queue_costs_the_same_for_2_and_50(client, space, moderat
         Member.objects.update(last_posted_at=None)
         services.topic_start(member=newcomers[n % 2], space=space, title=f"T{n}", body="Hi.")
     assert _queries(client, url) == few
+
+
+def test_a_moderator_mutes_a_member_until_a_day_from_the_members_page(client, member, moderator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    login(client, moderator)
+    url = reverse("clinician:forum_member", args=[member.pk])
+    day = (timezone.localdate() + timedelta(days=2)).isoformat()
+    assert (
+        client.post(url, {"state": "muted", "until": "9999-01-01", "reason": "x"}).status_code
+        == 400
+    )
+    response = client.post(url, {"state": "muted", "until": day, "reason": "A day to cool off."})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    from zoneinfo import ZoneInfo
+
+    # Midnight at the start of that day, in the moderator's own time zone.
+    until = timezone.localtime(member.state_until, ZoneInfo(moderator.timezone))
+    assert member.state == "muted" and until.date().isoformat() == day and until.hour == 0
