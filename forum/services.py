@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from forum.handles import clean_handle, handle_key
@@ -178,9 +179,14 @@ def _check_may_post(member: Member, space: Space, now: datetime) -> None:
     if space.slow_mode_seconds and member.last_posted_at:
         wait = member.last_posted_at + timedelta(seconds=space.slow_mode_seconds) - now
         if wait.total_seconds() > 0:
+            minutes = int(wait.total_seconds() // 60) + 1
             raise ValidationError(
-                _("This space is in slow mode: you can post again in %(minutes)s minutes.")
-                % {"minutes": int(wait.total_seconds() // 60) + 1}
+                ngettext(
+                    "This space is in slow mode: you can post again in %(minutes)s minute.",
+                    "This space is in slow mode: you can post again in %(minutes)s minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes}
             )
 
 
