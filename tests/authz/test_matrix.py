@@ -8,6 +8,7 @@ test. No response seen by anyone outside the owner's care team may contain the o
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from config.access import NAMESPACE_RULES, Audience, Rule, http_routes
@@ -105,10 +106,26 @@ def _cells():
 CELLS = list(_cells())
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """One world per worker for every cell, as Django's ``setUpTestData`` does it: built inside
+    an outer transaction that is rolled back after the last cell, while each cell runs in its
+    own savepoint (the ``db`` fixture), so whatever a cell changes is gone before the next one.
+    Building the world for each of the thousands of cells took most of the suite's time."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "rule", "method", "persona"), CELLS)
-def test_matrix_cell(client, name, rule, method, persona):
-    world = build_world()
+def test_matrix_cell(shared_world, client, name, rule, method, persona):
+    world = shared_world
     user = world.users[persona]
     if user is not None:
         client.force_login(user, backend="accounts.backends.EmailBackend")
