@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from care.forms import add_service_errors
 from clinician_app.decorators import moderator_required
 from forum import selectors, services
 from forum.forms import (
@@ -23,14 +24,6 @@ from forum.forms import (
 )
 from forum.models import REVIEW_MINUTES, Risk
 from records.services import audit
-
-
-def _errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 @moderator_required
@@ -80,7 +73,7 @@ def topic_action(request, topic_id):
         try:
             services.topic_moderate(topic=topic, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(form, error)
+            add_service_errors(form, error)
         else:
             flash.success(request, _("The topic is changed."))
             return redirect("clinician:forum_post", post_id=first.pk)
@@ -99,7 +92,7 @@ def post(request, post_id):
         try:
             services.post_decide(post=item, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(form, error)
+            add_service_errors(form, error)
         else:
             flash.success(request, _("Done. The post's record is updated."))
             return redirect("clinician:forum_queue")
@@ -115,7 +108,7 @@ def concern(request, post_id):
         try:
             services.concern_send(post=item, by=request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
-            _errors(form, error)
+            add_service_errors(form, error)
         else:
             flash.success(request, _("Your message of concern is sent to the author."))
             return redirect("clinician:forum_post", post_id=item.pk)
@@ -152,7 +145,7 @@ def member(request, member_id):
         try:
             services.member_state_set(member=who, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(form, error)
+            add_service_errors(form, error)
         else:
             flash.success(request, _("The member's state is changed and they are told why."))
             return redirect("clinician:forum_member", member_id=who.pk)
@@ -171,7 +164,7 @@ def lookup(request, member_id):
                 member=who, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _errors(form, error)
+            add_service_errors(form, error)
         else:
             return _member_page(
                 request, who, MemberStateForm(initial={"state": who.state}), LookupForm(),
@@ -191,7 +184,7 @@ def post_edit(request, post_id):
         try:
             services.post_edit(post=item, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(form, error)
+            add_service_errors(form, error)
         else:
             flash.success(request, _("The post is edited and the author is told why."))
             return redirect("clinician:forum_post", post_id=item.pk)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from care import services as care
+from care.forms import add_service_errors
 from forum import selectors, services
 from forum.forms import AppealForm, JoinForm, PostForm, ReportForm, SettingsForm, TopicForm
 from forum.models import ContentWarning, Member, Post
@@ -33,14 +34,6 @@ def member_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _hours():
@@ -66,7 +59,7 @@ def join(request):
             try:
                 services.member_join(user=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _errors(form, error)
+                add_service_errors(form, error)
             else:
                 flash.success(request, _("Welcome to the forum."))
                 return redirect("patient:forum_home")
@@ -142,7 +135,7 @@ def space(request, slug):
             try:
                 post = services.topic_start(member=member, space=room, **form.cleaned_data)
             except ValidationError as error:
-                _errors(form, error)
+                add_service_errors(form, error)
             else:
                 return _after_posting(request, post)
         status = 400
@@ -179,7 +172,7 @@ def topic(request, topic_id):
             try:
                 post = services.reply(member=member, topic=thread, **form.cleaned_data)
             except ValidationError as error:
-                _errors(form, error)
+                add_service_errors(form, error)
             else:
                 return _after_posting(request, post)
         status = 400
@@ -199,34 +192,34 @@ def topic(request, topic_id):
     )
 
 
+def _report_page(request, *, send, template: str, context: dict, thanks: str, back):
+    """The report form for a post or a forum name: one flow, the service decides the rest."""
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                send(**form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                flash.success(request, thanks)
+                return back
+        return render(request, template, {**context, "form": form}, status=400)
+    return render(request, template, {**context, "form": form})
+
+
 @member_required
 @require_http_methods(["GET", "POST"])
 def report(request, post_id):
     member = request.forum_member
     post = selectors.post_for_member(post_id, member)
-    form = ReportForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.report_create(member=member, post=post, **form.cleaned_data)
-            except ValidationError as error:
-                _errors(form, error)
-            else:
-                flash.success(
-                    request,
-                    _(
-                        "Thank you. The moderators have your report; the author is not told "
-                        "who sent it."
-                    ),
-                )
-                return redirect("patient:forum_topic", topic_id=post.topic_id)
-        status = 400
-    return render(
+    return _report_page(
         request,
-        "patient_app/forum/report.html",
-        {"post": post, "form": form},
-        status=status,
+        send=lambda **data: services.report_create(member=member, post=post, **data),
+        template="patient_app/forum/report.html",
+        context={"post": post},
+        thanks=_("Thank you. The moderators have your report; the author is not told who sent it."),
+        back=redirect("patient:forum_topic", topic_id=post.topic_id),
     )
 
 
@@ -236,28 +229,13 @@ def profile_report(request, member_id):
     """Report a member's forum name (an offensive or identifying one, say)."""
     member = request.forum_member
     about = selectors.member_by_id(member_id, member)
-    form = ReportForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.profile_report(member=member, about=about, **form.cleaned_data)
-            except ValidationError as error:
-                _errors(form, error)
-            else:
-                flash.success(
-                    request,
-                    _(
-                        "Thank you. The moderators have your report; the member is not told who sent it."
-                    ),
-                )
-                return redirect("patient:forum_home")
-        status = 400
-    return render(
+    return _report_page(
         request,
-        "patient_app/forum/profile_report.html",
-        {"about": about, "form": form},
-        status=status,
+        send=lambda **data: services.profile_report(member=member, about=about, **data),
+        template="patient_app/forum/profile_report.html",
+        context={"about": about},
+        thanks=_("Thank you. The moderators have your report; the member is not told who sent it."),
+        back=redirect("patient:forum_home"),
     )
 
 
@@ -327,7 +305,7 @@ def settings_page(request):
                     mute_words=words,
                 )
             except ValidationError as error:
-                _errors(form, error)
+                add_service_errors(form, error)
             else:
                 flash.success(request, _("Saved."))
                 return redirect("patient:forum_settings")
