@@ -204,7 +204,7 @@ def open_profile_reports() -> list[Report]:
     )
 
 
-def member_by_id(member_id, viewer: Member) -> Member:
+def member_by_id(member_id) -> Member:
     """Another member, as members see them: the handle only."""
     member = Member.objects.filter(pk=member_id).exclude(state=Member.State.REMOVED).first()
     if member is None:

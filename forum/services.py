@@ -23,6 +23,7 @@ from forum.handles import clean_handle, handle_key
 from forum.live_groups import MEMBERS, MODERATORS
 from forum.models import (
     REVIEW_MINUTES,
+    RISK_RANK,
     ContentWarning,
     Member,
     Mode,
@@ -412,8 +413,6 @@ def _premoderate_when_reported(member_id) -> None:
 
 
 def _rank(risk: str) -> int:
-    from forum.models import RISK_RANK
-
     return RISK_RANK[Risk(risk)]
 
 

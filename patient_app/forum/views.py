@@ -228,7 +228,7 @@ def report(request, post_id):
 def profile_report(request, member_id):
     """Report a member's forum name (an offensive or identifying one, say)."""
     member = request.forum_member
-    about = selectors.member_by_id(member_id, member)
+    about = selectors.member_by_id(member_id)
     return _report_page(
         request,
         send=lambda **data: services.profile_report(member=member, about=about, **data),
