@@ -43,3 +43,16 @@ def moderator_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def forum_admin_required(view):
+    """Signed in, and the forum's admin (its spaces and peer supporters). Others get a 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_forum_admin:
+            raise PermissionDenied(_("This page is for the forum's admins."))
+        return view(request, *args, **kwargs)
+
+    return wrapper

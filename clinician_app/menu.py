@@ -69,6 +69,12 @@ CLINICIAN_MENU = Menu(
             url_name="clinician:guidance_report",
             pages=("clinician:guidance_report*",),
         ),
+        Place(
+            key="forum",
+            label=_("Peer forum"),
+            url_name="clinician:forum_browse",
+            pages=("clinician:forum_browse", "clinician:forum_thread", "clinician:forum_take_part"),
+        ),
         ACCOUNT,
     )
 )
@@ -101,6 +107,34 @@ MODERATOR_MENU = Menu(
 )
 
 
+# The forum admin also runs the forum: its spaces and peer supporters.
+FORUM_ADMIN_MENU = Menu(
+    places=(
+        Place(
+            key="forum",
+            label=_("Forum moderation"),
+            url_name="clinician:forum_queue",
+            pages=(
+                "clinician:forum_queue",
+                "clinician:forum_post*",
+                "clinician:forum_member*",
+                "clinician:forum_lookup",
+                "clinician:forum_concern",
+                "clinician:forum_topic_action",
+                "clinician:forum_profile_report_handled",
+            ),
+        ),
+        Place(
+            key="forum_spaces",
+            label=_("Forum spaces"),
+            url_name="clinician:forum_spaces",
+            pages=("clinician:forum_space*", "clinician:forum_programme_space"),
+        ),
+        ACCOUNT,
+    )
+)
+
+
 def navigation(request):
     """Context processor: the clinician's, the duty contact's or the moderator's menu."""
     user = getattr(request, "user", None)
@@ -110,6 +144,8 @@ def navigation(request):
         return menu_context(request, CLINICIAN_MENU)
     if user.is_duty:
         return menu_context(request, DUTY_MENU)
+    if user.is_forum_admin:
+        return menu_context(request, FORUM_ADMIN_MENU)
     if user.is_moderator:
         return menu_context(request, MODERATOR_MENU)
     return {}

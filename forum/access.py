@@ -3,7 +3,7 @@
 Members are patients who joined: in the test world both patients have, so the member pages use
 the patient audience (a patient who has not joined is taken to the joining page). The held
 page shows the author's own waiting post: anyone else gets 404. The moderators' pages are for
-the moderator role only.
+moderators and forum admins; the spaces and peer supporters for forum admins only.
 """
 
 from config.access import Audience, Rule
@@ -83,5 +83,39 @@ ROUTES = {
         methods=("POST",),
         params={"member_id": "forum_member"},
         ok={"POST": 400},
+    ),
+    "clinician:forum_member_kind": Rule(
+        Audience.FORUM_ADMIN,
+        methods=("POST",),
+        params={"member_id": "forum_member"},
+        ok={"POST": 400},
+    ),
+    "clinician:forum_spaces": Rule(Audience.FORUM_ADMIN, methods=("GET", "POST"), ok={"POST": 400}),
+    "clinician:forum_programme_space": Rule(
+        Audience.FORUM_ADMIN,
+        methods=("POST",),
+        ok={"POST": 302},
+        note="an unknown programme is sent back to the spaces page with a message",
+    ),
+    "clinician:forum_space_edit": Rule(
+        Audience.FORUM_ADMIN,
+        methods=("GET", "POST"),
+        params={"slug": "forum_space_slug"},
+        ok={"POST": 400},
+    ),
+    # A GP or therapist takes part under a forum name with a professional badge; one without a
+    # forum name is taken to the joining page (no clinician of the test world has one).
+    "clinician:forum_take_part": Rule(
+        Audience.CLINICIAN, methods=("GET", "POST"), ok={"POST": 400}
+    ),
+    "clinician:forum_browse": Rule(
+        Audience.CLINICIAN, ok={"GET": 302}, note="a professional member gets the page (200)"
+    ),
+    "clinician:forum_thread": Rule(
+        Audience.CLINICIAN,
+        methods=("GET", "POST"),
+        params=_topic,
+        ok={"GET": 302, "POST": 302},
+        note="a professional member gets the page (200), or 400 for an empty reply",
     ),
 }

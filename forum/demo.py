@@ -1,5 +1,6 @@
 """A demo forum for `make run`: the general space and the programme's, with topics in English,
-Danish and Norwegian by the two demo patients (under their forum names). Idempotent."""
+Danish and Norwegian by the two demo patients (under their forum names), and a reply by the
+demo therapist with a professional badge. Idempotent."""
 
 from __future__ import annotations
 
@@ -79,3 +80,16 @@ def seed(*, users) -> None:
     if moderator is not None:
         for post in Post.objects.filter(status=Post.Status.PENDING):
             services.post_decide(post=post, by=moderator, action="approve")
+    # The demo therapist takes part with a professional badge.
+    therapist = users.get("therapist@example.org")
+    if therapist is not None:
+        professional = services.professional_join(
+            user=therapist, handle="Physio - north team", accepted_rules=True
+        )
+        topic = Post.objects.filter(topic__title="Pacing on a busy day").first().topic
+        services.reply(
+            member=professional,
+            topic=topic,
+            body="A timer is a good tool. Many people find the break works best when it comes "
+            "before the tiredness does, as you both describe.",
+        )

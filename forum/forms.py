@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.input_hygiene import validate_plan_date
 from forum.handles import MAX_LENGTH
-from forum.models import ContentWarning, Member, Report, Space
+from forum.models import ContentWarning, Member, Mode, Report, Space
 from forum.services import MAX_BODY, MAX_TITLE
 
 
@@ -158,5 +158,63 @@ class EditForm(forms.Form):
     body = forms.CharField(label=_("The post's text"), max_length=MAX_BODY, widget=forms.Textarea)
     reason = forms.CharField(
         label=_("Reason (sent to the author)"), max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+
+class ProfessionalJoinForm(forms.Form):
+    """A GP or therapist taking part: a forum name that is not their own, and the house rules."""
+
+    handle = forms.CharField(
+        label=_("Your forum name"),
+        max_length=MAX_LENGTH,
+        help_text=_(
+            "Members see this name with a professional badge, never your own name. For example "
+            'a role and a place: "Physio - north team".'
+        ),
+    )
+    accepted_rules = JoinForm.base_fields["accepted_rules"]
+
+
+class SpaceForm(forms.Form):
+    """A forum admin's form for a space. The programme's choices come from the page."""
+
+    title = forms.CharField(label=_("Title"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    programme_slug = forms.ChoiceField(label=_("Programme"), required=False, choices=())
+    mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices)
+    slow_mode_minutes = forms.IntegerField(
+        label=_("Slow mode (minutes between a member's posts; 0 is off)"),
+        min_value=0,
+        max_value=24 * 60,
+        initial=0,
+    )
+    position = forms.IntegerField(
+        label=_("Position in the list"), min_value=0, max_value=10_000, initial=0
+    )
+
+    def __init__(self, *args, programmes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme_slug"].choices = [("", _("None: open to everyone")), *programmes]
+
+    def service_values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["slow_mode_seconds"] = data.pop("slow_mode_minutes") * 60
+        return data
+
+
+class MemberKindForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (Member.Kind.MEMBER, Member.Kind.MEMBER.label),
+            (Member.Kind.PEER_SUPPORTER, Member.Kind.PEER_SUPPORTER.label),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason (sent to the member)"), max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip

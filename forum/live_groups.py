@@ -13,6 +13,8 @@ def groups_for(user) -> list[str]:
 
     if user.is_moderator:
         return [MODERATORS]
-    if user.is_patient and Member.objects.filter(user=user).exclude(state="removed").exists():
+    if (user.is_patient or user.is_clinician) and Member.objects.filter(user=user).exclude(
+        state="removed"
+    ).exists():
         return [MEMBERS]
     return []

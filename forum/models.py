@@ -49,6 +49,9 @@ class Member(models.Model):
     class Kind(models.TextChoices):
         MEMBER = "member", _("Member")
         PEER_SUPPORTER = "peer_supporter", _("Peer supporter")
+        # A GP or therapist taking part under a forum name with a professional badge, never
+        # under their clinical account's name.
+        PROFESSIONAL = "professional", _("Professional")
 
     class State(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -262,6 +265,8 @@ class ModerationEvent(models.Model):
         TOPIC = "topic", _("Topic changed")
         APPEAL = "appeal", _("Appeal from the member")
         EDIT = "edit", _("Edited by a moderator")
+        SPACE = "space", _("Space changed")
+        ROLE = "role", _("Member's role changed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     action = models.CharField(max_length=15, choices=Action.choices)

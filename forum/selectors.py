@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from forum.models import (
     RISK_RANK,
+    ContentWarning,
     Member,
     ModerationEvent,
     Post,
@@ -21,7 +22,10 @@ from forum.models import (
 
 
 def member_of(user) -> Member | None:
-    if not getattr(user, "is_authenticated", False) or not user.is_patient:
+    """The user's forum membership: a patient's, or a clinician's professional one."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not (user.is_patient or user.is_clinician):
         return None
     return Member.objects.filter(user=user).first()
 
@@ -167,6 +171,43 @@ def member_for_moderator(member_id) -> Member:
     if member is None:
         raise Http404
     return member
+
+
+def labelled(posts: list[Post]) -> list[Post]:
+    """The posts, each with ``warning_labels``: its content warnings in the reader's language."""
+    for post in posts:
+        post.warning_labels = [
+            str(ContentWarning(w).label) for w in post.content_warnings
+            if w in ContentWarning.values
+        ]  # fmt: skip
+    return posts
+
+
+def latest_topics_by_space(member: Member, per_space: int = 10) -> list[tuple[Space, list]]:
+    """Every space with its latest topics that the member can see. Two queries, whatever the
+    number of spaces."""
+    rooms = list(Space.objects.order_by("position", "title"))
+    topics = (
+        Topic.objects.filter(_visible_topics(member))
+        .exclude(title="", post_count=0)
+        .select_related("author")
+        .order_by("-pinned", "-last_post_at")[: per_space * max(len(rooms), 1) * 4]
+    )
+    by_space: dict = {room.pk: [] for room in rooms}
+    for topic in topics:
+        shown = by_space.get(topic.space_id)
+        if shown is not None and len(shown) < per_space:
+            shown.append(topic)
+    return [(room, by_space[room.pk]) for room in rooms]
+
+
+def space_history(space: Space, limit: int = 20) -> list[ModerationEvent]:
+    """The space's changes (who changed what, when), newest first."""
+    return list(
+        ModerationEvent.objects.filter(
+            action=ModerationEvent.Action.SPACE, detail__space=space.slug
+        ).select_related("actor")[:limit]
+    )
 
 
 def member_history(member: Member) -> QuerySet[ModerationEvent]:

@@ -12,12 +12,17 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.languages import language_of
 from accounts.models import User
 from forum.handles import clean_handle, handle_key
 from forum.live_groups import MEMBERS, MODERATORS
@@ -49,6 +54,38 @@ MAX_TITLE = 150
 # and the member's posts read first at this many reports across their posts.
 HIDE_AT_REPORTS = 3
 PREMODERATE_AT_REPORTS = 5
+
+
+# --- the forum's record ----------------------------------------------------------------------
+
+
+def _record(**fields) -> ModerationEvent:
+    """Write one event of the forum's record. When the member is told of it (a restriction's
+    reason, a decision about their post, a message of concern), they are also sent a short
+    e-mail once the change is saved: it says only that the moderators have written, never what
+    or about which post."""
+    event = ModerationEvent.objects.create(**fields)
+    member = event.member
+    if event.told_member and member is not None:
+        transaction.on_commit(lambda: _email_notice(member.user_id))
+    return event
+
+
+def _email_notice(user_id) -> None:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email or not user.message_notifications:
+        return
+    with translation.override(language_of(user)):
+        subject = _("The forum's moderators have written to you")
+        body = render_to_string(
+            "forum/notice_email.txt",
+            {
+                "link": settings.SITE_URL
+                + reverse("clinician:forum_browse" if user.is_clinician else "patient:forum_home"),
+                "account_link": settings.SITE_URL + reverse("accounts:profile"),
+            },
+        )
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
 
 
 # --- hours ---------------------------------------------------------------------------------
@@ -116,14 +153,7 @@ def _clean_warnings(values) -> list[str]:
 # --- joining -------------------------------------------------------------------------------
 
 
-def member_join(
-    *, user: User, handle, accepted_rules: bool, care_team_alerts: bool = False
-) -> Member:
-    """A patient joins under a handle, having accepted the house rules and the escalation
-    policy. ``care_team_alerts``: a post that may show risk also raises an alert to their care
-    team (it is always held and shown to a moderator first)."""
-    if not user.is_patient:
-        raise PermissionDenied
+def _member_create(*, user: User, handle, accepted_rules: bool, **fields) -> Member:
     if not accepted_rules:
         raise ValidationError({"accepted_rules": _("Please read and accept the house rules.")})
     if Member.objects.filter(user=user).exists():
@@ -138,16 +168,45 @@ def member_join(
                 user=user,
                 handle=handle,
                 handle_key=handle_key(handle),
-                care_team_alerts=bool(care_team_alerts),
                 rules_version=RULES_VERSION,
+                **fields,
             )
     except IntegrityError:
         raise ValidationError(
             {"handle": _("Someone already uses that forum name. Try another.")}
         ) from None
-    audit(action="forum.member.joined", actor=user, member=str(member.pk))
+    audit(action="forum.member.joined", actor=user, member=str(member.pk), kind=member.kind)
+    return member
+
+
+def member_join(
+    *, user: User, handle, accepted_rules: bool, care_team_alerts: bool = False
+) -> Member:
+    """A patient joins under a handle, having accepted the house rules and the escalation
+    policy. ``care_team_alerts``: a post that may show risk also raises an alert to their care
+    team (it is always held and shown to a moderator first)."""
+    if not user.is_patient:
+        raise PermissionDenied
+    member = _member_create(
+        user=user,
+        handle=handle,
+        accepted_rules=accepted_rules,
+        care_team_alerts=bool(care_team_alerts),
+    )
     publish_access_changed(user_ids=[user.pk])  # open sockets join the forum's audience
     return member
+
+
+def professional_join(*, user: User, handle, accepted_rules: bool) -> Member:
+    """A GP or therapist takes part under a forum name with a professional badge, never under
+    their clinical account's name (the same handle rules refuse their own name and e-mail).
+    Their posts are published at once (a space's pre-moderation still applies) and are not
+    read for words of risk: they are not the forum's patients."""
+    if not user.is_clinician:
+        raise PermissionDenied
+    return _member_create(
+        user=user, handle=handle, accepted_rules=accepted_rules, kind=Member.Kind.PROFESSIONAL
+    )
 
 
 def member_settings_update(*, member: Member, care_team_alerts: bool, mute_words) -> Member:
@@ -193,13 +252,16 @@ def _check_may_post(member: Member, space: Space, now: datetime) -> None:
 
 def _placement(member: Member, space: Space, body: str, now: datetime) -> dict:
     """Published at once or held, why, and how urgently a moderator should look."""
-    terms = watched().matches(body)
+    professional = member.kind == Member.Kind.PROFESSIONAL
+    terms = [] if professional else watched().matches(body)
     if terms:
         return {"held": Post.Held.WATCHED_TERM, "risk": Risk.CRISIS, "watched_terms": terms}
     if space.mode == Mode.PRE_MODERATED:
         held = Post.Held.SPACE
     elif member.state == Member.State.PRE_MODERATED:
         held = Post.Held.MEMBER
+    elif professional:
+        held = Post.Held.NONE
     elif member.approved_posts < FIRST_POSTS_READ:
         held = Post.Held.FIRST_POSTS
     elif not is_staffed(now) and out_of_hours_mode() == "pre_moderate":
@@ -230,7 +292,7 @@ def _create_post(*, member, topic, body, content_warnings, now) -> Post:
     if not held:
         Topic.objects.filter(pk=topic.pk).update(last_post_at=now, post_count=F("post_count") + 1)
     if place["held"] == Post.Held.WATCHED_TERM:
-        ModerationEvent.objects.create(
+        _record(
             action=ModerationEvent.Action.HOLD,
             post=post,
             member=member,
@@ -313,7 +375,7 @@ def _raise_concern(post_id, source: str) -> None:
                 action=ModerationEvent.Action.ALERT, post=post
             ).exists()
         ):
-            ModerationEvent.objects.create(
+            _record(
                 action=ModerationEvent.Action.ALERT,
                 post=post,
                 member=post.author,
@@ -374,7 +436,7 @@ def report_create(*, member: Member, post: Post, reason: str, note: str = "") ->
         elif count >= HIDE_AT_REPORTS and not is_staffed(now) and out_of_hours_mode() == "publish":
             locked.status, locked.held = Post.Status.HIDDEN, Post.Held.REPORTS
             fields += ["status", "held"]
-            ModerationEvent.objects.create(
+            _record(
                 action=ModerationEvent.Action.AUTO_HIDE,
                 post=locked,
                 member=locked.author,
@@ -400,7 +462,7 @@ def _premoderate_when_reported(member_id) -> None:
     if total >= PREMODERATE_AT_REPORTS:
         author.state = Member.State.PRE_MODERATED
         author.save(update_fields=["state"])
-        ModerationEvent.objects.create(
+        _record(
             action=ModerationEvent.Action.STATE,
             member=author,
             reason=_(
@@ -475,7 +537,7 @@ def post_decide(*, post: Post, by: User, action: str, reason: str = "") -> Post:
             "hide": ModerationEvent.Action.HIDE,
             "keep": ModerationEvent.Action.APPROVE,
         }[action]
-        ModerationEvent.objects.create(
+        _record(
             action=event_action,
             actor=by,
             post=locked,
@@ -505,7 +567,7 @@ def peer_hide(*, post: Post, by: Member, reason: str) -> Post:
         locked.review_due_at = now + timedelta(minutes=REVIEW_MINUTES[Risk(locked.risk)])
         locked.save(update_fields=["status", "held", "reviewed_at", "risk", "review_due_at"])
         Topic.objects.filter(pk=locked.topic_id).update(post_count=F("post_count") - 1)
-        ModerationEvent.objects.create(
+        _record(
             action=ModerationEvent.Action.HIDE,
             actor=by.user,
             post=locked,
@@ -524,7 +586,7 @@ def concern_send(*, post: Post, by: User, text) -> ModerationEvent:
     text = _clean_text(text, field="text", limit=2000, label=_("A message"))
     if post.author is None:
         raise ValidationError(_("The author of this post has left the forum."))
-    return ModerationEvent.objects.create(
+    return _record(
         action=ModerationEvent.Action.CONCERN,
         actor=by,
         post=post,
@@ -552,7 +614,7 @@ def member_state_set(
         member.state, member.state_until = state, until
         member.save(update_fields=["state", "state_until"])
         _close_appeals(member)
-        ModerationEvent.objects.create(
+        _record(
             action=ModerationEvent.Action.STATE,
             actor=by,
             member=member,
@@ -577,9 +639,7 @@ def member_identity_lookup(*, member: Member, by: User, reason) -> User:
     audited twice (the forum's record and the platform's audit trail)."""
     _require_moderator(by)
     reason = _clean_text(reason, field="reason", limit=1000, label=_("A reason"))
-    ModerationEvent.objects.create(
-        action=ModerationEvent.Action.LOOKUP, actor=by, member=member, reason=reason
-    )
+    _record(action=ModerationEvent.Action.LOOKUP, actor=by, member=member, reason=reason)
     audit(action="forum.member.identity_lookup", actor=by, member=str(member.pk))
     return member.user
 
@@ -606,7 +666,7 @@ def topic_moderate(*, topic: Topic, by: User, action: str, reason="", space: Spa
             locked.space = space
         locked.save(update_fields=["locked", "pinned", "space"])
         first = locked.posts.order_by("created_at").first()
-        ModerationEvent.objects.create(
+        _record(
             action=ModerationEvent.Action.TOPIC,
             actor=by,
             post=first,
@@ -629,7 +689,7 @@ def appeal_send(*, member: Member, text) -> ModerationEvent:
         member=member, action=ModerationEvent.Action.APPEAL, detail__open=True
     ).exists():
         raise ValidationError(_("Your appeal is already with the moderators."))
-    return ModerationEvent.objects.create(
+    return _record(
         action=ModerationEvent.Action.APPEAL,
         member=member,
         reason=text,
@@ -650,7 +710,7 @@ def post_edit(*, post: Post, by: User, body, reason) -> Post:
             raise ValidationError({"body": _("The text is unchanged.")})
         locked.body, locked.edited_at = body, timezone.now()
         locked.save(update_fields=["body", "edited_at"])
-        ModerationEvent.objects.create(
+        _record(
             action=ModerationEvent.Action.EDIT,
             actor=by,
             post=locked,
@@ -684,3 +744,134 @@ def profile_report_handle(*, report: Report, by: User) -> Report:
     Report.objects.filter(pk=report.pk, handled_at__isnull=True).update(handled_at=timezone.now())
     report.refresh_from_db()
     return report
+
+
+# --- running the forum (forum admins) ------------------------------------------------------
+
+
+def _require_forum_admin(user: User) -> None:
+    if not (user.is_authenticated and user.is_active and user.is_forum_admin):
+        raise PermissionDenied
+
+
+MAX_SLOW_MODE = 24 * 60 * 60
+
+
+def space_save(
+    *,
+    by: User,
+    space: Space | None = None,
+    title,
+    description="",
+    programme_slug="",
+    mode=Mode.POST_MODERATED,
+    slow_mode_seconds=0,
+    position=0,
+) -> Space:
+    """Open a space or change one: its title and description, the programme it belongs to,
+    its mode (post-moderated, pre-moderated, read only) and slow mode. Recorded, with what
+    changed, in the forum's record and the audit trail."""
+    _require_forum_admin(by)
+    title = _clean_text(title, field="title", limit=120, label=_("A title"))
+    description = (
+        _clean_text(description, field="description", limit=1000, label=_("A description"))
+        if description
+        else ""
+    )
+    programme_slug = (programme_slug or "").strip()
+    if programme_slug and slugify(programme_slug) != programme_slug:
+        raise ValidationError({"programme_slug": _("Choose a programme from the list.")})
+    if mode not in Mode.values:
+        raise ValidationError({"mode": _("Choose a mode from the list.")})
+    try:
+        slow_mode_seconds = int(slow_mode_seconds or 0)
+        position = int(position or 0)
+    except (TypeError, ValueError):
+        raise ValidationError(_("Enter whole numbers.")) from None
+    if not 0 <= slow_mode_seconds <= MAX_SLOW_MODE:
+        raise ValidationError({"slow_mode_seconds": _("Slow mode is from 0 (off) to 24 hours.")})
+    if not 0 <= position <= 10_000:
+        raise ValidationError({"position": _("Enter a position from 0 to 10,000.")})
+    values = {
+        "title": title,
+        "description": description,
+        "programme_slug": programme_slug,
+        "mode": mode,
+        "slow_mode_seconds": slow_mode_seconds,
+        "position": position,
+    }
+    with transaction.atomic():
+        if space is None:
+            base = slugify(title)[:50] or "space"
+            slug, n = base, 1
+            while Space.objects.filter(slug=slug).exists():
+                n += 1
+                slug = f"{base}-{n}"
+            space = Space.objects.create(slug=slug, **values)
+            changes = {"opened": True, **{k: v for k, v in values.items() if k != "description"}}
+        else:
+            space = Space.objects.select_for_update().get(pk=space.pk)
+            changes = {
+                key: value
+                for key, value in values.items()
+                if getattr(space, key) != value and key != "description"
+            }
+            if description != space.description:
+                changes["description"] = True
+            for key, value in values.items():
+                setattr(space, key, value)
+            space.save()
+        _record(
+            action=ModerationEvent.Action.SPACE,
+            actor=by,
+            detail={"space": space.slug, "changes": changes},
+        )
+        audit(action="forum.space.saved", actor=by, space=space.slug)
+    return space
+
+
+def programme_space_open(*, by: User, slug: str, title: str) -> Space:
+    """A programme's own space, opened under the programme's title (once: a second call
+    returns the space that is there)."""
+    _require_forum_admin(by)
+    existing = Space.objects.filter(programme_slug=slug).first()
+    if existing is not None:
+        return existing
+    return space_save(
+        by=by,
+        title=title,
+        description=_("For everyone in this programme: what helps, what is hard, small steps."),
+        programme_slug=slug,
+        position=Space.objects.count(),
+    )
+
+
+def member_kind_set(*, member: Member, by: User, kind: str, reason) -> Member:
+    """A forum admin makes a member a peer supporter, or a member again. Professionals are
+    clinicians and stay professionals."""
+    _require_forum_admin(by)
+    if kind not in (Member.Kind.MEMBER, Member.Kind.PEER_SUPPORTER):
+        raise ValidationError({"kind": _("Choose a role from the list.")})
+    reason = _clean_text(reason, field="reason", limit=1000, label=_("A reason"))
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        if member.kind == Member.Kind.PROFESSIONAL:
+            raise ValidationError(_("A professional keeps the professional badge."))
+        if member.kind == kind:
+            raise ValidationError({"kind": _("The member already has this role.")})
+        if kind == Member.Kind.PEER_SUPPORTER and member.state != Member.State.ACTIVE:
+            raise ValidationError(
+                {"kind": _("Only an active member, with no restriction, can be a peer supporter.")}
+            )
+        member.kind = kind
+        member.save(update_fields=["kind"])
+        _record(
+            action=ModerationEvent.Action.ROLE,
+            actor=by,
+            member=member,
+            reason=reason,
+            told_member=True,
+            detail={"kind": kind},
+        )
+        audit(action="forum.member.kind", actor=by, member=str(member.pk), kind=kind)
+    return member

@@ -37,6 +37,7 @@ PERSONAS = [
     "deactivated",
     "staff",
     "moderator",
+    "forum_admin",
     "anonymous",
 ]
 
@@ -89,6 +90,12 @@ def build_world() -> World:
     moderator = ModeratorFactory(
         organisation=home, email="moderator@example.test", full_name="Mo Moderator"
     )
+    forum_admin = ModeratorFactory(
+        organisation=home,
+        email="forum-admin@example.test",
+        full_name="Fran Forumadmin",
+        role=User.Role.FORUM_ADMIN,
+    )
     staff = User.objects.create_superuser(
         email="staff@example.test", password="staff-pass-12345", full_name="Stella Staff"
     )
@@ -117,6 +124,7 @@ def build_world() -> World:
         "deactivated": deactivated,
         "staff": staff,
         "moderator": moderator,
+        "forum_admin": forum_admin,
         "anonymous": None,
     }
     world = World(

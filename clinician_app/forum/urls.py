@@ -15,4 +15,11 @@ urlpatterns = [
     path("topics/<uuid:topic_id>/", views.topic_action, name="forum_topic_action"),
     path("members/<uuid:member_id>/", views.member, name="forum_member"),
     path("members/<uuid:member_id>/lookup/", views.lookup, name="forum_lookup"),
+    path("members/<uuid:member_id>/role/", views.member_kind, name="forum_member_kind"),
+    path("spaces/", views.spaces, name="forum_spaces"),
+    path("spaces/programme/", views.programme_space, name="forum_programme_space"),
+    path("spaces/<slug:slug>/", views.space_edit, name="forum_space_edit"),
+    path("take-part/", views.take_part, name="forum_take_part"),
+    path("read/", views.browse, name="forum_browse"),
+    path("read/<uuid:topic_id>/", views.thread, name="forum_thread"),
 ]

@@ -16,7 +16,7 @@ from care import services as care
 from care.forms import add_service_errors
 from forum import selectors, services
 from forum.forms import AppealForm, JoinForm, PostForm, ReportForm, SettingsForm, TopicForm
-from forum.models import ContentWarning, Member, Post
+from forum.models import Member, Post
 from patient_app.decorators import patient_required
 from toolbox.selectors import crisis_plan_for_viewer
 
@@ -176,14 +176,9 @@ def topic(request, topic_id):
             else:
                 return _after_posting(request, post)
         status = 400
-    posts = list(selectors.posts_in(thread, member))
+    posts = selectors.labelled(list(selectors.posts_in(thread, member)))
     for post in posts:
         post.muted_for_me = selectors.muted(post, member)
-        post.warning_labels = [
-            str(ContentWarning(w).label)
-            for w in post.content_warnings
-            if w in ContentWarning.values
-        ]
     return render(
         request,
         "patient_app/forum/topic.html",

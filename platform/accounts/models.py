@@ -107,9 +107,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Moderates the peer support forum (docs/forum.md): sees members' handles and posts,
         # never their names or records; a handle's person only through an audited lookup.
         MODERATOR = "moderator", _("Forum moderator")
+        # Runs the forum (docs/forum.md): everything a moderator does, and its spaces, their
+        # modes and slow mode, and who is a peer supporter.
+        FORUM_ADMIN = "forum_admin", _("Forum admin")
 
     CLINICAL_ROLES = (Role.GP, Role.THERAPIST)
-    ORGANISATION_ROLES = (Role.GP, Role.THERAPIST, Role.DUTY, Role.MODERATOR)
+    ORGANISATION_ROLES = (Role.GP, Role.THERAPIST, Role.DUTY, Role.MODERATOR, Role.FORUM_ADMIN)
+    FORUM_ROLES = (Role.MODERATOR, Role.FORUM_ADMIN)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(_("e-mail address"), unique=True)
@@ -160,12 +164,22 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
-                    role__in=["patient", "gp", "therapist", "org_admin", "duty", "moderator"]
+                    role__in=[
+                        "patient",
+                        "gp",
+                        "therapist",
+                        "org_admin",
+                        "duty",
+                        "moderator",
+                        "forum_admin",
+                    ]  # fmt: skip
                 ),
                 name="user_role_valid",
             ),
             models.CheckConstraint(
-                condition=~models.Q(role__in=["gp", "therapist", "duty", "moderator"])
+                condition=~models.Q(
+                    role__in=["gp", "therapist", "duty", "moderator", "forum_admin"]
+                )
                 | models.Q(organisation__isnull=False),
                 name="clinician_has_organisation",
             ),
@@ -194,7 +208,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_moderator(self) -> bool:
-        return self.role == self.Role.MODERATOR
+        """Moderates the forum: a moderator or a forum admin."""
+        return self.role in self.FORUM_ROLES
+
+    @property
+    def is_forum_admin(self) -> bool:
+        return self.role == self.Role.FORUM_ADMIN
 
     @property
     def is_care_staff(self) -> bool:

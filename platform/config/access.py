@@ -27,6 +27,7 @@ class Audience(StrEnum):
     CARE_TEAM_SECTION = "care_team_section"  # ... and only if the section is shared with them
     DUTY = "duty"  # signed-in duty contacts: their organisation's escalated alerts
     MODERATOR = "moderator"  # signed-in forum moderators: the forum's queue, posts and members
+    FORUM_ADMIN = "forum_admin"  # signed-in forum admins: the forum's spaces and peer supporters
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ SECTION_SHARED = {"gp"}
 SIGNED_OUT = {"anonymous", "deactivated"}  # a deactivated user's session no longer loads
 # Personas who must never see the owner's data in any response.
 STRANGERS = {
-    "other_patient", "revoked", "outsider", "foreign", "staff", "moderator", "anonymous",
+    "other_patient", "revoked", "outsider", "foreign", "staff", "moderator",
+    "forum_admin", "anonymous",
     "deactivated",
 }  # fmt: skip
 
@@ -70,7 +71,9 @@ def expected_status(rule: Rule, method: str, persona: str) -> int:
                 return denied_role
             return ok if persona == "owner" else 404
         case Audience.MODERATOR:
-            return ok if persona == "moderator" else denied_role
+            return ok if persona in {"moderator", "forum_admin"} else denied_role
+        case Audience.FORUM_ADMIN:
+            return ok if persona == "forum_admin" else denied_role
         case Audience.DUTY:
             # No persona of the world is a duty contact: duty access has its own tests
             # (platform/alerts/tests/test_safety_loop.py).

@@ -53,6 +53,7 @@ PERSONA_FOR = {
     Audience.DUTY: "gp",
     Audience.STAFF: "staff",
     Audience.MODERATOR: "moderator",
+    Audience.FORUM_ADMIN: "forum_admin",
 }
 # Pages that must keep working after every refused request.
 PATIENT_PAGES = ["patient:dashboard", "patient:measures", "patient:goal_list"]

@@ -21,6 +21,7 @@ PEOPLE = [
     ("therapist@example.org", "Robin Hansen", User.Role.THERAPIST),
     ("duty@example.org", "Duty desk, Demo Health Centre", User.Role.DUTY),
     ("moderator@example.org", "Forum moderator, Demo Health Centre", User.Role.MODERATOR),
+    ("forum-admin@example.org", "Forum admin, Demo Health Centre", User.Role.FORUM_ADMIN),
 ]
 
 
