@@ -215,6 +215,31 @@ def member_history(member: Member) -> QuerySet[ModerationEvent]:
     return ModerationEvent.objects.filter(member=member).select_related("actor", "post")
 
 
+STRIKE_ACTIONS = (
+    ModerationEvent.Action.REJECT,
+    ModerationEvent.Action.HIDE,
+    ModerationEvent.Action.AUTO_HIDE,
+)
+RESTRICTING_STATES = (
+    Member.State.PRE_MODERATED,
+    Member.State.MUTED,
+    Member.State.SUSPENDED,
+    Member.State.REMOVED,
+)
+
+
+def is_strike(event: ModerationEvent) -> bool:
+    """A strike against a member: a post of theirs not published or hidden (by a moderator or
+    after reports), or a restriction of their state. A peer supporter's hide is not one until a
+    moderator agrees."""
+    if event.action in STRIKE_ACTIONS:
+        return event.detail.get("by") != "peer_supporter"
+    return (
+        event.action == ModerationEvent.Action.STATE
+        and event.detail.get("state") in RESTRICTING_STATES
+    )
+
+
 def member_posts(member: Member, limit: int = 20) -> list[Post]:
     return list(member.posts.select_related("topic").order_by("-created_at")[:limit])
 

@@ -133,12 +133,16 @@ def concern(request, post_id):
 
 
 def _member_page(request, member, form, lookup_form, identity=None, status=200, kind_form=None):
+    history = list(selectors.member_history(member))
+    for event in history:
+        event.strike = selectors.is_strike(event)
     return render(
         request,
         "clinician_app/forum/member.html",
         {
             "member": member,
-            "history": list(selectors.member_history(member)),
+            "history": history,
+            "strikes": sum(1 for event in history if event.strike),
             "posts": selectors.member_posts(member),
             "form": form,
             "lookup_form": lookup_form,

@@ -326,3 +326,19 @@ def test_no_email_when_the_member_turned_them_off_or_nothing_was_saved(
     with django_capture_on_commit_callbacks(execute=True):
         services.post_decide(post=post, by=moderator, action="keep")
     assert mail.outbox == []
+
+
+def test_the_members_page_counts_strikes_from_their_record(client, moderator, space, member):
+    first = services.topic_start(member=member, space=space, title="One", body="First")
+    second = services.reply(member=member, topic=first.topic, body="Second")
+    services.post_decide(post=first, by=moderator, action="hide", reason="Against the rules.")
+    services.post_decide(post=first, by=moderator, action="restore")  # not a strike
+    services.member_state_set(member=member, by=moderator, state="premoderated", reason="Wait.")
+    services.member_state_set(member=member, by=moderator, state="active", reason="Thanks.")
+    peer = make_member("Pia Peer", "Kind Light")
+    peer.kind = Member.Kind.PEER_SUPPORTER
+    peer.save(update_fields=["kind"])
+    services.peer_hide(post=second, by=peer, reason="Looks harsh.")  # a moderator decides
+    login(client, moderator)
+    page = client.get(reverse("clinician:forum_member", args=[member.pk])).content.decode()
+    assert 'data-strikes="2"' in page
