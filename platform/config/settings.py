@@ -140,20 +140,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- channel layer and cache ----------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# Each parallel test worker keeps its own keys and groups: a broadcast to a shared group (the
+# forum's members, say) in one worker's test must not reach another worker's socket.
+REDIS_PREFIX = env_str("REDIS_PREFIX", "care")
+if TESTING and env_str("PYTEST_XDIST_WORKER"):
+    REDIS_PREFIX += "-" + env_str("PYTEST_XDIST_WORKER")
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://")):
         raise ImproperlyConfigured("REDIS_URL must start with redis:// or rediss://.")
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("REDIS_PREFIX", "care")},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": REDIS_PREFIX},
         }
     }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("REDIS_PREFIX", "care"),
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
 else:
