@@ -24,8 +24,9 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from care import policies
+from care.courses import course_open
 from care.events import publish_workspace_event
-from care.models import Workspace
+from care.models import Course, Workspace
 from care.sections import Section
 from care.services import lead_set, workspace_touch
 from content.answers import clean_answer
@@ -116,6 +117,8 @@ def programme_prescribe(
     )
     # The prescriber leads the care team, unless the patient or the team chose a lead.
     lead_set(membership=policies.active_membership(by, workspace), by=by, how="prescriber")
+    # A prescription starts a course of care, unless one is open (docs/courses.md).
+    course_open(workspace=workspace, how=Course.StartedHow.PRESCRIBED, clinician=by, by=by)
     audit(
         action="content.programme.prescribed",
         actor=by,

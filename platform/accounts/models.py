@@ -67,6 +67,26 @@ class Organisation(models.Model):
         return self.name
 
 
+class Team(models.Model):
+    """A team within an organisation (a therapy team, a GP practice's list): the service report
+    counts per team. A clinician belongs to at most one."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="teams"
+    )
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -123,6 +143,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         Organisation,
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="members",

@@ -67,6 +67,7 @@ class CareTeamMembership(models.Model):
         REMOVED = "removed", _("Removed by the patient")
         LEFT = "left", _("Left, or the invitation was withdrawn")
         COVER_OVER = "cover_over", _("The cover ended")
+        COURSE_ENDED = "course_ended", _("The course of care ended")
 
     # THE lifecycle: the only moves a membership's status may make (care.services
     # ``membership_transition`` applies them; ``save`` refuses any other). Ended and declined
@@ -104,6 +105,9 @@ class CareTeamMembership(models.Model):
         "care.Cover", on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships"
     )
     ends_at = models.DateTimeField(null=True, blank=True)
+    # The patient keeps this clinician on when a course of care ends (docs/courses.md); every
+    # other membership ends with the course.
+    kept_after_course = models.BooleanField(default=False)
 
     class Lead(models.TextChoices):
         NOT_LEAD = "", _("Not the lead")
@@ -238,3 +242,77 @@ class Invitation(models.Model):
 
 
 SECTION_OR_OVERVIEW = [*Section.values, "overview", "caseload"]
+
+
+class Course(models.Model):
+    """A course of care: from a clinician's prescription (or the patient accepting a clinician)
+    to discharge, or to the patient ending it. A workspace has at most one open course and any
+    number of ended ones; outcome metrics and guidance time are counted per course
+    (docs/courses.md). The workspace and everything in it stay the patient's after it ends."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ENDED = "ended", _("Ended")
+
+    class StartedHow(models.TextChoices):
+        PRESCRIBED = "prescribed", _("A clinician prescribed the programme")
+        ACCEPTED = "accepted", _("The patient accepted a clinician")
+
+    class EndedHow(models.TextChoices):
+        NOT_ENDED = "", _("Not ended")
+        DISCHARGED = "discharged", _("Discharged by the lead clinician")
+        BY_PATIENT = "by_patient", _("Ended by the patient")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="courses")
+    number = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_how = models.CharField(max_length=12, choices=StartedHow.choices)
+    # The service the course belongs to, its team and lead clinician, kept as they were when it
+    # started (the lead at discharge replaces the lead): the service report counts by these.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.SET_NULL, null=True, related_name="courses"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="courses"
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    ended_how = models.CharField(
+        max_length=12, choices=EndedHow.choices, blank=True, default=EndedHow.NOT_ENDED
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The discharge summary, written by the lead and shared with the patient.
+    worked_on = models.TextField(_("what we worked on"), blank=True)
+    helped = models.TextField(_("what helped"), blank=True)
+    next_steps = models.TextField(_("staying well and next steps"), blank=True)
+    final_measures_requested = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace"],
+                condition=models.Q(status="open"),
+                name="one_open_course_per_workspace",
+            ),
+            models.UniqueConstraint(fields=["workspace", "number"], name="course_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status="open", ended_at__isnull=True)
+                | models.Q(status="ended", ended_at__isnull=False),
+                name="course_ended_has_end",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"course {self.number} of {self.workspace_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN

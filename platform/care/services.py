@@ -26,9 +26,10 @@ from django.utils.translation import gettext as _
 
 from accounts.languages import language_of, organisation_language
 from accounts.models import User
-from care import policies
+from care import courses, policies
 from care.models import (
     CareTeamMembership,
+    Course,
     Cover,
     Invitation,
     Workspace,
@@ -169,6 +170,13 @@ def membership_accept(
         raise ValidationError(_("This care-team invitation is no longer open."))
     membership_transition(membership=membership, to=CareTeamMembership.Status.ACTIVE, actor=by)
     sharing_update(membership=membership, sections=list(sections), by=by)
+    # Accepting a clinician starts a course of care, unless one is open (docs/courses.md).
+    courses.course_open(
+        workspace=membership.workspace,
+        how=Course.StartedHow.ACCEPTED,
+        clinician=membership.clinician,
+        by=by,
+    )
     return membership
 
 
