@@ -33,7 +33,7 @@ def open_course(workspace: Workspace) -> Course | None:
 
 def courses_of(workspace: Workspace) -> list[Course]:
     """Every course of the workspace, newest first."""
-    return list(Course.objects.filter(workspace=workspace).select_related("lead"))
+    return list(Course.objects.filter(workspace=workspace).select_related("lead", "workspace"))
 
 
 def course_open(*, workspace: Workspace, how: str, clinician: User, by: User) -> Course:

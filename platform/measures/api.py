@@ -14,6 +14,7 @@ from rest_framework.response import Response as DRFResponse
 from rest_framework.views import APIView
 
 from care import policies
+from care.courses import courses_of
 from care.sections import Section
 from config.openapi import VALIDATION_ERROR
 from measures import fhir, selectors, services
@@ -213,4 +214,5 @@ class FhirExport(APIView):
     def get(self, request, workspace_id):
         workspace = _readable(request, workspace_id)
         responses = selectors.responses_for_workspace(workspace).select_related("workspace")
-        return DRFResponse(fhir.bundle(responses, instruments()))
+        courses = courses_of(workspace)
+        return DRFResponse(fhir.bundle(responses, instruments(), courses=courses))

@@ -10,6 +10,9 @@ Shape of the Bundle (``type: collection``), see also docs/measures.md:
   identifier only), before the responses;
 - one **QuestionnaireResponse** per response (unanswered items carry no answer, never a 0), with
   ``language`` and the texts of the language version it was answered in;
+- one **CarePlan** per course of care (docs/courses.md): ``status`` ``completed`` once it has
+  ended (``active`` while open), its ``period``, and the discharge summary as its
+  ``description`` and ``note``;
 - one **Observation** per scored response: the total (LOINC where LOINC has a code for it), the
   band as interpretation, one ``component`` per answered item (coded with the item's LOINC code
   where LOINC has one) and ``derivedFrom`` the QuestionnaireResponse.
@@ -24,6 +27,7 @@ from __future__ import annotations
 import uuid
 
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.careplan import CarePlan
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
@@ -268,20 +272,62 @@ def _entry(resource: dict) -> dict:
     return {"fullUrl": _urn(resource["id"]), "resource": resource}
 
 
-def bundle(responses, instruments: dict[str, Instrument]) -> dict:
-    """A collection Bundle of every response (and its score) given, with their patients."""
+def _summary_lines(course) -> list[tuple[str, str]]:
+    return [
+        (label, text)
+        for label, text in (
+            ("What we worked on", course.worked_on),
+            ("What helped", course.helped),
+            ("Staying well and next steps", course.next_steps),
+        )
+        if text
+    ]
+
+
+def care_plan(course) -> dict:
+    """A course of care as a CarePlan: completed once ended (with the discharge summary),
+    active while open; the discharge summary's parts are its notes."""
+    ended = course.ended_at is not None
+    period = {"start": course.started_at.isoformat()}
+    if ended:
+        period["end"] = course.ended_at.isoformat()
+    data = {
+        "resourceType": "CarePlan",
+        "id": str(course.pk),
+        "status": "completed" if ended else "active",
+        "intent": "plan",
+        "title": f"Course of care {course.number}",
+        "subject": {"reference": _urn(course.workspace.patient_id)},
+        "period": period,
+    }
+    lines = _summary_lines(course)
+    if lines:
+        data["description"] = "\n\n".join(f"{label}: {text}" for label, text in lines)
+        data["note"] = [{"text": f"{label}: {text}"} for label, text in lines]
+    return CarePlan.model_validate(data).model_dump(mode="json", exclude_none=True)
+
+
+def bundle(responses, instruments: dict[str, Instrument], courses=()) -> dict:
+    """A collection Bundle of every response (and its score) given, with their patients, and
+    of the courses of care given, as CarePlans."""
     patients: dict[object, dict] = {}  # patient id -> entry, in order of first appearance
+
+    def _patient_entry(workspace) -> None:
+        if workspace.patient_id not in patients:
+            organisations = policies.patient_organisations(workspace)
+            patients[workspace.patient_id] = _entry(
+                patient(workspace.patient, organisations[0] if organisations else None)
+            )
+
     entries = []
+    for course in courses:
+        _patient_entry(course.workspace)
+        entries.append(_entry(care_plan(course)))
     for response in responses:
         instrument = instruments.get(response.instrument)
         if instrument is None:
             continue
-        patient_id = response.workspace.patient_id
-        if patient_id not in patients:
-            organisations = policies.patient_organisations(response.workspace)
-            patients[patient_id] = _entry(
-                patient(response.workspace.patient, organisations[0] if organisations else None)
-            )
+        _patient_entry(response.workspace)
         entries.append(_entry(questionnaire_response(response, instrument)))
         obs = observation(response, instrument)
         if obs is not None:

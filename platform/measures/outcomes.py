@@ -370,10 +370,13 @@ def outcome_from_responses(responses: Iterable[Scored]) -> Outcome | NotEnoughDa
     return outcome(baseline, latest)
 
 
-def outcome_for_workspace(workspace, *, since: datetime | None = None) -> Outcome | NotEnoughData:
+def outcome_for_workspace(
+    workspace, *, since: datetime | None = None, until: datetime | None = None
+) -> Outcome | NotEnoughData:
     """The outcome from the first to the latest paired PHQ-9 and GAD-7 completed in the
-    workspace, counting only responses completed at or after ``since`` when given (a course of
-    care passes its start). One query. Callers authorize first (``care.policies``)."""
+    workspace, counting only responses completed at or after ``since`` and before ``until`` when
+    given (a course of care passes its window). One query. Callers authorize first
+    (``care.policies``)."""
     rows = Response.objects.filter(
         workspace=workspace,
         instrument__in=[PHQ9, GAD7],
@@ -382,9 +385,41 @@ def outcome_for_workspace(workspace, *, since: datetime | None = None) -> Outcom
     )
     if since is not None:
         rows = rows.filter(completed_at__gte=since)
+    if until is not None:
+        rows = rows.filter(completed_at__lt=until)
     return outcome_from_responses(
         Scored(instrument, total, completed_at)
         for instrument, total, completed_at in rows.values_list(
             "instrument", "total", "completed_at"
         )
     )
+
+
+# Questionnaires filled in within this many days after a discharge still count for the course:
+# the discharge asks the patient for their final ones.
+FINAL_MEASURES_DAYS = 14
+
+
+def course_window(course) -> tuple[datetime, datetime | None]:
+    """The times a course's measures are counted in: from its start to 14 days after its end
+    (None while it is open). A later course starts its own window, so the two never share a
+    response: the next course's start ends this window early."""
+    until = None
+    if course.ended_at is not None:
+        until = course.ended_at + timedelta(days=FINAL_MEASURES_DAYS)
+        following = (
+            type(course)
+            .objects.filter(workspace_id=course.workspace_id, started_at__gt=course.started_at)
+            .order_by("started_at")
+            .values_list("started_at", flat=True)
+            .first()
+        )
+        if following is not None and following < until:
+            until = following
+    return course.started_at, until
+
+
+def outcome_for_course(course) -> Outcome | NotEnoughData:
+    """The course's outcome: its first to its last paired measures within its window."""
+    since, until = course_window(course)
+    return outcome_for_workspace(course.workspace, since=since, until=until)

@@ -390,6 +390,28 @@ def schedule_set(
     return schedule
 
 
+FINAL_INSTRUMENTS = ("phq9", "gad7")
+
+
+def final_measures_request(*, workspace: Workspace, by: User) -> list[Schedule]:
+    """At discharge, ask the patient to fill in the PHQ-9 and the GAD-7 one last time: each
+    is due today, once (its earlier schedule, if any, is replaced: the course is ending)."""
+    today = timezone.localdate()
+    return [
+        schedule_set(
+            workspace=workspace,
+            instrument=code,
+            starts_on=today,
+            by=by,
+            at_start=True,
+            every_weeks=None,
+            ends_on=None,
+            at_end=False,
+        )
+        for code in FINAL_INSTRUMENTS
+    ]
+
+
 # --- reminders -------------------------------------------------------------------------------
 
 

@@ -103,6 +103,7 @@ def test_the_export_endpoint_returns_a_valid_bundle_for_the_gp(
     bundle = Bundle.model_validate(_checked(reply.json()))
     kinds = sorted(entry.resource.get_resource_type() for entry in bundle.entry)
     assert kinds == [
+        "CarePlan",  # the open course of care that accepting the GP started
         "Observation",
         "Observation",
         "Patient",
