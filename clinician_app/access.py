@@ -5,4 +5,11 @@ ROUTES = {
     "clinician:invite": Rule(Audience.CLINICIAN, methods=("GET", "POST")),
     "clinician:patient_overview": Rule(Audience.CARE_TEAM, params={"workspace_id": "workspace"}),
     "clinician:patient_summary": Rule(Audience.CARE_TEAM, params={"workspace_id": "workspace"}),
+    "clinician:course_discharge": Rule(
+        Audience.CARE_TEAM,
+        methods=("GET", "POST"),
+        params={"workspace_id": "workspace"},
+        ok={"POST": 400},
+        note="only the lead discharges (a valid summary from another member gets 403)",
+    ),
 }

@@ -37,6 +37,7 @@ PATIENT_PAGES = (
     "clinician:cadence_edit",
     "clinician:review_new",
     "clinician:guidance_patient",
+    "clinician:course_*",
 )
 
 CLINICIAN_MENU = Menu(
@@ -72,8 +73,8 @@ CLINICIAN_MENU = Menu(
         Place(
             key="forum",
             label=_("Peer forum"),
-            url_name="clinician:forum_browse",
-            pages=("clinician:forum_browse", "clinician:forum_thread", "clinician:forum_take_part"),
+            url_name="clinician:forum_take_part",
+            pages=("clinician:forum_browse", "clinician:forum_thread"),
         ),
         ACCOUNT,
     )

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from clinician_app import summary, views
+from clinician_app import courses, summary, views
 
 app_name = "clinician"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("invite/", views.invite, name="invite"),
     path("patients/<uuid:workspace_id>/", views.patient_overview, name="patient_overview"),
+    path("patients/<uuid:workspace_id>/discharge/", courses.discharge, name="course_discharge"),
     path("", include("clinician_app.programme.urls")),
     path("messages/", include("clinician_app.messages.urls")),
     path("patients/", include("clinician_app.measures.urls")),

@@ -16,6 +16,17 @@ ROUTES = {
     "patient:care_team_lead": Rule(
         Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}
     ),
+    "patient:care_team_keep": Rule(
+        Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}
+    ),
+    "patient:courses": Rule(Audience.PATIENT),
+    "patient:course_end": Rule(
+        Audience.PATIENT,
+        methods=("POST",),
+        ok={"POST": 200},
+        note="asks first (a confirmation page); a patient without an open course is told so (302)",
+    ),
+    "patient:course_detail": Rule(Audience.PATIENT_OWNER, params={"course_id": "course"}),
     "patient:sharing": Rule(Audience.PATIENT),
     "patient:sharing_update": Rule(
         Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}

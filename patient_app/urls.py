@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from patient_app import views
+from patient_app import courses, views
 
 app_name = "patient"
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("care-team/<uuid:membership_id>/accept/", views.care_team_accept, name="care_team_accept"),
     path("care-team/<uuid:membership_id>/end/", views.care_team_end, name="care_team_end"),
     path("care-team/<uuid:membership_id>/lead/", views.care_team_lead, name="care_team_lead"),
+    path("care-team/<uuid:membership_id>/keep/", courses.care_team_keep, name="care_team_keep"),
+    path("courses/", courses.courses, name="courses"),
+    path("courses/end/", courses.course_end, name="course_end"),
+    path("courses/<uuid:course_id>/", courses.course_detail, name="course_detail"),
     path("sharing/", views.sharing, name="sharing"),
     path("sharing/<uuid:membership_id>/", views.sharing_update, name="sharing_update"),
     path("who-has-seen-my-data/", views.access_log, name="access_log"),

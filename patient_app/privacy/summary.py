@@ -59,6 +59,7 @@ EXPORT_GROUPS = {
     "accounts.User": "about",
     "care.Workspace": "about",
     "care.CareTeamMembership": "care_team",
+    "care.Course": "care_team",
     "care.WorkspaceUserObjectPermission": "care_team",
     "messaging.ReplyAgreement": "care_team",
     "alerts.Alert": "care_team",

@@ -16,6 +16,7 @@ from accounts.models import User
 from care import policies
 from care.models import (
     CareTeamMembership,
+    Course,
     Cover,
     Workspace,
     WorkspaceUserObjectPermission,
@@ -367,3 +368,18 @@ def care_team_organisation(user):
         .first()
     )
     return membership.clinician.organisation if membership else None
+
+
+def course_for_owner(*, user: User, course_id) -> Course:
+    """Fetch-and-authorize one of the patient's own courses of care (404 otherwise)."""
+    from django.http import Http404
+
+    workspace = getattr(user, "workspace", None)
+    course = (
+        Course.objects.filter(pk=course_id, workspace=workspace).select_related("lead").first()
+        if workspace is not None
+        else None
+    )
+    if course is None:
+        raise Http404
+    return course

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from care import services
+from care import courses, services
 
 
 def extend_world(world) -> None:
@@ -13,3 +13,5 @@ def extend_world(world) -> None:
     world.objects["cover"] = services.cover_create(
         absent=gp, colleague=therapist, starts_on=first, ends_on=first + timedelta(days=2)
     )
+    # The owner's open course of care (accepting the GP started it).
+    world.objects["course"] = courses.open_course(world.workspace)
