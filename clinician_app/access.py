@@ -1,6 +1,10 @@
 from config.access import Audience, Rule
 
 ROUTES = {
+    "clinician:service_report": Rule(
+        Audience.MANAGER, note="aggregates only; a bad period gets 400 (tests/care/...)"
+    ),
+    "clinician:service_report_csv": Rule(Audience.MANAGER),
     "clinician:caseload": Rule(Audience.CLINICIAN),
     "clinician:invite": Rule(Audience.CLINICIAN, methods=("GET", "POST")),
     "clinician:patient_overview": Rule(Audience.CARE_TEAM, params={"workspace_id": "workspace"}),

@@ -56,3 +56,17 @@ def forum_admin_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def manager_required(view):
+    """Signed in, and the manager of an organisation (the organisation admin role with an
+    organisation): the service report's aggregates, never a patient. Others get a 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_manager:
+            raise PermissionDenied(_("This page is for the organisation's managers."))
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -136,6 +136,20 @@ FORUM_ADMIN_MENU = Menu(
 )
 
 
+# The organisation's manager sees the service report and their account: no patient page.
+MANAGER_MENU = Menu(
+    places=(
+        Place(
+            key="service",
+            label=_("Service report"),
+            url_name="clinician:service_report",
+            pages=("clinician:service_report*",),
+        ),
+        ACCOUNT,
+    )
+)
+
+
 def navigation(request):
     """Context processor: the clinician's, the duty contact's or the moderator's menu."""
     user = getattr(request, "user", None)
@@ -145,6 +159,8 @@ def navigation(request):
         return menu_context(request, CLINICIAN_MENU)
     if user.is_duty:
         return menu_context(request, DUTY_MENU)
+    if user.is_manager:
+        return menu_context(request, MANAGER_MENU)
     if user.is_forum_admin:
         return menu_context(request, FORUM_ADMIN_MENU)
     if user.is_moderator:

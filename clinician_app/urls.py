@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("clinician_app.cover.urls")),
     path("", include("clinician_app.guidance.urls")),
     path("forum/", include("clinician_app.forum.urls")),
+    path("service/", include("clinician_app.service.urls")),
     path("patients/<uuid:workspace_id>/summary/", summary.patient_summary, name="patient_summary"),
 ]

@@ -38,6 +38,7 @@ PERSONAS = [
     "staff",
     "moderator",
     "forum_admin",
+    "manager",
     "anonymous",
 ]
 
@@ -96,6 +97,12 @@ def build_world() -> World:
         full_name="Fran Forumadmin",
         role=User.Role.FORUM_ADMIN,
     )
+    manager = ModeratorFactory(
+        organisation=home,
+        email="manager@example.test",
+        full_name="Max Manager",
+        role=User.Role.ORG_ADMIN,
+    )
     staff = User.objects.create_superuser(
         email="staff@example.test", password="staff-pass-12345", full_name="Stella Staff"
     )
@@ -125,6 +132,7 @@ def build_world() -> World:
         "staff": staff,
         "moderator": moderator,
         "forum_admin": forum_admin,
+        "manager": manager,
         "anonymous": None,
     }
     world = World(

@@ -240,6 +240,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role in self.FORUM_ROLES
 
     @property
+    def is_manager(self) -> bool:
+        """The organisation's manager (the organisation admin role, in an organisation): the
+        service report's aggregates, never a patient."""
+        return self.role == self.Role.ORG_ADMIN and self.organisation_id is not None
+
+    @property
     def is_forum_admin(self) -> bool:
         return self.role == self.Role.FORUM_ADMIN
 

@@ -28,6 +28,7 @@ class Audience(StrEnum):
     DUTY = "duty"  # signed-in duty contacts: their organisation's escalated alerts
     MODERATOR = "moderator"  # signed-in forum moderators: the forum's queue, posts and members
     FORUM_ADMIN = "forum_admin"  # signed-in forum admins: the forum's spaces and peer supporters
+    MANAGER = "manager"  # an organisation's managers: the service report's aggregates
 
 
 @dataclass(frozen=True)

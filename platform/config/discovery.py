@@ -17,6 +17,7 @@ PROJECT_APPS = (
     "toolbox",
     "alerts",
     "guidance",
+    "reports",
     "content",
     "messaging",
     "forum",

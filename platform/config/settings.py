@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "toolbox",
     "alerts",
     "guidance",
+    "reports",
     # feature domains
     "content",
     "messaging",

@@ -30,6 +30,8 @@ def home(request):
         return redirect("clinician:duty")
     if request.user.is_moderator:
         return redirect("clinician:forum_queue")
+    if request.user.is_manager:
+        return redirect("clinician:service_report")
     return redirect("accounts:profile")
 
 

@@ -23,7 +23,7 @@ SIGNED_OUT = {"anonymous", "deactivated"}  # a deactivated user's session no lon
 # Personas who must never see the owner's data in any response.
 STRANGERS = {
     "other_patient", "revoked", "outsider", "foreign", "staff", "moderator",
-    "forum_admin", "anonymous",
+    "forum_admin", "manager", "anonymous",
     "deactivated",
 }  # fmt: skip
 
@@ -74,6 +74,8 @@ def expected_status(rule: Rule, method: str, persona: str) -> int:
             return ok if persona in {"moderator", "forum_admin"} else denied_role
         case Audience.FORUM_ADMIN:
             return ok if persona == "forum_admin" else denied_role
+        case Audience.MANAGER:
+            return ok if persona == "manager" else denied_role
         case Audience.DUTY:
             # No persona of the world is a duty contact: duty access has its own tests
             # (platform/alerts/tests/test_safety_loop.py).

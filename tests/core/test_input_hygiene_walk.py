@@ -54,6 +54,7 @@ PERSONA_FOR = {
     Audience.STAFF: "staff",
     Audience.MODERATOR: "moderator",
     Audience.FORUM_ADMIN: "forum_admin",
+    Audience.MANAGER: "manager",
 }
 # Pages that must keep working after every refused request.
 PATIENT_PAGES = ["patient:dashboard", "patient:measures", "patient:goal_list"]
