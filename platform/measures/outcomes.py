@@ -400,23 +400,25 @@ def outcome_for_workspace(
 FINAL_MEASURES_DAYS = 14
 
 
+def window_end(started_at: datetime, ended_at: datetime | None, later_starts) -> datetime | None:
+    """Where a course's measures stop counting: 14 days after its end (None while it is open),
+    or earlier when the next course of the workspace starts before then, so that two courses
+    never share a response. ``later_starts``: the start times of the workspace's courses."""
+    if ended_at is None:
+        return None
+    until = ended_at + timedelta(days=FINAL_MEASURES_DAYS)
+    following = [s for s in later_starts if s > started_at]
+    return min([until, *following])
+
+
 def course_window(course) -> tuple[datetime, datetime | None]:
-    """The times a course's measures are counted in: from its start to 14 days after its end
-    (None while it is open). A later course starts its own window, so the two never share a
-    response: the next course's start ends this window early."""
-    until = None
-    if course.ended_at is not None:
-        until = course.ended_at + timedelta(days=FINAL_MEASURES_DAYS)
-        following = (
-            type(course)
-            .objects.filter(workspace_id=course.workspace_id, started_at__gt=course.started_at)
-            .order_by("started_at")
-            .values_list("started_at", flat=True)
-            .first()
-        )
-        if following is not None and following < until:
-            until = following
-    return course.started_at, until
+    """The times a course's measures are counted in (see :func:`window_end`). One query."""
+    starts = (
+        type(course)
+        .objects.filter(workspace_id=course.workspace_id)
+        .values_list("started_at", flat=True)
+    )
+    return course.started_at, window_end(course.started_at, course.ended_at, list(starts))
 
 
 def outcome_for_course(course) -> Outcome | NotEnoughData:

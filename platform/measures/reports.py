@@ -7,18 +7,11 @@ number of courses."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
 
 from care.models import Course
 from care.reports import Period, ScopedCourse
 from measures.models import Response
-from measures.outcomes import (
-    FINAL_MEASURES_DAYS,
-    GAD7,
-    PHQ9,
-    Scored,
-    outcome_from_responses,
-)
+from measures.outcomes import GAD7, PHQ9, Scored, outcome_from_responses, window_end
 
 OUTCOME_KEYS = (
     "paired",
@@ -50,10 +43,7 @@ def outcome_counts(courses: list[ScopedCourse], period: Period) -> dict[str, Cou
     ).values_list("workspace_id", "instrument", "total", "completed_at"):
         scored.setdefault(workspace_id, []).append(Scored(instrument, total, completed_at))
     for course in ending:
-        until = course.ended_at + timedelta(days=FINAL_MEASURES_DAYS)
-        later = [s for s in starts.get(course.workspace_id, ()) if s > course.started_at]
-        if later:
-            until = min(until, min(later))
+        until = window_end(course.started_at, course.ended_at, starts.get(course.workspace_id, ()))
         result = outcome_from_responses(
             s
             for s in scored.get(course.workspace_id, ())

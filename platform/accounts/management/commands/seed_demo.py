@@ -1,5 +1,5 @@
 """Demo data for a laptop: one organisation, two patients, a GP, a therapist, the
-organisation's duty contact and a forum moderator. Idempotent.
+organisation's duty contact, a forum moderator and admin, and the service's manager. Idempotent.
 
 The password is for the local demo only; the command refuses to run unless DEBUG, DEMO_MODE or
 the test settings are on, so it can never plant a known password in production data.
@@ -22,6 +22,7 @@ PEOPLE = [
     ("duty@example.org", "Duty desk, Demo Health Centre", User.Role.DUTY),
     ("moderator@example.org", "Forum moderator, Demo Health Centre", User.Role.MODERATOR),
     ("forum-admin@example.org", "Forum admin, Demo Health Centre", User.Role.FORUM_ADMIN),
+    ("manager@example.org", "Service manager, Demo Health Centre", User.Role.ORG_ADMIN),
 ]
 
 
