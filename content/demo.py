@@ -3,17 +3,23 @@ some progress and answers for the first. Idempotent: running it again changes no
 
 from __future__ import annotations
 
+import random
+from datetime import timedelta
 from pathlib import Path
 
+from django.utils import timezone
+
+from care.models import Course
 from content import selectors, services
 from content.loader import pack_load
-from content.models import Exercise, Page
+from content.models import Enrolment, Exercise, Page, PageProgress
 
 PACK = Path(__file__).resolve().parent / "packs" / "persistent-symptoms"
 
 
 def seed(*, users) -> None:
     programme = pack_load(PACK).programme
+    _service_history(programme)
     gp = users["gp@example.org"]
     alex, sam = users["patient@example.org"], users["patient2@example.org"]
     for patient, note in (
@@ -52,3 +58,35 @@ def seed(*, users) -> None:
         submit=True,
         page=Page.objects.get(module__programme=programme, slug="the-symptom-cycle"),
     )
+
+
+def _service_history(programme) -> None:
+    """The programme progress of the service report's made-up people (``reports.demo``): most
+    started the programme, and got more or less far. Written directly, with past dates."""
+    courses = list(
+        Course.objects.filter(workspace__patient__email__startswith="demo-person-")
+        .exclude(workspace__enrolments__isnull=False)
+        .select_related("workspace", "lead")
+        .order_by("workspace__patient__email")
+    )
+    if not courses:
+        return
+    pages = list(
+        Page.objects.filter(
+            module__programme=programme, retired=False, module__retired=False
+        ).order_by("module__position", "position")
+    )
+    pick = random.Random(7)  # noqa: S311 - made-up demo history, not a secret
+    now = timezone.now()
+    progress = []
+    for n, course in enumerate(courses):
+        enrolment = Enrolment.objects.create(
+            workspace=course.workspace, programme=programme, prescribed_by=course.lead
+        )
+        done = 0 if n % 8 == 0 else pick.randint(1, len(pages))
+        for index, page in enumerate(pages[:done]):
+            when = min(course.started_at + timedelta(days=2 + 3 * index), now)
+            progress.append(
+                PageProgress(enrolment=enrolment, page=page, visited_at=when, completed_at=when)
+            )
+    PageProgress.objects.bulk_create(progress)

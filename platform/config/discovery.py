@@ -17,11 +17,10 @@ PROJECT_APPS = (
     "toolbox",
     "alerts",
     "guidance",
+    "reports",
     "content",
     "messaging",
     "forum",
-    # aggregate reports over the domains (its demo needs the programme loaded)
-    "reports",
     "patient_app",
     "clinician_app",
 )

@@ -63,12 +63,11 @@ INSTALLED_APPS = [
     "toolbox",
     "alerts",
     "guidance",
+    "reports",
     # feature domains
     "content",
     "messaging",
     "forum",
-    # aggregate reports over the domains (its demo needs the programme loaded)
-    "reports",
     # faces
     "patient_app",
     "clinician_app",

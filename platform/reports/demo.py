@@ -1,7 +1,9 @@
 """Demo data for the service report (`make run`): two teams, and sixty past and current courses
-of care of made-up people (who cannot sign in), with PHQ-9 and GAD-7 pairs, risk alerts and
-their acknowledgements, messages and guidance time, spread over the last thirteen months, so the
-demo manager sees a real report. Idempotent (skips when the teams exist).
+of care of made-up people (who cannot sign in: ``demo-person-NN@example.org``), with PHQ-9 and
+GAD-7 pairs, risk alerts and their acknowledgements and guidance time, spread over the last
+thirteen months, so the demo manager sees a real report. The feature domains add their part of
+that history from their own demo (``content.demo``: programme progress; ``messaging.demo``:
+messages and reply-time agreements). Idempotent (skips when the teams exist).
 
 Rows are written directly, with their past dates: this is history, not something happening now
 (no e-mail, no alert loop, no live event)."""
@@ -9,7 +11,6 @@ Rows are written directly, with their past dates: this is history, not something
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import timedelta
 
 from django.utils import timezone
@@ -19,8 +20,6 @@ from alerts.models import Alert
 from care.models import CareTeamMembership, Course, Invitation, Workspace
 from guidance.models import GuidanceEntry
 from measures.models import Response
-from content.models import Enrolment, Page, PageProgress, Programme
-from messaging.models import Message, ReplyAgreement, Thread
 
 PEOPLE = 60
 # (start PHQ-9, GAD-7) -> (end PHQ-9, GAD-7), in proportions a service might see.
@@ -62,19 +61,9 @@ def seed(*, users) -> None:
     # The demo patients' own course (accepting the demo GP opened it) belongs to the GP's team.
     Course.objects.filter(lead=gp).update(team=north)
     Course.objects.filter(lead=therapist).update(team=south)
-    programme = Programme.objects.filter(published=True).order_by("title").first()
-    pages = (
-        list(
-            Page.objects.filter(module__programme=programme, retired=False, module__retired=False)
-            .order_by("module__position", "position")
-        )
-        if programme
-        else []
-    )
-    progress = []
     pick = random.Random(2026)  # noqa: S311 - made-up demo history, not a secret
     now = timezone.now()
-    responses, alerts, entries, messages = [], [], [], []  # messages: (message, when)
+    responses, alerts, entries = [], [], []
     for n in range(PEOPLE):
         lead = gp if n % 3 else therapist
         started = now - timedelta(days=pick.randint(20, 395))
@@ -154,52 +143,6 @@ def seed(*, users) -> None:
                     escalated_at=raised + timedelta(minutes=30) if n % 12 == 0 else None,
                 )
             )
-        if pages:
-            enrolment = Enrolment.objects.create(
-                workspace=workspace, programme=programme, prescribed_by=lead
-            )
-            # Most start the programme; how far they get varies.
-            done = 0 if n % 8 == 0 else pick.randint(1, len(pages))
-            for index, page in enumerate(pages[:done]):
-                when = min(started + timedelta(days=2 + 3 * index), now)
-                progress.append(
-                    PageProgress(
-                        enrolment=enrolment, page=page, visited_at=when, completed_at=when
-                    )
-                )
-        if n % 2:
-            ReplyAgreement.objects.create(membership=membership, reply_within_working_days=2)
-            if n % 10 == 1:
-                late = started + timedelta(days=pick.randint(5, 40))
-                alerts.append(
-                    Alert(
-                        workspace=workspace,
-                        membership=membership,
-                        kind="reply_overdue",
-                        severity="routine",
-                        status="resolved",
-                        opened_at=late,
-                        acknowledged_at=late + timedelta(hours=1),
-                        acknowledged_by=lead,
-                        resolved_at=late + timedelta(hours=5),
-                        resolved_by=lead,
-                    )
-                )
-        thread = Thread.objects.create(workspace=workspace, kind=Thread.Kind.TEAM)
-        for k in range(pick.randint(2, 9)):
-            when = min(started + timedelta(days=3 * (k + 1)), now)
-            messages.append(
-                (
-                    Message(
-                        thread=thread,
-                        sequence=k + 1,
-                        client_id=uuid.uuid4(),
-                        sender=person if k % 2 == 0 else lead,
-                        body="(demo message)",
-                    ),
-                    when,
-                )
-            )
         for week in range(0, length // 7, 2):
             when = started + timedelta(days=7 * week + 1)
             if when < now:
@@ -220,9 +163,4 @@ def seed(*, users) -> None:
     for alert in created:  # the alert's own creation time is its opening time
         alert.created_at = alert.opened_at
     Alert.objects.bulk_update(created, ["created_at"])
-    written = Message.objects.bulk_create([message for message, _when in messages])
-    for message, (_unsaved, when) in zip(written, messages, strict=True):
-        message.created_at = when
-    Message.objects.bulk_update(written, ["created_at"])
     GuidanceEntry.objects.bulk_create(entries)
-    PageProgress.objects.bulk_create(progress)
