@@ -538,3 +538,26 @@ def test_a_therapist_without_measures_may_acknowledge_the_risk_event(workspace, 
     measures.safety_event_acknowledge(event=event, by=therapist)
     event.refresh_from_db()
     assert event.status == SafetyEvent.Status.ACKNOWLEDGED
+
+
+def test_after_discharge_a_risk_answer_still_reaches_the_organisations_duty_contact(
+    workspace, patient, gp, commit
+):
+    """H29: discharge ends the care team's access, never the safety loop."""
+    from care import courses
+
+    add_member(workspace, gp, [])
+    DutyFactory(organisation=gp.organisation, email="duty@example.test")
+    courses.course_discharge(
+        course=courses.open_course(workspace),
+        by=gp,
+        worked_on="Pacing.",
+        next_steps="Call the practice if things get worse.",
+    )
+    assert not policies.current_members(workspace)
+    assert selectors.risk_reach(workspace=workspace).who == "duty"
+    with commit():
+        answer_phq9(workspace, patient, {9: 3})
+    alert = risk_alert(workspace)
+    assert alert.escalation_level == Alert.Escalation.DUTY_CONTACT
+    assert [m.to for m in mail.outbox] == [["duty@example.test"]]
