@@ -28,6 +28,8 @@ PERSONAS = {
     "gp": ("gp@example.org", 15),
     "duty": ("duty@example.org", 3),
     "moderator": ("moderator@example.org", 3),
+    "forum_admin": ("forum-admin@example.org", 4),
+    "manager": ("manager@example.org", 1),
 }
 
 
