@@ -304,3 +304,67 @@ def long_thread(n: int, *, tag: str, batch: int = 5000) -> tuple[Thread, User, U
     thread.last_message_at = timezone.now()
     thread.save(update_fields=["last_sequence", "last_message_at"])
     return thread, patient, gp
+
+
+def service_courses(n: int, *, tag: str, seed: int = 13) -> User:
+    """``n`` ended courses of the bench organisation over the last year, in two teams, each
+    with a PHQ-9/GAD-7 pair at the start and at the end, and a manager to read the report.
+    Returns the manager."""
+    from accounts.models import Team
+    from care.models import Course
+
+    rng = random.Random(seed)  # noqa: S311 - made-up bench data
+    organisation = _organisation()
+    teams = [
+        Team.objects.get_or_create(organisation=organisation, name=f"Bench team {tag} {k}")[0]
+        for k in range(2)
+    ]
+    leads = users(2, tag=f"{tag}-lead", role=User.Role.GP)
+    for lead, team in zip(leads, teams, strict=True):
+        lead.team = team
+    User.objects.bulk_update(leads, ["team"])
+    (manager,) = users(1, tag=f"{tag}-manager", role=User.Role.ORG_ADMIN)
+    patients = users(n, tag=f"{tag}-course", role=User.Role.PATIENT)
+    now = timezone.now()
+    spaces = Workspace.objects.bulk_create(
+        [Workspace(patient=p, last_activity_at=now) for p in patients], batch_size=1000
+    )
+    courses, responses = [], []
+    for i, workspace in enumerate(spaces):
+        lead = leads[i % 2]
+        started = now - timedelta(days=rng.randint(60, 360))
+        ended = started + timedelta(days=rng.randint(30, 55))
+        courses.append(
+            Course(
+                workspace=workspace,
+                started_how="prescribed",
+                started_at=started,
+                organisation=organisation,
+                team=lead.team,
+                lead=lead,
+                status="ended",
+                ended_at=ended,
+                ended_how="discharged",
+            )
+        )
+        start_phq, start_gad = rng.randint(8, 24), rng.randint(6, 19)
+        end_phq, end_gad = rng.randint(0, start_phq), rng.randint(0, start_gad)
+        for code, total, when in (
+            ("phq9", start_phq, started + timedelta(days=1)),
+            ("gad7", start_gad, started + timedelta(days=1, hours=1)),
+            ("phq9", end_phq, ended - timedelta(days=1)),
+            ("gad7", end_gad, ended - timedelta(hours=20)),
+        ):
+            responses.append(
+                Response(
+                    workspace=workspace,
+                    instrument=code,
+                    instrument_version="1",
+                    status=Response.Status.COMPLETED,
+                    total=total,
+                    completed_at=when,
+                )
+            )
+    Course.objects.bulk_create(courses, batch_size=1000)
+    Response.objects.bulk_create(responses, batch_size=2000)
+    return manager

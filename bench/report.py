@@ -113,6 +113,21 @@ def targets(report: dict) -> list[dict]:
             )
     elif hist:
         lines.append(_line("history ran", False, hist["error"]))
+    service = scenarios.get("service_report")
+    if service and "error" not in service:
+        sizes = service["sizes"]
+        counts = [e["page"]["queries"] for e in sizes]
+        lines.append(
+            _line(
+                f"service report: same query count at {', '.join(str(e['courses']) for e in sizes)} courses",
+                len(set(counts)) == 1,
+                f"queries {counts}; time vs the bare aggregate {[e['ratio_page'] for e in sizes]}x "
+                f"({sizes[-1]['page']['median_ms']} ms vs {sizes[-1]['bare_json']['median_ms']} ms "
+                f"at {sizes[-1]['courses']})",
+            )
+        )
+    elif service:
+        lines.append(_line("service report ran", False, service["error"]))
     idle = scenarios.get("idle")
     if idle and "error" not in idle:
         for level in idle["levels"]:

@@ -42,6 +42,7 @@ FULL = {
     "history": 100_000,
     "idle_levels": [1000, 5000],
     "idle_seconds": 10,
+    "report_sizes": [100, 1000, 10_000],
 }
 QUICK = {
     "pairs": 2,
@@ -53,9 +54,10 @@ QUICK = {
     "history": 300,
     "idle_levels": [4],
     "idle_seconds": 1,
+    "report_sizes": [20, 60],
 }
-SCENARIOS = ["messaging_memory", "messaging_redis", "pages", "history", "idle"]
-QUICK_SCENARIOS = ["messaging_memory", "pages", "history", "idle"]
+SCENARIOS = ["messaging_memory", "messaging_redis", "pages", "history", "idle", "service_report"]
+QUICK_SCENARIOS = ["messaging_memory", "pages", "history", "idle", "service_report"]
 # The live socket's burst allowance per socket (messaging.consumers.RATE_CAPACITY = 30, then 3
 # frames/s) less the warm-up message: a run stays inside the burst, so the rate limit never
 # throttles it. The default (20) is kept from the first baseline so runs compare.
@@ -255,6 +257,14 @@ def main(argv=None) -> int:
                     "scenario": "history",
                     "messages": params["history"],
                     "repeats": params["repeats"],
+                },
+                {},
+            ),
+            "service_report": (
+                {
+                    "scenario": "service_report",
+                    "sizes": params["report_sizes"],
+                    "repeats": max(3, params["repeats"] // 3),
                 },
                 {},
             ),

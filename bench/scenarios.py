@@ -544,8 +544,52 @@ def history(cfg: dict) -> dict:
     return result
 
 
+# --- the service report -----------------------------------------------------------------------
+
+
+def service_report(cfg: dict) -> dict:
+    """The manager's service report at each number of ended courses vs the bare aggregate
+    query (courses counted per team by the database, as JSON)."""
+    sizes = cfg["sizes"]
+    repeats = cfg.get("repeats", 15)
+    result = {"database": connection.vendor, "sizes": []}
+    for size in sizes:
+        t = time.perf_counter()
+        manager = data.service_courses(size, tag=f"sr{size}")
+        build = time.perf_counter() - t
+        # Each size is its own organisation, so the report counts that size's courses only.
+        from accounts.models import Organisation, Team, User
+        from care.models import Course
+
+        organisation = Organisation.objects.create(name=f"Bench service {size}")
+        ids = list(
+            Course.objects.filter(
+                workspace__patient__email__contains=f"-sr{size}-course-"
+            ).values_list("id", flat=True)
+        )
+        Course.objects.filter(id__in=ids).update(organisation=organisation)
+        Team.objects.filter(name__startswith=f"Bench team sr{size} ").update(
+            organisation=organisation
+        )
+        User.objects.filter(email__contains=f"-sr{size}-").exclude(role="patient").update(
+            organisation=organisation
+        )
+        manager.refresh_from_db()
+        client = _login(manager)
+        entry = {
+            "courses": size,
+            "build_seconds": round(build, 2),
+            "page": _timed(client, reverse("clinician:service_report"), repeats),
+            "bare_json": _timed(client, reverse("bench-report"), repeats),
+        }
+        entry["ratio_page"] = round(entry["page"]["median_ms"] / entry["bare_json"]["median_ms"], 2)
+        result["sizes"].append(entry)
+    return result
+
+
 SCENARIOS = {
     "prepare": prepare,
+    "service_report": service_report,
     "messaging": messaging,
     "idle": idle,
     "pages": pages,

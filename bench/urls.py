@@ -9,5 +9,6 @@ urlpatterns = [
     path("bench/caseload/", views.bare_caseload, name="bench-caseload"),
     path("bench/caseload.json", views.bare_caseload_json, name="bench-caseload-json"),
     path("bench/dashboard/", views.bare_dashboard, name="bench-dashboard"),
+    path("bench/report.json", views.bare_report, name="bench-report"),
     *product_urlpatterns,
 ]

@@ -70,3 +70,25 @@ def bare_dashboard(request):
     workspace = Workspace.objects.select_related("patient").get(patient=request.user)
     members = CareTeamMembership.objects.filter(workspace=workspace).select_related("clinician")
     return HttpResponse(_DASHBOARD.render({"workspace": workspace, "members": members}, request))
+
+
+@login_required
+def bare_report(request):
+    """The bare aggregate under the service report: the courses of the user's organisation
+    that ended in the last year, counted per team in the database, as JSON. No outcome rules, no
+    suppression, no page."""
+    from datetime import timedelta
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from care.models import Course
+
+    since = timezone.now() - timedelta(days=366)
+    rows = (
+        Course.objects.filter(organisation_id=request.user.organisation_id, ended_at__gte=since)
+        .values("team_id")
+        .annotate(n=Count("id"))
+        .order_by("team_id")
+    )
+    return JsonResponse({"rows": [{"team": str(r["team_id"]), "n": r["n"]} for r in rows]})

@@ -12,12 +12,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.languages import language_of
 from accounts.models import User
 from care import policies
 from care.models import CareTeamMembership, Course, Workspace
@@ -152,7 +157,24 @@ def course_discharge(
     course.worked_on, course.helped, course.next_steps = worked_on, helped, next_steps
     course.final_measures_requested = bool(final_measures_requested)
     course.lead = by
-    return _close(course, by=by, how=Course.EndedHow.DISCHARGED)
+    _close(course, by=by, how=Course.EndedHow.DISCHARGED)
+    patient_id = course.workspace.patient_id
+    transaction.on_commit(lambda: _tell_patient(patient_id, course.pk))
+    return course
+
+
+def _tell_patient(patient_id, course_id) -> None:
+    """A short e-mail that the discharge summary is waiting: never its text."""
+    patient = User.objects.filter(pk=patient_id, is_active=True).first()
+    if patient is None or not patient.email:
+        return
+    with translation.override(language_of(patient)):
+        subject = _("Your course of care has ended")
+        body = render_to_string(
+            "care/discharge_email.txt",
+            {"link": settings.SITE_URL + reverse("patient:course_detail", args=[course_id])},
+        )
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[patient.email])
 
 
 @transaction.atomic

@@ -211,6 +211,13 @@ def test_the_discharge_page_asks_first_then_ends_the_course_and_asks_for_final_m
         Schedule.objects.filter(workspace=workspace).values_list("instrument", flat=True)
     ) == {"phq9", "gad7"}
     assert client.get(url).status_code == 404  # the GP's access has ended
+    # The patient finds both questionnaires due today.
+    from django.utils import timezone
+
+    from measures.selectors import due_for_workspace
+
+    due = due_for_workspace(workspace, today=timezone.localdate())
+    assert {d.instrument.code for d in due} == {"phq9", "gad7"}
 
 
 # --- outcomes per course ----------------------------------------------------------------------
@@ -299,3 +306,20 @@ def test_the_export_has_each_course_as_a_care_plan_completed_with_its_summary(
     assert plan["subject"]["reference"] == f"urn:uuid:{workspace.patient_id}"
     assert "end" in plan["period"] and SUMMARY["next_steps"] in plan["description"]
     assert any(SUMMARY["worked_on"] in note["text"] for note in plan["note"])
+
+
+def test_the_patient_is_told_by_email_that_the_summary_is_waiting_never_its_text(
+    workspace, gp, gp_membership, django_capture_on_commit_callbacks, mailoutbox
+):
+    workspace.patient.language = "nb"
+    workspace.patient.save(update_fields=["language"])
+    course = courses.open_course(workspace)
+    with django_capture_on_commit_callbacks(execute=True):
+        _discharge(course, gp)
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [workspace.patient.email]
+    assert reverse("patient:course_detail", args=[course.pk]) in message.body
+    for text in SUMMARY.values():
+        assert text not in message.body
+    assert "forløp" in message.subject  # Norwegian
