@@ -27,7 +27,7 @@ def test_quick_bench_run_writes_a_complete_report(tmp_path):
     assert len(reports) == 1 and reports[0].with_suffix(".md").exists()
     report = json.loads(reports[0].read_text())
     scenarios = report["scenarios"]
-    assert set(scenarios) == {"messaging_memory", "pages", "history", "idle"}
+    assert set(scenarios) == {"messaging_memory", "pages", "history", "idle", "service_report"}
     for name, result in scenarios.items():
         assert "error" not in result, (name, result.get("error"), result.get("log"))
 
@@ -50,6 +50,11 @@ def test_quick_bench_run_writes_a_complete_report(tmp_path):
     assert history["api_first"]["queries"] == history["api_middle"]["queries"]
     assert history["deep_page_plan"], "the deep page's query plan is recorded"
 
+    service = scenarios["service_report"]["sizes"]
+    assert [e["courses"] for e in service] == [20, 60]
+    assert len({e["page"]["queries"] for e in service}) == 1
+    assert all(e["page"]["status"] == 200 and e["bare_json"]["status"] == 200 for e in service)
+
     (level,) = scenarios["idle"]["levels"]
     assert level["held"] and level["process_rss_mib"] > 0
 
@@ -57,5 +62,6 @@ def test_quick_bench_run_writes_a_complete_report(tmp_path):
     assert any("0 lost, 0 duplicated" in n for n in names)
     assert any("within 3x the bare view" in n for n in names)
     assert any("first page" in n for n in names)
+    assert any("service report" in n for n in names)
     markdown = reports[0].with_suffix(".md").read_text()
     assert "## Targets" in markdown and "| platform |" in markdown
