@@ -20,6 +20,20 @@ ROUTES = {
         Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}
     ),
     "patient:courses": Rule(Audience.PATIENT),
+    "patient:relatives": Rule(Audience.PATIENT, methods=("GET", "POST"), ok={"POST": 400}),
+    "patient:relative_update": Rule(
+        Audience.PATIENT_OWNER,
+        methods=("POST",),
+        params={"access_id": "relative_access"},
+        ok={"POST": 400},
+    ),
+    "patient:relative_revoke": Rule(
+        Audience.PATIENT_OWNER,
+        methods=("POST",),
+        params={"access_id": "relative_access"},
+        ok={"POST": 200},
+        note="asks first (a confirmation page)",
+    ),
     "patient:course_end": Rule(
         Audience.PATIENT,
         methods=("POST",),

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from patient_app import courses, views
+from patient_app import courses, relatives, views
 
 app_name = "patient"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("care-team/<uuid:membership_id>/end/", views.care_team_end, name="care_team_end"),
     path("care-team/<uuid:membership_id>/lead/", views.care_team_lead, name="care_team_lead"),
     path("care-team/<uuid:membership_id>/keep/", courses.care_team_keep, name="care_team_keep"),
+    path("people-i-trust/", relatives.people, name="relatives"),
+    path("people-i-trust/<uuid:access_id>/", relatives.update, name="relative_update"),
+    path("people-i-trust/<uuid:access_id>/stop/", relatives.revoke, name="relative_revoke"),
     path("courses/", courses.courses, name="courses"),
     path("courses/end/", courses.course_end, name="course_end"),
     path("courses/<uuid:course_id>/", courses.course_detail, name="course_detail"),

@@ -91,3 +91,10 @@ class ModeratorFactory(UserFactory):
     role = User.Role.MODERATOR
     full_name = factory.Sequence(lambda n: f"Moderator {n}")
     organisation = factory.SubFactory(OrganisationFactory, name="Test Practice")
+
+
+class RelativeFactory(UserFactory):
+    """A relative or trusted person (docs/relatives.md): no organisation."""
+
+    role = User.Role.RELATIVE
+    full_name = factory.Sequence(lambda n: f"Relative {n}")

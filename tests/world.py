@@ -21,6 +21,7 @@ from tests.factories import (
     GPFactory,
     ModeratorFactory,
     PatientFactory,
+    RelativeFactory,
     TherapistFactory,
     add_member,
     workspace_for,
@@ -39,6 +40,7 @@ PERSONAS = [
     "moderator",
     "forum_admin",
     "manager",
+    "relative",
     "anonymous",
 ]
 
@@ -103,6 +105,10 @@ def build_world() -> World:
         full_name="Max Manager",
         role=User.Role.ORG_ADMIN,
     )
+    relative = RelativeFactory(
+        email="relative@example.test",
+        full_name="Rae Relative",
+    )
     staff = User.objects.create_superuser(
         email="staff@example.test", password="staff-pass-12345", full_name="Stella Staff"
     )
@@ -133,6 +139,7 @@ def build_world() -> World:
         "moderator": moderator,
         "forum_admin": forum_admin,
         "manager": manager,
+        "relative": relative,
         "anonymous": None,
     }
     world = World(

@@ -60,6 +60,7 @@ EXPORT_GROUPS = {
     "care.Workspace": "about",
     "care.CareTeamMembership": "care_team",
     "care.Course": "care_team",
+    "care.RelativeAccess": "care_team",
     "care.WorkspaceUserObjectPermission": "care_team",
     "messaging.ReplyAgreement": "care_team",
     "alerts.Alert": "care_team",

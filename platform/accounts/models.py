@@ -130,6 +130,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Runs the forum (docs/forum.md): everything a moderator does, and its spaces, their
         # modes and slow mode, and who is a peer supporter.
         FORUM_ADMIN = "forum_admin", _("Forum admin")
+        # A relative or trusted person a patient invited (docs/relatives.md): sees only what
+        # that patient shares with them, read-only, until the end date the patient chose.
+        RELATIVE = "relative", _("Relative or trusted person")
 
     CLINICAL_ROLES = (Role.GP, Role.THERAPIST)
     ORGANISATION_ROLES = (Role.GP, Role.THERAPIST, Role.DUTY, Role.MODERATOR, Role.FORUM_ADMIN)
@@ -200,6 +203,7 @@ class User(AbstractBaseUser, PermissionsMixin):
                         "duty",
                         "moderator",
                         "forum_admin",
+                        "relative",
                     ]  # fmt: skip
                 ),
                 name="user_role_valid",
@@ -238,6 +242,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_moderator(self) -> bool:
         """Moderates the forum: a moderator or a forum admin."""
         return self.role in self.FORUM_ROLES
+
+    @property
+    def is_relative(self) -> bool:
+        return self.role == self.Role.RELATIVE
 
     @property
     def is_manager(self) -> bool:

@@ -2,6 +2,7 @@ PATIENT_DATA = {
     "care.Workspace": "",  # the workspace itself
     "care.CareTeamMembership": "workspace",
     "care.Course": "workspace",
+    "care.RelativeAccess": "workspace",
     "care.WorkspaceUserObjectPermission": "content_object",
 }
 NOT_PATIENT_DATA = {

@@ -1,11 +1,14 @@
 """Demo workspaces and care teams: the demo patients accept the GP and the therapist, each
 with the sections the other apps' demo content needs (goals and habits for the therapist's
-proposals, measures for the GP). Idempotent."""
+proposals, measures for the GP), and the first patient's crisis plan shared with their sister.
+Idempotent."""
 
 from __future__ import annotations
 
-from care import services
-from care.models import CareTeamMembership
+from django.utils import timezone
+
+from care import relatives, services
+from care.models import CareTeamMembership, RelativeAccess
 from care.sections import Section
 
 
@@ -31,3 +34,18 @@ def seed(*, users) -> None:
             )
             if membership.status == CareTeamMembership.Status.INVITED:
                 services.membership_accept(membership=membership, by=patient, sections=sections)
+
+    # The first demo patient shares their crisis plan with their sister (the demo relative).
+    sister, patient = users.get("relative@example.org"), users.get("patient@example.org")
+    if sister is not None and patient is not None:
+        workspace = patient.workspace
+        if not RelativeAccess.objects.filter(workspace=workspace, email=sister.email).exists():
+            RelativeAccess.objects.create(
+                workspace=workspace,
+                relative=sister,
+                email=sister.email,
+                label="my sister",
+                sections=["crisis_plan"],
+                accepted_at=timezone.now(),
+                expires_at=relatives.end_of(relatives.default_end()),
+            )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -316,3 +317,67 @@ class Course(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+
+# What a patient may show a relative or trusted person (docs/relatives.md): the crisis plan for
+# now; the goal ladder, habits and check-ins are to follow. Messages with clinicians are never
+# shown.
+RELATIVE_SECTIONS = (Section.CRISIS_PLAN,)
+
+
+class RelativeAccess(models.Model):
+    """A relative or trusted person the patient invited, with what they see and until when.
+
+    Access is current while the invitation is accepted, not revoked and before ``expires_at``
+    (``care.policies.relative_access``): nothing runs at expiry, the next request is refused.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="relatives")
+    # Set when the person accepts, to their own account (role "relative").
+    relative = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="relative_accesses",
+    )
+    email = models.EmailField(_("e-mail address"))
+    # What the patient calls them ("Mum", "my friend Jo"): shown to the patient only.
+    label = models.CharField(_("who they are to you"), max_length=80)
+    sections = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "email"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_open_relative_access_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"relative access {self.pk}"
+
+    @property
+    def is_current(self) -> bool:
+        return (
+            self.accepted_at is not None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+    @property
+    def last_day(self):
+        """The last day they can see it: access ends as the next day begins."""
+        return timezone.localdate(self.expires_at - timedelta(seconds=1))
+
+    @property
+    def section_set(self) -> frozenset[Section]:
+        return frozenset(Section(s) for s in self.sections if s in Section.values)

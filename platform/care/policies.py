@@ -8,6 +8,9 @@ Rules:
   member, also only before the cover's end: ``membership_current``), and sees a
   section of it only if the patient has shared that section with them (a guardian object
   permission ``care.share_<section>`` on the workspace);
+* a relative or trusted person the patient invited sees, read-only, only the sections the
+  patient chose for them, only while their access is current (accepted, not revoked, before its
+  end date): ``relative_read``; every such read is in the patient's access log;
 * nobody else sees anything: not other patients, not clinicians outside the care team, not staff
   or superusers, not deactivated accounts. To them a workspace does not exist (404).
 
@@ -38,7 +41,13 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Organisation
-from care.models import CareTeamMembership, Invitation, Workspace, WorkspaceUserObjectPermission
+from care.models import (
+    CareTeamMembership,
+    Invitation,
+    RelativeAccess,
+    Workspace,
+    WorkspaceUserObjectPermission,
+)
 from care.sections import Section
 from records.services import access_record, access_record_many, access_record_sections
 
@@ -391,3 +400,42 @@ def workspace_read_sections(
         actor=user, workspace=workspace, sections=[*labels, *sorted(wanted & shared)], via=via
     )
     return workspace, shared
+
+
+# --- relatives and trusted people (docs/relatives.md) -----------------------------------------
+
+
+def relative_current() -> Q:
+    """Accepted, not revoked, not past its end date: checked on every request."""
+    return Q(accepted_at__isnull=False, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def relative_accesses(user) -> QuerySet[RelativeAccess]:
+    """The relative's current accesses, each with its workspace and patient."""
+    if not _usable(user) or not user.is_relative:
+        return RelativeAccess.objects.none()
+    return (
+        RelativeAccess.objects.filter(relative_current(), relative=user)
+        .select_related("workspace__patient")
+        .order_by("workspace__patient__full_name")
+    )
+
+
+def relative_access(user, workspace_id) -> RelativeAccess:
+    """Fetch-and-authorize: the relative's current access to the workspace, or 404 (expired,
+    revoked, never given or another person's: all look the same)."""
+    try:
+        return relative_accesses(user).get(workspace_id=workspace_id)
+    except (RelativeAccess.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+
+
+def relative_read(*, user, workspace_id, section: Section, via: str = "relative") -> Workspace:
+    """THE read of a section by a relative: their current access must include ``section``
+    (otherwise 404: a relative is not told what else exists), and the read is written to the
+    patient's access log as part of saying yes."""
+    access = relative_access(user, workspace_id)
+    if section not in access.section_set:
+        raise Http404
+    access_record(actor=user, workspace=access.workspace, section=str(section), via=via)
+    return access.workspace

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from care import courses, services
+from care import courses, relatives, services
 
 
 def extend_world(world) -> None:
@@ -15,3 +15,14 @@ def extend_world(world) -> None:
     )
     # The owner's open course of care (accepting the GP started it).
     world.objects["course"] = courses.open_course(world.workspace)
+    # The relative persona: a current access to the owner's crisis plan, accepted.
+    access = relatives.relative_invite(
+        workspace=world.workspace,
+        by=world.users["owner"],
+        email=world.users["relative"].email,
+        label="my sister",
+        sections=["crisis_plan"],
+    )
+    world.objects["relative_access"] = relatives.relative_accept(
+        access=access, user=world.users["relative"]
+    )

@@ -29,6 +29,9 @@ class Audience(StrEnum):
     MODERATOR = "moderator"  # signed-in forum moderators: the forum's queue, posts and members
     FORUM_ADMIN = "forum_admin"  # signed-in forum admins: the forum's spaces and peer supporters
     MANAGER = "manager"  # an organisation's managers: the service report's aggregates
+    RELATIVE = "relative"  # signed-in relatives and trusted people: what is shared with them
+    # relative pages about one workspace: a current access that includes the rule's section
+    RELATIVE_SECTION = "relative_section"
 
 
 @dataclass(frozen=True)

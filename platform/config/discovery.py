@@ -23,6 +23,7 @@ PROJECT_APPS = (
     "forum",
     "patient_app",
     "clinician_app",
+    "relative_app",
 )
 
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     # faces
     "patient_app",
     "clinician_app",
+    "relative_app",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "patient_app.menu.navigation",
                 "clinician_app.menu.navigation",
+                "relative_app.menu.navigation",
                 "config.context_processors.emergency",
                 "config.context_processors.languages",
             ],

@@ -32,6 +32,8 @@ def home(request):
         return redirect("clinician:forum_queue")
     if request.user.is_manager:
         return redirect("clinician:service_report")
+    if request.user.is_relative:
+        return redirect("relative:home")
     return redirect("accounts:profile")
 
 

@@ -151,24 +151,41 @@ def emergency_defaults_for_workspace(*, workspace: Workspace) -> list[Organisati
     return result
 
 
-def crisis_plan_for_viewer(*, user: User, workspace: Workspace) -> CrisisPlan:
-    """The whole plan in its six parts. Queries: items, defaults, suggestions (3)."""
-    policies.require_reader(user, workspace, Section.CRISIS_PLAN)
+def _crisis_plan(workspace: Workspace, suggestions) -> CrisisPlan:
     parts = {kind.value: CrisisPart(kind.value, kind.label) for kind in CrisisKind}
     for item in CrisisPlanItem.objects.filter(workspace=workspace).order_by("created_at"):
         parts[item.kind].items.append(item)
-    suggestions = CrisisPlanSuggestion.objects.filter(
-        workspace=workspace, status=CrisisPlanSuggestion.Status.PENDING
-    ).select_related("suggested_by")
-    if not policies.is_owner(user, workspace):
-        # A clinician sees what they themselves proposed and is still waiting.
-        suggestions = suggestions.filter(suggested_by=user)
     return CrisisPlan(
         parts=list(parts.values()),
         default_numbers=emergency_defaults_for_workspace(workspace=workspace),
         suggestions=list(suggestions),
         country=getattr(organisation_of(workspace.patient), "country", None) or None,
     )
+
+
+def _pending(workspace: Workspace):
+    return CrisisPlanSuggestion.objects.filter(
+        workspace=workspace, status=CrisisPlanSuggestion.Status.PENDING
+    ).select_related("suggested_by")
+
+
+def crisis_plan_for_viewer(*, user: User, workspace: Workspace) -> CrisisPlan:
+    """The whole plan in its six parts. Queries: items, defaults, suggestions (3)."""
+    policies.require_reader(user, workspace, Section.CRISIS_PLAN)
+    suggestions = _pending(workspace)
+    if not policies.is_owner(user, workspace):
+        # A clinician sees what they themselves proposed and is still waiting.
+        suggestions = suggestions.filter(suggested_by=user)
+    return _crisis_plan(workspace, suggestions)
+
+
+def crisis_plan_for_relative(*, user: User, workspace_id) -> tuple[Workspace, CrisisPlan]:
+    """The plan as a relative the patient shares it with reads it (read through
+    ``policies.relative_read``, which logs it), with the lines they suggested that wait."""
+    workspace = policies.relative_read(
+        user=user, workspace_id=workspace_id, section=Section.CRISIS_PLAN
+    )
+    return workspace, _crisis_plan(workspace, _pending(workspace).filter(suggested_by=user))
 
 
 # --- network map -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -230,6 +231,35 @@ def crisis_suggestion_create(
         kind="feedback",
         source=f"crisis-suggestion:{suggestion.pk}",
         time_spent=time_spent,
+    )
+    _crisis_changed(workspace.pk)
+    return suggestion
+
+
+def crisis_suggestion_from_relative(
+    *, workspace_id, by: User, kind: str, text: str, contact: str = ""
+) -> CrisisPlanSuggestion:
+    """A relative the patient shares the crisis plan with suggests a line; it joins the plan
+    only if the patient accepts it (docs/relatives.md)."""
+    access = policies.relative_access(by, workspace_id)
+    if Section.CRISIS_PLAN not in access.section_set:
+        raise Http404
+    workspace = access.workspace
+    suggestion = CrisisPlanSuggestion(
+        workspace=workspace,
+        kind=kind,
+        text=(text or "").strip(),
+        contact=(contact or "").strip(),
+        suggested_by=by,
+    )
+    suggestion.full_clean(exclude=["workspace", "suggested_by", "item"])
+    suggestion.save()
+    audit(
+        action="toolbox.crisis_suggestion.created",
+        actor=by,
+        workspace=workspace,
+        suggestion=str(suggestion.pk),
+        by_relative=True,
     )
     _crisis_changed(workspace.pk)
     return suggestion

@@ -23,7 +23,7 @@ SIGNED_OUT = {"anonymous", "deactivated"}  # a deactivated user's session no lon
 # Personas who must never see the owner's data in any response.
 STRANGERS = {
     "other_patient", "revoked", "outsider", "foreign", "staff", "moderator",
-    "forum_admin", "manager", "anonymous",
+    "forum_admin", "manager", "relative", "anonymous",
     "deactivated",
 }  # fmt: skip
 
@@ -76,6 +76,12 @@ def expected_status(rule: Rule, method: str, persona: str) -> int:
             return ok if persona == "forum_admin" else denied_role
         case Audience.MANAGER:
             return ok if persona == "manager" else denied_role
+        case Audience.RELATIVE:
+            return ok if persona == "relative" else denied_role
+        case Audience.RELATIVE_SECTION:
+            # The world's relative has a current access to the owner's crisis plan; expired,
+            # revoked and other sections are walked in relative_app/tests.
+            return ok if persona == "relative" else denied_role
         case Audience.DUTY:
             # No persona of the world is a duty contact: duty access has its own tests
             # (platform/alerts/tests/test_safety_loop.py).
@@ -145,7 +151,13 @@ def test_matrix_cell(shared_world, client, name, rule, method, persona):
     assert response.status_code == expected, (
         f"{method} {url} as {persona}: got {response.status_code}, expected {expected}"
     )
-    if persona in STRANGERS:
+    # The relative sees what the owner shares with them (with the owner's name) on their own
+    # pages, and nothing of the owner anywhere else.
+    relatives_own = persona == "relative" and rule.audience in (
+        Audience.RELATIVE,
+        Audience.RELATIVE_SECTION,
+    )
+    if persona in STRANGERS and not relatives_own:
         body = response.content.decode(errors="replace")
         assert OWNER_CANARY not in body, f"{method} {url} leaked the owner's canary to {persona}"
 

@@ -30,6 +30,7 @@ PERSONAS = {
     "moderator": ("moderator@example.org", 3),
     "forum_admin": ("forum-admin@example.org", 4),
     "manager": ("manager@example.org", 1),
+    "relative": ("relative@example.org", 2),
 }
 
 
@@ -40,7 +41,7 @@ def urls_for(email: str) -> list[str]:
     return [
         url
         for url, _response in reachable_pages(
-            client, {"patient", "clinician", "accounts", "help"}, workspace
+            client, {"patient", "clinician", "relative", "accounts", "help"}, workspace
         )
     ]
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts import tokens
-from care.models import CareTeamMembership, Course, Cover
+from care.models import CareTeamMembership, Course, Cover, RelativeAccess
 from goals.models import Proposal
 from messaging import services as messaging
 from messaging.models import Message
@@ -126,6 +126,15 @@ DESTRUCTIVE = [
             CareTeamMembership.objects.get(pk=world.gp_membership.pk).status
             == CareTeamMembership.Status.ACTIVE
         ),
+    ),
+    Destructive(
+        "patient:relative_revoke",
+        "owner",
+        {"access_id": "relative_access"},
+        {},
+        lambda world: RelativeAccess.objects.filter(
+            pk=world.objects["relative_access"].pk, revoked_at__isnull=True
+        ).exists(),
     ),
     # Last: ending the course ends the care team (the discharge's own confirmation is tested
     # in platform/care/tests/test_courses.py).

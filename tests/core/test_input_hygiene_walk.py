@@ -55,6 +55,8 @@ PERSONA_FOR = {
     Audience.MODERATOR: "moderator",
     Audience.FORUM_ADMIN: "forum_admin",
     Audience.MANAGER: "manager",
+    Audience.RELATIVE: "relative",
+    Audience.RELATIVE_SECTION: "relative",
 }
 # Pages that must keep working after every refused request.
 PATIENT_PAGES = ["patient:dashboard", "patient:measures", "patient:goal_list"]

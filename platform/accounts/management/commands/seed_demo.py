@@ -1,5 +1,5 @@
 """Demo data for a laptop: one organisation, two patients, a GP, a therapist, the
-organisation's duty contact, a forum moderator and admin, and the service's manager. Idempotent.
+organisation's duty contact, a forum moderator and admin, the service's manager and a patient's sister. Idempotent.
 
 The password is for the local demo only; the command refuses to run unless DEBUG, DEMO_MODE or
 the test settings are on, so it can never plant a known password in production data.
@@ -23,6 +23,7 @@ PEOPLE = [
     ("moderator@example.org", "Forum moderator, Demo Health Centre", User.Role.MODERATOR),
     ("forum-admin@example.org", "Forum admin, Demo Health Centre", User.Role.FORUM_ADMIN),
     ("manager@example.org", "Service manager, Demo Health Centre", User.Role.ORG_ADMIN),
+    ("relative@example.org", "Maja Morgan", User.Role.RELATIVE),
 ]
 
 
@@ -45,7 +46,9 @@ class Command(BaseCommand):
                         password=DEMO_PASSWORD,
                         full_name=name,
                         role=role,
-                        organisation=None if role == User.Role.PATIENT else org,
+                        organisation=None
+                        if role in (User.Role.PATIENT, User.Role.RELATIVE)
+                        else org,
                     )
                 users[email] = user
             # Each app adds its own demo content from <app>/demo.py: seed(users=...), in the
