@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import login, password_validation
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -114,13 +115,21 @@ def invitation(request, token):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                created = User.objects.create_user(
-                    email=access.email,
-                    password=form.cleaned_data["password"],
-                    full_name=candidate.full_name,
-                    role=User.Role.RELATIVE,
-                )
-                relatives.relative_accept(access=access, user=created)
+                try:
+                    with transaction.atomic():
+                        created = User.objects.create_user(
+                            email=access.email,
+                            password=form.cleaned_data["password"],
+                            full_name=candidate.full_name,
+                            role=User.Role.RELATIVE,
+                        )
+                        relatives.relative_accept(access=access, user=created)
+                except (IntegrityError, ValidationError):
+                    form.add_error(
+                        None,
+                        _("An account with this address was just made. Sign in, then accept."),
+                    )
+                    return render(request, "relative_app/invitation.html", context, status=400)
                 login(request, created, backend="accounts.backends.EmailBackend")
                 messages.success(request, _("Welcome. This is what is shared with you."))
                 return redirect("relative:home")

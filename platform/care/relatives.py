@@ -33,6 +33,7 @@ SALT = "care.relative-invitation"
 INVITATION_DAYS = 14
 DEFAULT_MONTHS = 12
 LONGEST_DAYS = 3 * 366
+MOST_PEOPLE = 20  # open invitations and accesses per patient
 
 
 def default_end(today: date | None = None) -> date:
@@ -102,6 +103,13 @@ def relative_invite(
         raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
     if email == by.email.lower():
         raise ValidationError({"email": _("This is your own address.")})
+    if RelativeAccess.objects.filter(workspace=workspace, revoked_at__isnull=True).count() >= (
+        MOST_PEOPLE
+    ):
+        raise ValidationError(
+            _("You share with %(n)s people already. Stop sharing with someone first.")
+            % {"n": MOST_PEOPLE}
+        )
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None and not existing.is_relative:
         raise ValidationError(

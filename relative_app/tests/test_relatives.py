@@ -236,3 +236,22 @@ def test_the_relative_is_in_the_patients_export(workspace, patient):
     export = workspace_export(workspace=workspace)
     rows = export["care.RelativeAccess"]
     assert rows and rows[0]["label"] == "my sister"
+
+
+def test_a_patient_invites_at_most_twenty_people(workspace, patient):
+    from django.core.exceptions import ValidationError
+
+    for n in range(relatives.MOST_PEOPLE):
+        relatives.relative_invite(
+            workspace=workspace,
+            by=patient,
+            email=f"p{n}@example.test",
+            label=f"Friend {n}",
+            sections=["crisis_plan"],
+        )
+    with pytest.raises(ValidationError, match="already"):
+        relatives.relative_invite(
+            workspace=workspace, by=patient, email="one-more@example.test", label="x",
+            sections=["crisis_plan"],
+        )  # fmt: skip
+    assert RelativeAccess.objects.count() == relatives.MOST_PEOPLE
