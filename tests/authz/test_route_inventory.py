@@ -72,6 +72,7 @@ def test_public_routes_are_an_explicit_short_list():
             "accounts:password_reset_confirm",
             "accounts:password_reset_complete",
             "patient:invitation",
+            "relative:invitation",  # a signed, single-use token is the credential
             "patient:measures_reminder_open",
             # Content only: the favicon and the help and trust pages.
             "favicon",
