@@ -14,6 +14,15 @@ ROUTES = {
         section="crisis_plan",
         ok={"POST": 400},
     ),
+    "relative:goals": Rule(
+        Audience.RELATIVE_SECTION, params={"workspace_id": "workspace"}, section="goals"
+    ),
+    "relative:habits": Rule(
+        Audience.RELATIVE_SECTION, params={"workspace_id": "workspace"}, section="habits"
+    ),
+    "relative:checkins": Rule(
+        Audience.RELATIVE_SECTION, params={"workspace_id": "workspace"}, section="checkins"
+    ),
     "relative:invitation": Rule(
         Audience.PUBLIC,
         methods=("GET", "POST"),

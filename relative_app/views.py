@@ -22,8 +22,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import User
 from care import policies, relatives
 from care.forms import add_service_errors
+from care.sections import Section
+from goals.selectors import habit_views, ladders_for_workspace
 from toolbox.models import CrisisKind
-from toolbox.selectors import crisis_plan_for_relative
+from toolbox.selectors import checkins_for_relative, crisis_plan_for_relative
 from toolbox.services import crisis_suggestion_from_relative
 
 
@@ -138,8 +140,8 @@ def invitation(request, token):
 
 
 def _plan_page(request, workspace_id, form, status=200):
-    workspace, plan = crisis_plan_for_relative(user=request.user, workspace_id=workspace_id)
-    access = policies.relative_access(request.user, workspace_id)
+    access, plan = crisis_plan_for_relative(user=request.user, workspace_id=workspace_id)
+    workspace = access.workspace
     return render(
         request,
         "relative_app/crisis_plan.html",
@@ -176,3 +178,46 @@ def suggest(request, workspace_id):
             )
             return redirect("relative:crisis_plan", workspace_id=workspace_id)
     return _plan_page(request, workspace_id, form, status=400)
+
+
+def _shared(request, workspace_id, section: Section):
+    """The relative's current access including ``section``; the read is logged (404 otherwise)."""
+    return policies.relative_read(user=request.user, workspace_id=workspace_id, section=section)
+
+
+@relative_required
+def goals(request, workspace_id):
+    access = _shared(request, workspace_id, Section.GOALS)
+    return render(
+        request,
+        "relative_app/goals.html",
+        {
+            "access": access,
+            "patient": access.workspace.patient,
+            "ladders": ladders_for_workspace(workspace=access.workspace),
+        },
+    )
+
+
+@relative_required
+def habits(request, workspace_id):
+    access = _shared(request, workspace_id, Section.HABITS)
+    return render(
+        request,
+        "relative_app/habits.html",
+        {
+            "access": access,
+            "patient": access.workspace.patient,
+            "habits": habit_views(workspace=access.workspace),
+        },
+    )
+
+
+@relative_required
+def checkins(request, workspace_id):
+    access, entries = checkins_for_relative(user=request.user, workspace_id=workspace_id)
+    return render(
+        request,
+        "relative_app/checkins.html",
+        {"access": access, "patient": access.workspace.patient, "checkins": entries},
+    )

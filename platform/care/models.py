@@ -319,10 +319,9 @@ class Course(models.Model):
         return self.status == self.Status.OPEN
 
 
-# What a patient may show a relative or trusted person (docs/relatives.md): the crisis plan for
-# now; the goal ladder, habits and check-ins are to follow. Messages with clinicians are never
-# shown.
-RELATIVE_SECTIONS = (Section.CRISIS_PLAN,)
+# What a patient may show a relative or trusted person (docs/relatives.md). Questionnaires and
+# messages with clinicians are never shown.
+RELATIVE_SECTIONS = (Section.CRISIS_PLAN, Section.GOALS, Section.HABITS, Section.CHECKINS)
 
 
 class RelativeAccess(models.Model):

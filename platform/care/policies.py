@@ -430,12 +430,12 @@ def relative_access(user, workspace_id) -> RelativeAccess:
         raise Http404 from None
 
 
-def relative_read(*, user, workspace_id, section: Section, via: str = "relative") -> Workspace:
+def relative_read(*, user, workspace_id, section: Section, via: str = "relative") -> RelativeAccess:
     """THE read of a section by a relative: their current access must include ``section``
     (otherwise 404: a relative is not told what else exists), and the read is written to the
-    patient's access log as part of saying yes."""
+    patient's access log as part of saying yes. Returns the access (``.workspace`` is loaded)."""
     access = relative_access(user, workspace_id)
     if section not in access.section_set:
         raise Http404
     access_record(actor=user, workspace=access.workspace, section=str(section), via=via)
-    return access.workspace
+    return access

@@ -15,13 +15,13 @@ def extend_world(world) -> None:
     )
     # The owner's open course of care (accepting the GP started it).
     world.objects["course"] = courses.open_course(world.workspace)
-    # The relative persona: a current access to the owner's crisis plan, accepted.
+    # The relative persona: a current access to the owner's crisis plan and goal ladders.
     access = relatives.relative_invite(
         workspace=world.workspace,
         by=world.users["owner"],
         email=world.users["relative"].email,
         label="my sister",
-        sections=["crisis_plan"],
+        sections=["crisis_plan", "goals"],
     )
     world.objects["relative_access"] = relatives.relative_accept(
         access=access, user=world.users["relative"]

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from accounts.languages import organisation_of
 from accounts.models import User
@@ -179,13 +180,26 @@ def crisis_plan_for_viewer(*, user: User, workspace: Workspace) -> CrisisPlan:
     return _crisis_plan(workspace, suggestions)
 
 
-def crisis_plan_for_relative(*, user: User, workspace_id) -> tuple[Workspace, CrisisPlan]:
+def crisis_plan_for_relative(*, user: User, workspace_id):
     """The plan as a relative the patient shares it with reads it (read through
-    ``policies.relative_read``, which logs it), with the lines they suggested that wait."""
-    workspace = policies.relative_read(
+    ``policies.relative_read``, which logs it), with the lines they suggested that wait.
+    Returns (the access, the plan)."""
+    access = policies.relative_read(
         user=user, workspace_id=workspace_id, section=Section.CRISIS_PLAN
     )
-    return workspace, _crisis_plan(workspace, _pending(workspace).filter(suggested_by=user))
+    workspace = access.workspace
+    return access, _crisis_plan(workspace, _pending(workspace).filter(suggested_by=user))
+
+
+def checkins_for_relative(*, user: User, workspace_id, days: int = 28):
+    """The check-ins of the last ``days`` days a relative may read: never the private ones.
+    Returns (the access, the check-ins, newest first)."""
+    access = policies.relative_read(user=user, workspace_id=workspace_id, section=Section.CHECKINS)
+    since = timezone.localdate() - timedelta(days=days)
+    checkins = CheckIn.objects.filter(
+        workspace=access.workspace, private=False, day__gte=since
+    ).order_by("-day")
+    return access, list(checkins)
 
 
 # --- network map -----------------------------------------------------------------------------

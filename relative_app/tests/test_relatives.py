@@ -255,3 +255,39 @@ def test_a_patient_invites_at_most_twenty_people(workspace, patient):
             sections=["crisis_plan"],
         )  # fmt: skip
     assert RelativeAccess.objects.count() == relatives.MOST_PEOPLE
+
+
+def test_goals_habits_and_check_ins_only_as_chosen_and_never_private_days(client, workspace):
+    from datetime import timedelta as days
+
+    from goals import services as goals
+
+    patient = workspace.patient
+    ladder = goals.ladder_create(workspace=workspace, by=patient, title="Walk to the harbour")
+    goals.step_add(ladder=ladder, by=patient, description="Ten minutes after lunch")
+    goals.habit_create(workspace=workspace, by=patient, name="Evening stretch")
+    today = timezone.localdate()
+    toolbox.checkin_save(workspace=workspace, by=patient, day=today, mood=4, symptoms=3,
+                         energy=4, sleep=5, note="Good walk")  # fmt: skip
+    toolbox.checkin_save(workspace=workspace, by=patient, day=today - days(days=1), mood=2,
+                         symptoms=5, energy=2, sleep=3, note="A hard day", private=True)  # fmt: skip
+    access, relative = _granted(workspace, sections=("goals", "checkins"))
+    login(client, relative)
+    goals_page = client.get(reverse("relative:goals", args=[workspace.pk]))
+    assert goals_page.status_code == 200
+    assert "Walk to the harbour" in goals_page.content.decode()
+    assert "Ten minutes after lunch" in goals_page.content.decode()
+    checkins = client.get(reverse("relative:checkins", args=[workspace.pk])).content.decode()
+    assert "Good walk" in checkins and "A hard day" not in checkins
+    # Not chosen: habits and the crisis plan do not exist for them.
+    assert client.get(reverse("relative:habits", args=[workspace.pk])).status_code == 404
+    assert client.get(reverse("relative:crisis_plan", args=[workspace.pk])).status_code == 404
+    logged = set(AccessLogEntry.objects.filter(actor=relative).values_list("section", flat=True))
+    assert logged == {"goals", "checkins"}
+    # The patient adds habits: the next page shows them.
+    relatives.relative_update(
+        access=access, by=patient, sections=["goals", "checkins", "habits"],
+        expires_on=access.last_day,
+    )  # fmt: skip
+    habits = client.get(reverse("relative:habits", args=[workspace.pk]))
+    assert habits.status_code == 200 and "Evening stretch" in habits.content.decode()

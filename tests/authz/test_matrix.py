@@ -19,6 +19,7 @@ PATIENTS = {"owner", "other_patient"}
 CLINICIANS = {"gp", "therapist", "revoked", "outsider", "foreign"}
 MEMBERS = {"gp", "therapist"}
 SECTION_SHARED = {"gp"}
+RELATIVE_SECTIONS = {"crisis_plan", "goals"}  # what the owner shares with the world's relative
 SIGNED_OUT = {"anonymous", "deactivated"}  # a deactivated user's session no longer loads
 # Personas who must never see the owner's data in any response.
 STRANGERS = {
@@ -79,9 +80,12 @@ def expected_status(rule: Rule, method: str, persona: str) -> int:
         case Audience.RELATIVE:
             return ok if persona == "relative" else denied_role
         case Audience.RELATIVE_SECTION:
-            # The world's relative has a current access to the owner's crisis plan; expired,
-            # revoked and other sections are walked in relative_app/tests.
-            return ok if persona == "relative" else denied_role
+            # The world's relative has a current access to the owner's crisis plan and goal
+            # ladders, not their habits or check-ins (404: not told what else exists); expired
+            # and revoked access are walked in relative_app/tests.
+            if persona != "relative":
+                return denied_role
+            return ok if rule.section in RELATIVE_SECTIONS else 404
         case Audience.DUTY:
             # No persona of the world is a duty contact: duty access has its own tests
             # (platform/alerts/tests/test_safety_loop.py).
