@@ -72,9 +72,10 @@ def _page(request, workspace, form, status=200):
 @require_http_methods(["GET", "POST"])
 def people(request):
     workspace = services.workspace_get_or_create(patient=request.user)
+    label = request.GET.get("label", "")[:80]  # from the network map: the person's name
     form = InviteForm(
         request.POST if request.method == "POST" else None,
-        initial={"expires_on": relatives.default_end()},
+        initial={"expires_on": relatives.default_end(), "label": label},
     )
     if request.method == "POST":
         if form.is_valid():

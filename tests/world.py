@@ -41,6 +41,8 @@ PERSONAS = [
     "forum_admin",
     "manager",
     "relative",
+    "relative_expired",
+    "relative_revoked",
     "anonymous",
 ]
 
@@ -109,6 +111,8 @@ def build_world() -> World:
         email="relative@example.test",
         full_name="Rae Relative",
     )
+    relative_expired = RelativeFactory(email="expired@example.test", full_name="Ed Expired")
+    relative_revoked = RelativeFactory(email="revoked-rel@example.test", full_name="Rob Revoked")
     staff = User.objects.create_superuser(
         email="staff@example.test", password="staff-pass-12345", full_name="Stella Staff"
     )
@@ -140,6 +144,8 @@ def build_world() -> World:
         "forum_admin": forum_admin,
         "manager": manager,
         "relative": relative,
+        "relative_expired": relative_expired,
+        "relative_revoked": relative_revoked,
         "anonymous": None,
     }
     world = World(

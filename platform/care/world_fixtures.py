@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from care import courses, relatives, services
+from care.models import RelativeAccess
 
 
 def extend_world(world) -> None:
@@ -26,3 +27,21 @@ def extend_world(world) -> None:
     world.objects["relative_access"] = relatives.relative_accept(
         access=access, user=world.users["relative"]
     )
+    # Two more relatives of the owner: one whose end date has passed, one the owner stopped.
+    for persona, end in (("relative_expired", True), ("relative_revoked", False)):
+        other = relatives.relative_accept(
+            access=relatives.relative_invite(
+                workspace=world.workspace,
+                by=world.users["owner"],
+                email=world.users[persona].email,
+                label=persona,
+                sections=["crisis_plan", "goals", "habits", "checkins"],
+            ),
+            user=world.users[persona],
+        )
+        if end:
+            RelativeAccess.objects.filter(pk=other.pk).update(
+                expires_at=timezone.now() - timedelta(minutes=1)
+            )
+        else:
+            relatives.relative_revoke(access=other, by=world.users["owner"])

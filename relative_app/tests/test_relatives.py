@@ -291,3 +291,15 @@ def test_goals_habits_and_check_ins_only_as_chosen_and_never_private_days(client
     )  # fmt: skip
     habits = client.get(reverse("relative:habits", args=[workspace.pk]))
     assert habits.status_code == 200 and "Evening stretch" in habits.content.decode()
+
+
+def test_the_network_map_and_care_team_lead_to_inviting_someone(client, workspace, patient):
+    toolbox.network_contact_save(
+        workspace=workspace, by=patient, name="Ingrid Aunt", kind="family", closeness=1
+    )
+    login(client, patient)
+    network = client.get(reverse("patient:network")).content.decode()
+    assert reverse("patient:relatives") + "?label=Ingrid%20Aunt" in network
+    assert "data-trusted-people" in client.get(reverse("patient:care_team")).content.decode()
+    invite = client.get(reverse("patient:relatives"), {"label": "Ingrid Aunt"}).content.decode()
+    assert 'value="Ingrid Aunt"' in invite

@@ -20,11 +20,12 @@ CLINICIANS = {"gp", "therapist", "revoked", "outsider", "foreign"}
 MEMBERS = {"gp", "therapist"}
 SECTION_SHARED = {"gp"}
 RELATIVE_SECTIONS = {"crisis_plan", "goals"}  # what the owner shares with the world's relative
+RELATIVES = {"relative", "relative_expired", "relative_revoked"}
 SIGNED_OUT = {"anonymous", "deactivated"}  # a deactivated user's session no longer loads
 # Personas who must never see the owner's data in any response.
 STRANGERS = {
     "other_patient", "revoked", "outsider", "foreign", "staff", "moderator",
-    "forum_admin", "manager", "relative", "anonymous",
+    "forum_admin", "manager", "relative", "relative_expired", "relative_revoked", "anonymous",
     "deactivated",
 }  # fmt: skip
 
@@ -78,13 +79,15 @@ def expected_status(rule: Rule, method: str, persona: str) -> int:
         case Audience.MANAGER:
             return ok if persona == "manager" else denied_role
         case Audience.RELATIVE:
-            return ok if persona == "relative" else denied_role
+            return ok if persona in RELATIVES else denied_role
         case Audience.RELATIVE_SECTION:
             # The world's relative has a current access to the owner's crisis plan and goal
             # ladders, not their habits or check-ins (404: not told what else exists); expired
             # and revoked access are walked in relative_app/tests.
-            if persona != "relative":
+            if persona not in RELATIVES:
                 return denied_role
+            if persona != "relative":  # expired or revoked: nothing exists for them
+                return 404
             return ok if rule.section in RELATIVE_SECTIONS else 404
         case Audience.DUTY:
             # No persona of the world is a duty contact: duty access has its own tests
