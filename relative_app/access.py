@@ -23,6 +23,9 @@ ROUTES = {
     "relative:checkins": Rule(
         Audience.RELATIVE_SECTION, params={"workspace_id": "workspace"}, section="checkins"
     ),
+    "relative:journal": Rule(
+        Audience.RELATIVE_SECTION, params={"workspace_id": "workspace"}, section="journal"
+    ),
     "relative:invitation": Rule(
         Audience.PUBLIC,
         methods=("GET", "POST"),

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<uuid:workspace_id>/goals/", views.goals, name="goals"),
     path("<uuid:workspace_id>/habits/", views.habits, name="habits"),
     path("<uuid:workspace_id>/check-ins/", views.checkins, name="checkins"),
+    path("<uuid:workspace_id>/journal/", views.journal, name="journal"),
 ]

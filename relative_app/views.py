@@ -25,7 +25,11 @@ from care.forms import add_service_errors
 from care.sections import Section
 from goals.selectors import habit_views, ladders_for_workspace
 from toolbox.models import CrisisKind
-from toolbox.selectors import checkins_for_relative, crisis_plan_for_relative
+from toolbox.selectors import (
+    checkins_for_relative,
+    crisis_plan_for_relative,
+    journal_for_relative,
+)
 from toolbox.services import crisis_suggestion_from_relative
 
 
@@ -220,4 +224,14 @@ def checkins(request, workspace_id):
         request,
         "relative_app/checkins.html",
         {"access": access, "patient": access.workspace.patient, "checkins": entries},
+    )
+
+
+@relative_required
+def journal(request, workspace_id):
+    access, entries = journal_for_relative(user=request.user, workspace_id=workspace_id)
+    return render(
+        request,
+        "relative_app/journal.html",
+        {"access": access, "patient": access.workspace.patient, "entries": entries},
     )

@@ -328,7 +328,12 @@ def journal_edit(request, entry_id):
     entry = selectors.journal_entry_for_owner(user=request.user, entry_id=entry_id)
     form = JournalEntryForm(
         request.POST or None,
-        initial={"title": entry.title, "body": entry.body, "shared": entry.shared},
+        initial={
+            "title": entry.title,
+            "body": entry.body,
+            "shared": entry.shared,
+            "for_relatives": entry.for_relatives,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -321,7 +321,13 @@ class Course(models.Model):
 
 # What a patient may show a relative or trusted person (docs/relatives.md). Questionnaires and
 # messages with clinicians are never shown.
-RELATIVE_SECTIONS = (Section.CRISIS_PLAN, Section.GOALS, Section.HABITS, Section.CHECKINS)
+RELATIVE_SECTIONS = (
+    Section.CRISIS_PLAN,
+    Section.GOALS,
+    Section.HABITS,
+    Section.CHECKINS,
+    Section.JOURNAL,  # only the entries the patient marks for the people they trust
+)
 
 
 class RelativeAccess(models.Model):

@@ -251,7 +251,12 @@ class JournalEntryDetail(APIView):
         data = _valid(JournalEntrySerializer, request, partial=True)
         if not data:
             raise ValidationError({"detail": ["Nothing to change."]})
-        values = {"title": entry.title, "body": entry.body, "shared": entry.shared} | data
+        values = {
+            "title": entry.title,
+            "body": entry.body,
+            "shared": entry.shared,
+            "for_relatives": entry.for_relatives,
+        } | data
         services.journal_entry_save(
             workspace=entry.workspace, by=request.user, entry=entry, **values
         )

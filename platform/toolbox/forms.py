@@ -98,3 +98,7 @@ class JournalEntryForm(forms.Form):
         label=_("Share this entry with my care team (only with those I share my journal with)"),
         required=False,
     )
+    for_relatives = forms.BooleanField(
+        label=_("Let the people I trust read this entry (only those I share my journal with)"),
+        required=False,
+    )

@@ -230,6 +230,9 @@ class JournalEntry(models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True)
     body = models.TextField(_("note"), max_length=JOURNAL_MAX)
     shared = models.BooleanField(_("share this entry with my care team"), default=False)
+    # Chosen per entry for the people the patient trusts (docs/relatives.md), apart from the
+    # care team's choice.
+    for_relatives = models.BooleanField(_("let the people I trust read this entry"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -191,6 +191,14 @@ def crisis_plan_for_relative(*, user: User, workspace_id):
     return access, _crisis_plan(workspace, _pending(workspace).filter(suggested_by=user))
 
 
+def journal_for_relative(*, user: User, workspace_id):
+    """The journal entries the patient marked for the people they trust, newest first.
+    Returns (the access, the entries)."""
+    access = policies.relative_read(user=user, workspace_id=workspace_id, section=Section.JOURNAL)
+    entries = JournalEntry.objects.filter(workspace=access.workspace, for_relatives=True)
+    return access, list(entries.order_by("-created_at")[:100])
+
+
 def checkins_for_relative(*, user: User, workspace_id, days: int = 28):
     """The check-ins of the last ``days`` days a relative may read: never the private ones.
     Returns (the access, the check-ins, newest first)."""

@@ -123,6 +123,6 @@ class NetworkContactSerializer(serializers.ModelSerializer):
 class JournalEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = JournalEntry
-        fields = ["id", "title", "body", "shared", "created_at", "updated_at"]
+        fields = ["id", "title", "body", "shared", "for_relatives", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs = {"body": {"max_length": JOURNAL_MAX}}

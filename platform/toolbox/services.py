@@ -368,9 +368,11 @@ def journal_entry_save(
     body: str,
     title: str = "",
     shared: bool = False,
+    for_relatives: bool = False,
     entry: JournalEntry | None = None,
 ) -> JournalEntry:
-    """Write a new note or change one. Private unless ``shared`` is set."""
+    """Write a new note or change one. Private unless ``shared`` (the care team who see the
+    journal) or ``for_relatives`` (the people the patient trusts who see it) is set."""
     policies.require_owner(by, workspace, OWNER_ONLY)
     created = entry is None
     if created:
@@ -380,11 +382,12 @@ def journal_entry_save(
     entry.title = (title or "").strip()
     entry.body = body or ""
     entry.shared = bool(shared)
+    entry.for_relatives = bool(for_relatives)
     entry.full_clean(exclude=["workspace"])
     if created:
         entry.save()
     else:
-        entry.save(update_fields=["title", "body", "shared", "updated_at"])
+        entry.save(update_fields=["title", "body", "shared", "for_relatives", "updated_at"])
     audit(
         action="toolbox.journal.created" if created else "toolbox.journal.updated",
         actor=by,

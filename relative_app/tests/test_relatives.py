@@ -303,3 +303,26 @@ def test_the_network_map_and_care_team_lead_to_inviting_someone(client, workspac
     assert "data-trusted-people" in client.get(reverse("patient:care_team")).content.decode()
     invite = client.get(reverse("patient:relatives"), {"label": "Ingrid Aunt"}).content.decode()
     assert 'value="Ingrid Aunt"' in invite
+
+
+def test_only_the_journal_entries_marked_for_them(client, workspace, patient):
+    toolbox.journal_entry_save(
+        workspace=workspace, by=patient, title="For Siri", body="The walk helped.",
+        for_relatives=True,
+    )  # fmt: skip
+    toolbox.journal_entry_save(
+        workspace=workspace, by=patient, title="For the team", body="Dose question.",
+        shared=True,
+    )  # fmt: skip
+    toolbox.journal_entry_save(workspace=workspace, by=patient, title="Mine", body="Private.")
+    _access, relative = _granted(workspace, sections=("journal",))
+    login(client, relative)
+    page = client.get(reverse("relative:journal", args=[workspace.pk])).content.decode()
+    assert "The walk helped." in page
+    assert "Dose question." not in page and "Private." not in page
+    # The patient marks an entry in the journal's own form.
+    login(client, patient)
+    client.post(reverse("patient:journal"), {"body": "Second one", "for_relatives": "on"})
+    login(client, relative)
+    page = client.get(reverse("relative:journal", args=[workspace.pk])).content.decode()
+    assert "Second one" in page
