@@ -5,11 +5,11 @@
 (function () {
   "use strict";
   var box = document.querySelector("[data-live-forum]");
-  if (!box || !window.WebSocket || !window.fetch || !window.DOMParser) { return; }
+  if (!box || !window.WebSocket || !window.fetch || !window.DOMParser || !window.GuidedCareLive) {
+    return;
+  }
   var topicId = box.dataset.liveTopic || "";
   var status = document.querySelector("[data-live-status]");
-  var socket = null;
-  var delay = 1000;
   var timer = null;
   var loading = false;
   var again = false;
@@ -52,27 +52,10 @@
     timer = setTimeout(swap, 150);  // one fetch for a burst of events
   }
 
-  function connect() {
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + "/ws/live/");
-    socket.onopen = function () { delay = 1000; };
-    socket.onmessage = function (message) {
-      var frame;
-      try { frame = JSON.parse(message.data); } catch (error) { return; }
-      if (frame.v !== 1) { return; }
-      if (frame.type === "event") { onEvent(frame); }
-    };
-    socket.onclose = function (event) {
-      if (event.code === 4401 || event.code === 4403) { return; }
-      setTimeout(function () { connect(); swap(); }, delay);
-      delay = Math.min(delay * 2, 30000);
-    };
-  }
-
-  setInterval(function () {
-    if (socket && socket.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify({ v: 1, type: "ping" }));
-    }
-  }, 30000);
-  connect();
+  window.GuidedCareLive.open({
+    onframe: function (frame) {
+      if (frame.v === 1 && frame.type === "event") { onEvent(frame); }
+    },
+    onreopen: swap  // something may have changed while the socket was away
+  });
 })();

@@ -3,15 +3,13 @@
 (function () {
   "use strict";
   var list = document.getElementById("thread");
-  if (!list || !window.WebSocket) { return; }
+  if (!list || !window.WebSocket || !window.GuidedCareLive) { return; }
   var threadId = list.dataset.thread;
   var me = list.dataset.me;
   var last = parseInt(list.dataset.lastSequence, 10) || 0;
   var othersRead = parseInt(list.dataset.othersRead, 10) || 0;
   var form = document.getElementById("send-form");
   var state = form ? form.querySelector(".live-state") : null;
-  var socket = null;
-  var delay = 1000;
 
   function uuid() {
     return ([1e7] + -1e3 + -4e3 + -8e3 + -1e11).replace(/[018]/g, function (c) {
@@ -36,10 +34,9 @@
     return momentFormat.format(when);
   }
 
+  var live = null;
   function send(frame) {
-    frame.v = 1;
-    if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(frame)); return true; }
-    return false;
+    return live ? live.send(frame) : false;
   }
 
   function render(m) {
@@ -97,17 +94,15 @@
     });
   }
 
-  function connect() {
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + "/ws/live/");
-    socket.onopen = function () {
-      delay = 1000;
+  live = window.GuidedCareLive.open({
+    // The heartbeat also catches up anything a lost layer event did not bring (live-protocol.md).
+    ping: 20000,
+    onopen: function () {
       var threads = {};
       threads[threadId] = last;
       send({ type: "resume", threads: threads });
-    };
-    socket.onmessage = function (event) {
-      var frame = JSON.parse(event.data);
+    },
+    onframe: function (frame) {
       if (frame.type === "message" && frame.message.thread === threadId) {
         render(frame.message);
         if (frame.message.sequence > last) {
@@ -124,13 +119,8 @@
       } else if (frame.type === "error" && state) {
         state.textContent = frame.detail;
       }
-    };
-    socket.onclose = function (event) {
-      if (event.code === 4401 || event.code === 4403) { return; }
-      setTimeout(connect, delay);
-      delay = Math.min(delay * 2, 30000);
-    };
-  }
+    }
+  });
 
   if (form) {
     form.addEventListener("submit", function (event) {
@@ -145,7 +135,4 @@
       }
     });
   }
-  // The heartbeat also catches up anything a lost layer event did not bring (live-protocol.md).
-  setInterval(function () { send({ type: "ping" }); }, 20000);
-  connect();
 })();

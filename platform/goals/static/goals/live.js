@@ -4,14 +4,14 @@
 (function () {
   "use strict";
   var box = document.querySelector("[data-live-ladder]");
-  if (!box || !window.WebSocket || !window.fetch || !window.DOMParser) { return; }
+  if (!box || !window.WebSocket || !window.fetch || !window.DOMParser || !window.GuidedCareLive) {
+    return;
+  }
   var ladderId = box.dataset.liveLadder;
   var workspaceId = box.dataset.liveWorkspace;
   var status = document.querySelector("[data-live-status]");
   var notice = document.querySelector("[data-live-notice]");
   var showButton = notice ? notice.querySelector("button") : null;
-  var socket = null;
-  var delay = 1000;
   var timer = null;
   var dirty = false;
   var loading = false;
@@ -83,31 +83,12 @@
   document.addEventListener("submit", function () { dirty = false; });
   if (showButton) { showButton.addEventListener("click", swap); }
 
-  function connect() {
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + "/ws/live/");
-    socket.onopen = function () { delay = 1000; };
-    socket.onmessage = function (message) {
-      var frame;
-      try { frame = JSON.parse(message.data); } catch (error) { return; }
+  window.GuidedCareLive.open({
+    onframe: function (frame) {
       if (frame.v !== 1) { return; }
       if (frame.type === "event") { onEvent(frame); }
       else if (frame.type === "access_changed") { changed(); }
-    };
-    socket.onclose = function (event) {
-      if (event.code === 4401 || event.code === 4403) { return; }
-      setTimeout(function () {
-        connect();
-        changed();  // something may have changed while the socket was away
-      }, delay);
-      delay = Math.min(delay * 2, 30000);
-    };
-  }
-
-  setInterval(function () {
-    if (socket && socket.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify({ v: 1, type: "ping" }));
-    }
-  }, 30000);
-  connect();
+    },
+    onreopen: changed  // something may have changed while the socket was away
+  });
 })();
