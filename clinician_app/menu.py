@@ -74,7 +74,11 @@ CLINICIAN_MENU = Menu(
             key="forum",
             label=_("Peer forum"),
             url_name="clinician:forum_take_part",
-            pages=("clinician:forum_browse", "clinician:forum_thread"),
+            pages=(
+                "clinician:forum_browse",
+                "clinician:forum_thread",
+                "clinician:forum_topic_new",
+            ),
         ),
         ACCOUNT,
     )

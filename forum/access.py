@@ -111,6 +111,13 @@ ROUTES = {
     "clinician:forum_browse": Rule(
         Audience.CLINICIAN, ok={"GET": 302}, note="a professional member gets the page (200)"
     ),
+    "clinician:forum_topic_new": Rule(
+        Audience.CLINICIAN,
+        methods=("GET", "POST"),
+        params={"slug": "forum_space_slug"},
+        ok={"GET": 302, "POST": 302},
+        note="a professional member gets the form (200), or 400 for an empty topic",
+    ),
     "clinician:forum_thread": Rule(
         Audience.CLINICIAN,
         methods=("GET", "POST"),

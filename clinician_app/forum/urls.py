@@ -22,4 +22,5 @@ urlpatterns = [
     path("take-part/", views.take_part, name="forum_take_part"),
     path("read/", views.browse, name="forum_browse"),
     path("read/<uuid:topic_id>/", views.thread, name="forum_thread"),
+    path("read/spaces/<slug:slug>/new/", views.topic_new, name="forum_topic_new"),
 ]

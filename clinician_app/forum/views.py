@@ -38,6 +38,7 @@ from forum.forms import (
     ProfessionalJoinForm,
     SpaceForm,
     TopicActionForm,
+    TopicForm,
 )
 from forum.models import REVIEW_MINUTES, Risk
 from records.services import audit
@@ -385,6 +386,35 @@ def browse(request):
         request,
         "clinician_app/forum/browse.html",
         {"member": member, "rooms": selectors.latest_topics_by_space(member)},
+    )
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def topic_new(request, slug):
+    """A professional starts a topic in a space (a question to the members, a tip)."""
+    member = request.forum_member
+    room = selectors.space_by_slug(slug)
+    form = TopicForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                post = services.topic_start(member=member, space=room, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if post.status == post.Status.PENDING:
+                    flash.success(request, _("Your topic is waiting for a moderator."))
+                else:
+                    flash.success(request, _("Your post is published."))
+                return redirect("clinician:forum_thread", topic_id=post.topic_id)
+        status = 400
+    return render(
+        request,
+        "clinician_app/forum/topic_new.html",
+        {"member": member, "space": room, "form": form},
+        status=status,
     )
 
 

@@ -342,3 +342,21 @@ def test_the_members_page_counts_strikes_from_their_record(client, moderator, sp
     login(client, moderator)
     page = client.get(reverse("clinician:forum_member", args=[member.pk])).content.decode()
     assert 'data-strikes="2"' in page
+
+
+def test_a_professional_starts_a_topic_and_members_see_the_badge(client, space, member):
+    gp = GPFactory(full_name="Dr Tove Topic")
+    services.professional_join(user=gp, handle="GP - south team", accepted_rules=True)
+    login(client, gp)
+    url = reverse("clinician:forum_topic_new", args=[space.slug])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"title": "", "body": ""}).status_code == 400
+    assert client.post(url, {"title": "Pacing\x00", "body": "x"}).status_code == 400
+    done = client.post(url, {"title": "Questions about pacing?", "body": "Ask away."})
+    assert done.status_code == 302
+    topic = Topic.objects.get(title="Questions about pacing?")
+    login(client, member.user)
+    page = client.get(reverse("patient:forum_space", args=[space.slug])).content.decode()
+    assert "Questions about pacing?" in page and "GP - south team" in page
+    assert "Professional" in page and "Tove" not in page
+    assert topic.author.kind == Member.Kind.PROFESSIONAL
