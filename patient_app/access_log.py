@@ -31,6 +31,7 @@ _EXTRA_PHRASES = {
     "contact": gettext_lazy("who you are and how to reach you (as the duty contact)"),
     "timeline": gettext_lazy("the timeline of your programme"),
     "guidance": gettext_lazy("the time your care team spent supporting you"),
+    "course": gettext_lazy("your course of care, to discharge you"),
 }
 # How it was read, where that tells the patient something (the website says nothing new).
 _CHANNELS = {

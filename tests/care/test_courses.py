@@ -211,6 +211,11 @@ def test_the_discharge_page_asks_first_then_ends_the_course_and_asks_for_final_m
         Schedule.objects.filter(workspace=workspace).values_list("instrument", flat=True)
     ) == {"phq9", "gad7"}
     assert client.get(url).status_code == 404  # the GP's access has ended
+    # The patient's "who has seen my data" says what the GP looked at, in plain words.
+    login(client, workspace.patient)
+    seen = client.get(reverse("patient:access_log")).content.decode()
+    assert "your course of care, to discharge you" in seen
+    login(client, gp)
     # The patient finds both questionnaires due today.
     from django.utils import timezone
 
