@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -57,6 +59,36 @@ def index(request):
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says; send them to the SVG."""
     return redirect(static("favicon.svg"), permanent=True)
+
+
+def manifest(request):
+    """The web app manifest of the patient's app (docs/phone-app.md): a phone can install it
+    to the home screen. Names in the reader's language; content only, no person."""
+    data = {
+        "name": _("Guided Care"),
+        "short_name": _("Guided Care"),
+        "description": _("Your self-help programme, your tools and your care team."),
+        "lang": translation.get_language(),
+        "start_url": reverse("patient:dashboard"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#faf6ef",
+        "theme_color": "#174542",
+        "icons": [
+            {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+            {"src": static("favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    response = JsonResponse({k: str(v) if not isinstance(v, list) else v for k, v in data.items()})
+    response["Content-Type"] = "application/manifest+json"
+    return response
 
 
 app_name = "help"

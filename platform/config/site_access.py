@@ -9,6 +9,7 @@ ROUTES = {
     "api-schema": Rule(Audience.PUBLIC, note="the OpenAPI document describes no patient data"),
     "api-docs": Rule(Audience.PUBLIC),
     "favicon": Rule(Audience.PUBLIC, ok={"GET": 301}, note="redirects to the static SVG icon"),
+    "manifest": Rule(Audience.PUBLIC, note="the app's name and icons: content only"),
     "help:index": Rule(Audience.PUBLIC, note="help and trust pages: content only"),
     **{
         f"help:{page.name}": Rule(Audience.PUBLIC, note="help page: content only") for page in PAGES

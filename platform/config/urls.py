@@ -20,6 +20,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", help_pages.favicon, name="favicon"),
+    path("manifest.webmanifest", help_pages.manifest, name="manifest"),
     path("help/", include("config.help_pages")),
     path("design/", design.gallery, name="design"),
     path("accounts/", include("accounts.urls")),

@@ -74,8 +74,9 @@ def test_public_routes_are_an_explicit_short_list():
             "patient:invitation",
             "relative:invitation",  # a signed, single-use token is the credential
             "patient:measures_reminder_open",
-            # Content only: the favicon and the help and trust pages.
+            # Content only: the favicon, the app manifest and the help and trust pages.
             "favicon",
+            "manifest",
             "help:index",
             "help:getting_started",
             "help:programme",
