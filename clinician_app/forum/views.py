@@ -389,6 +389,13 @@ def browse(request):
     )
 
 
+def _posted(request, post, waiting: str):
+    """Say whether the professional's post is published or waits, and show its topic."""
+    published = post.status != post.Status.PENDING
+    flash.success(request, _("Your post is published.") if published else waiting)
+    return redirect("clinician:forum_thread", topic_id=post.topic_id)
+
+
 @professional_required
 @require_http_methods(["GET", "POST"])
 def topic_new(request, slug):
@@ -404,11 +411,7 @@ def topic_new(request, slug):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                if post.status == post.Status.PENDING:
-                    flash.success(request, _("Your topic is waiting for a moderator."))
-                else:
-                    flash.success(request, _("Your post is published."))
-                return redirect("clinician:forum_thread", topic_id=post.topic_id)
+                return _posted(request, post, _("Your topic is waiting for a moderator."))
         status = 400
     return render(
         request,
@@ -433,11 +436,7 @@ def thread(request, topic_id):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                if post.status == post.Status.PENDING:
-                    flash.success(request, _("Your reply is waiting for a moderator."))
-                else:
-                    flash.success(request, _("Your post is published."))
-                return redirect("clinician:forum_thread", topic_id=topic.pk)
+                return _posted(request, post, _("Your reply is waiting for a moderator."))
         status = 400
     posts = selectors.labelled(list(selectors.posts_in(topic, member)))
     return render(

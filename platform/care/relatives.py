@@ -173,6 +173,14 @@ def _locked(access: RelativeAccess, by: User) -> RelativeAccess:
     return access
 
 
+def _changed(access: RelativeAccess, by: User, action: str, **data) -> RelativeAccess:
+    """Audit a change of someone's access and tell their open pages to check again."""
+    audit(action=action, actor=by, workspace=access.workspace, access=str(access.pk), **data)
+    if access.relative_id:
+        publish_access_changed(user_ids=[access.relative_id], workspace_id=access.workspace_id)
+    return access
+
+
 @transaction.atomic
 def relative_update(*, access: RelativeAccess, by: User, sections, expires_on) -> RelativeAccess:
     """The patient changes what the person sees, or renews or shortens their access."""
@@ -180,16 +188,7 @@ def relative_update(*, access: RelativeAccess, by: User, sections, expires_on) -
     access.sections = _sections(sections)
     access.expires_at = end_of(expires_on)
     access.save(update_fields=["sections", "expires_at", "updated_at"])
-    audit(
-        action="care.relative.changed",
-        actor=by,
-        workspace=access.workspace,
-        access=str(access.pk),
-        sections=access.sections,
-    )
-    if access.relative_id:
-        publish_access_changed(user_ids=[access.relative_id], workspace_id=access.workspace_id)
-    return access
+    return _changed(access, by, "care.relative.changed", sections=access.sections)
 
 
 @transaction.atomic
@@ -198,9 +197,4 @@ def relative_revoke(*, access: RelativeAccess, by: User) -> RelativeAccess:
     access = _locked(access, by)
     access.revoked_at = timezone.now()
     access.save(update_fields=["revoked_at", "updated_at"])
-    audit(
-        action="care.relative.revoked", actor=by, workspace=access.workspace, access=str(access.pk)
-    )
-    if access.relative_id:
-        publish_access_changed(user_ids=[access.relative_id], workspace_id=access.workspace_id)
-    return access
+    return _changed(access, by, "care.relative.revoked")

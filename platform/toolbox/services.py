@@ -194,6 +194,28 @@ def crisis_item_remove(*, item: CrisisPlanItem, by: User) -> None:
     _crisis_changed(workspace.pk)
 
 
+def _suggestion_save(*, workspace, by: User, kind, text, contact, **audit_data):
+    """Store a suggested line for the crisis plan (checked as the model defines it) and audit
+    it. Callers decide who may suggest."""
+    suggestion = CrisisPlanSuggestion(
+        workspace=workspace,
+        kind=kind,
+        text=(text or "").strip(),
+        contact=(contact or "").strip(),
+        suggested_by=by,
+    )
+    suggestion.full_clean(exclude=["workspace", "suggested_by", "item"])
+    suggestion.save()
+    audit(
+        action="toolbox.crisis_suggestion.created",
+        actor=by,
+        workspace=workspace,
+        suggestion=str(suggestion.pk),
+        **audit_data,
+    )
+    return suggestion
+
+
 @transaction.atomic
 def crisis_suggestion_create(
     *,
@@ -210,21 +232,7 @@ def crisis_suggestion_create(
     if policies.active_membership(by, workspace) is None:
         raise ValidationError(_("Only a member of the care team can suggest additions."))
     policies.require_reader(by, workspace, Section.CRISIS_PLAN)
-    suggestion = CrisisPlanSuggestion(
-        workspace=workspace,
-        kind=kind,
-        text=(text or "").strip(),
-        contact=(contact or "").strip(),
-        suggested_by=by,
-    )
-    suggestion.full_clean(exclude=["workspace", "suggested_by", "item"])
-    suggestion.save()
-    audit(
-        action="toolbox.crisis_suggestion.created",
-        actor=by,
-        workspace=workspace,
-        suggestion=str(suggestion.pk),
-    )
+    suggestion = _suggestion_save(workspace=workspace, by=by, kind=kind, text=text, contact=contact)
     guidance_record(
         clinician=by,
         workspace_id=workspace.pk,
@@ -244,24 +252,10 @@ def crisis_suggestion_from_relative(
     access = policies.relative_access(by, workspace_id)
     if Section.CRISIS_PLAN not in access.section_set:
         raise Http404
-    workspace = access.workspace
-    suggestion = CrisisPlanSuggestion(
-        workspace=workspace,
-        kind=kind,
-        text=(text or "").strip(),
-        contact=(contact or "").strip(),
-        suggested_by=by,
+    suggestion = _suggestion_save(
+        workspace=access.workspace, by=by, kind=kind, text=text, contact=contact, by_relative=True
     )
-    suggestion.full_clean(exclude=["workspace", "suggested_by", "item"])
-    suggestion.save()
-    audit(
-        action="toolbox.crisis_suggestion.created",
-        actor=by,
-        workspace=workspace,
-        suggestion=str(suggestion.pk),
-        by_relative=True,
-    )
-    _crisis_changed(workspace.pk)
+    _crisis_changed(access.workspace_id)
     return suggestion
 
 
