@@ -128,6 +128,34 @@ def targets(report: dict) -> list[dict]:
         )
     elif service:
         lines.append(_line("service report ran", False, service["error"]))
+    reminders = scenarios.get("reminders")
+    if reminders and "error" not in reminders:
+        spread = reminders["spread"]
+        lines.append(
+            _line(
+                f"reminders: {reminders['people']} people at one morning time are spread, "
+                "no minute above twice the mean",
+                spread["peak_per_minute"] <= 2 * spread["mean_per_minute"],
+                f"{spread['window_minutes']} min window, peak {spread['peak_per_minute']}/min "
+                f"({spread['peak_per_second']}/s), mean {spread['mean_per_minute']}/min; "
+                f"planned in {reminders['plan_seconds']} s",
+            )
+        )
+        send = reminders.get("send")
+        if send:
+            lines.append(
+                _line(
+                    "reminders: two workers send faster than the planned peak arrives",
+                    reminders["headroom_two_workers"] >= 1,
+                    f"1 worker {send['workers_1']['per_second']}/s, 2 workers "
+                    f"{send['workers_2']['per_second']}/s (bare floor {send['bare_1']['per_second']}/s"
+                    f" and {send['bare_2']['per_second']}/s: {send['ratio_1']}x and "
+                    f"{send['ratio_2']}x); headroom {reminders['headroom_two_workers']}x the peak; "
+                    f"all sent {reminders['time_to_send_all_minutes']} min after the chosen time",
+                )
+            )
+    elif reminders:
+        lines.append(_line("reminders ran", False, reminders["error"]))
     idle = scenarios.get("idle")
     if idle and "error" not in idle:
         for level in idle["levels"]:

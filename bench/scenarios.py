@@ -587,8 +587,15 @@ def service_report(cfg: dict) -> dict:
     return result
 
 
+def reminders(cfg: dict) -> dict:
+    from bench import reminder_load
+
+    return reminder_load.run(cfg)
+
+
 SCENARIOS = {
     "prepare": prepare,
+    "reminders": reminders,
     "service_report": service_report,
     "messaging": messaging,
     "idle": idle,

@@ -9,3 +9,5 @@ from config.settings import *  # noqa: F403
 ROOT_URLCONF = "bench.urls"
 ASGI_APPLICATION = "bench.asgi.application"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405 - quiet servers under load
+# E-mail stays in memory: the reminders scenario measures the platform, not a mail server.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -6,7 +6,8 @@ Two halves:
   ``PendingNotice`` row per other participant (one statement, ``INSERT ... ON CONFLICT
   (recipient) DO UPDATE``), so a burst of ten messages leaves one row per person, and the row
   exists exactly when the message does (a rollback records nothing).
-* ``notifications_send_due`` is the periodic job (``manage.py send_message_notifications``).
+* ``notifications_send_due`` is the periodic job (``messaging.tasks``; by hand:
+  ``manage.py send_message_notifications``).
   It claims the rows that are due, deletes them in the same short transaction (PostgreSQL:
   ``SELECT ... FOR UPDATE SKIP LOCKED``, so two runs at once never claim the same row; SQLite:
   the transaction holds the database's write lock), and only then sends one e-mail per person.
@@ -29,7 +30,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -42,6 +42,8 @@ from accounts.languages import language_of
 from accounts.models import User
 from messaging import selectors
 from messaging.models import Message, PendingNotice, ReadMark
+from reminders.models import Kind
+from reminders.services import deliver_now
 
 logger = logging.getLogger(__name__)
 
@@ -165,17 +167,17 @@ def notifications_send_due(*, now: datetime | None = None) -> NotifyRun:
             if not has_unread_since(user, row.first_message_at):
                 run.already_read += 1
                 continue
-            subject, body = email_for(user)
-            try:
-                send_mail(
-                    subject=subject, message=body, from_email=None, recipient_list=[user.email]
-                )
-            except Exception:  # noqa: BLE001 - any mail-server failure: keep the notice, go on
-                logger.exception("message notification to user %s failed", user.pk)
+            # Sent by the person's chosen channel (push or e-mail), or held until their quiet
+            # hours end (reminders.services); logged in their reminder history either way.
+            delivery = deliver_now(
+                user, Kind.MESSAGE, key=f"since:{row.first_message_at.isoformat()}", now=now
+            )
+            if delivery is not None and delivery.status == delivery.Status.FAILED:
+                logger.warning("message notification to user %s failed", user.pk)
                 run.failed += 1
                 _restore(row)
                 continue
-            run.sent += 1
+            run.sent += int(delivery is not None)
         # A full batch may leave more; a failure puts rows back, so stop rather than loop on them.
         if len(rows) < BATCH_SIZE or run.failed > failed_before:
             return run

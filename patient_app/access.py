@@ -5,6 +5,9 @@ _member = {"membership_id": "gp_membership"}
 ROUTES = {
     "patient:dashboard": Rule(Audience.PATIENT),
     "patient:help": Rule(Audience.PATIENT),
+    # The offline helper (docs/phone-app.md): content only, for the patient's own pages.
+    "patient:service_worker": Rule(Audience.PATIENT, note="the service worker script"),
+    "patient:offline": Rule(Audience.PATIENT, note="the page shown without a connection"),
     "patient:care_team": Rule(Audience.PATIENT),
     # The membership in the URL belongs to the owner's workspace: another patient gets 404.
     "patient:care_team_accept": Rule(
@@ -20,6 +23,15 @@ ROUTES = {
         Audience.PATIENT_OWNER, methods=("POST",), params=_member, ok={"POST": 302}
     ),
     "patient:courses": Rule(Audience.PATIENT),
+    "patient:reminders": Rule(Audience.PATIENT, methods=("GET", "POST"), ok={"POST": 400}),
+    "patient:reminder_open": Rule(
+        Audience.PATIENT,
+        params={"token": "bad_token"},
+        ok={"GET": 302},
+        note="a bad or another person's link marks nothing and goes to Today",
+    ),
+    "patient:push_subscribe": Rule(Audience.PATIENT, methods=("POST",), ok={"POST": 400}),
+    "patient:push_unsubscribe": Rule(Audience.PATIENT, methods=("POST",), ok={"POST": 400}),
     "patient:relatives": Rule(Audience.PATIENT, methods=("GET", "POST"), ok={"POST": 400}),
     "patient:relative_update": Rule(
         Audience.PATIENT_OWNER,

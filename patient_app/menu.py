@@ -21,6 +21,7 @@ PATIENT_MENU = Menu(
                 Link(_("Today"), "patient:dashboard"),
                 Link(_("Help"), "patient:help"),
             ),
+            pages=("patient:offline",),
         ),
         Place(
             key="programme",
@@ -64,6 +65,7 @@ PATIENT_MENU = Menu(
                 Link(_("My care team"), "patient:care_team", ("patient:care_team_*",)),
                 Link(_("My courses of care"), "patient:courses", ("patient:course_*",)),
                 Link(_("People I trust"), "patient:relatives", ("patient:relative_*",)),
+                Link(_("Reminders"), "patient:reminders", ("patient:reminder_*", "patient:push_*")),
                 Link(_("Sharing"), "patient:sharing", ("patient:sharing_*",)),
                 Link(_("Who has seen my data"), "patient:access_log"),
                 Link(_("My data"), "patient:my_data", ("patient:erase",)),

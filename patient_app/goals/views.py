@@ -34,6 +34,7 @@ from goals.forms import (
 from goals.history import describe_history
 from goals.models import Proposal
 from patient_app.decorators import patient_required
+from records.idempotency import idempotent
 
 HISTORY_ON_PAGE = 10
 
@@ -453,6 +454,7 @@ def habit_detail(request, habit_id):
 
 @patient_required
 @require_POST
+@idempotent
 def habit_check(request, habit_id):
     habit = selectors.habit_get(workspace=_workspace(request), habit_id=habit_id)
     form = CheckForm(request.POST)

@@ -58,6 +58,9 @@ GROUPS = [
 EXPORT_GROUPS = {
     "accounts.User": "about",
     "care.Workspace": "about",
+    "reminders.Setting": "about",
+    "reminders.QuietHours": "about",
+    "reminders.Delivery": "about",
     "care.CareTeamMembership": "care_team",
     "care.Course": "care_team",
     "care.RelativeAccess": "care_team",

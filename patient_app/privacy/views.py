@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.views import CLEAR_SITE_DATA
 from care import privacy, services
 from patient_app.decorators import patient_required
 from patient_app.privacy.forms import EraseForm
@@ -68,7 +69,9 @@ def erase(request):
         logout(request)
         privacy.patient_erase(patient=patient)
         messages.success(request, _("Your account and everything in it have been deleted."))
-        return redirect("accounts:login")
+        response = redirect("accounts:login")
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA  # the copies kept on this device too
+        return response
     return render(
         request,
         "patient_app/privacy/erase.html",

@@ -21,6 +21,7 @@ from content import selectors, services
 from content.answers import answer_from_form
 from content.models import Enrolment, Exercise, Module, Page, Programme
 from patient_app.decorators import patient_required
+from records.idempotency import idempotent
 
 
 def _workspace(request):
@@ -172,6 +173,7 @@ def _save_posted_answer(request, *, enrolment, exercise, page):
 
 @patient_required
 @require_http_methods(["GET", "POST"])
+@idempotent
 def page(request, page_id):
     try:
         current = selectors.page_get(page_id)
@@ -277,6 +279,7 @@ def library(request):
 
 @patient_required
 @require_http_methods(["GET", "POST"])
+@idempotent
 def exercise(request, exercise_id):
     """One exercise on its own, from the library. Answers are shared with the pages using it."""
     try:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from care import services as care
 from config.confirmation import confirmation_page
 from patient_app.decorators import patient_required
+from records.idempotency import idempotent
 from toolbox import selectors, services
 from toolbox.forms import (
     CheckInForm,
@@ -155,6 +156,7 @@ def crisis_suggestion_decide(request, suggestion_id):
 
 @patient_required
 @require_http_methods(["GET", "POST"])
+@idempotent
 def checkin_today(request):
     workspace = _workspace(request)
     today = services.local_today(request.user)

@@ -24,6 +24,9 @@ from accounts.languages import supported
 from accounts.redirects import SafeNextMixin, next_or
 from config.confirmation import confirmation_page
 
+# Caches, storage (IndexedDB, Cache Storage, service workers) of this site in the browser.
+CLEAR_SITE_DATA = '"cache", "storage"'
+
 
 class LoginView(SafeNextMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
@@ -114,7 +117,12 @@ password_change_done = auth_views.PasswordChangeDoneView.as_view(
 
 
 class LogoutView(SafeNextMixin, auth_views.LogoutView):
-    pass
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # What this browser keeps for the person (the patient's offline copies and unsent
+        # forms, docs/phone-app.md) goes with them: a shared device keeps nothing of theirs.
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
 
 
 logout = LogoutView.as_view()

@@ -370,6 +370,23 @@ def care_team_organisation(user):
     return membership.clinician.organisation if membership else None
 
 
+def care_team_organisations(user_ids) -> dict:
+    """``care_team_organisation`` for many patients in one query: user id -> organisation."""
+    found: dict = {}
+    memberships = (
+        CareTeamMembership.objects.filter(
+            workspace__patient_id__in=list(user_ids),
+            status=CareTeamMembership.Status.ACTIVE,
+            clinician__organisation__isnull=False,
+        )
+        .select_related("clinician__organisation", "workspace")
+        .order_by("created_at")
+    )
+    for membership in memberships:
+        found.setdefault(membership.workspace.patient_id, membership.clinician.organisation)
+    return found
+
+
 def course_for_owner(*, user: User, course_id) -> Course:
     """Fetch-and-authorize one of the patient's own courses of care (404 otherwise)."""
     from django.http import Http404

@@ -18,6 +18,8 @@ PROJECT_APPS = (
     "alerts",
     "guidance",
     "reports",
+    "jobs",
+    "reminders",
     "content",
     "messaging",
     "forum",

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     # core domain (platform/); records is its bottom, imported by every app
     "records",
     "accounts",
@@ -64,6 +66,8 @@ INSTALLED_APPS = [
     "alerts",
     "guidance",
     "reports",
+    "jobs",
+    "reminders",
     # feature domains
     "content",
     "messaging",
@@ -399,3 +403,36 @@ SITE_URL = env_str(
 # many seconds, or at the latest this long after the first untold one; see docs/messaging.md.
 MESSAGE_NOTIFY_DELAY_SECONDS = env_int("MESSAGE_NOTIFY_DELAY_SECONDS", 300, minimum=0)
 MESSAGE_NOTIFY_MAX_WAIT_SECONDS = env_int("MESSAGE_NOTIFY_MAX_WAIT_SECONDS", 3600, minimum=0)
+
+# --- background jobs (docs/background-jobs.md) ----------------------------------------------
+# Django's task framework (the django-tasks backport) with its database backend: jobs are rows
+# in the same database, run by ``manage.py db_worker`` processes; ``manage.py scheduler``
+# enqueues the periodic ones, each slot once however many schedulers run (jobs/scheduler.py).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# How often the safety rules (covers, alert rules, escalations) run.
+ALERT_RULES_INTERVAL_SECONDS = env_int("ALERT_RULES_INTERVAL_SECONDS", 300, minimum=30)
+
+# --- reminders and web push (docs/reminders.md) ---------------------------------------------
+# Reminders chosen for one time of day arrive spread over this many seconds after it (each
+# person at the same minute every day), so a service's mornings never leave in one burst.
+REMINDER_SPREAD_SECONDS = env_int("REMINDER_SPREAD_SECONDS", 1800, minimum=0)
+# Copies of the sending job started each minute; they share the due reminders (SKIP LOCKED).
+REMINDER_SEND_LANES = env_int("REMINDER_SEND_LANES", 2, minimum=1)
+# VAPID: the private key as PEM. Unset: a key file made under VAR_DIR on first use (one
+# machine; a cluster must set it so every process signs with the same key).
+WEB_PUSH_VAPID_PRIVATE_KEY = env_str("WEB_PUSH_VAPID_PRIVATE_KEY", "").replace("\\n", "\n")
+WEB_PUSH_CONTACT = env_str("WEB_PUSH_CONTACT", "mailto:no-reply@localhost")
+# Push services a browser may subscribe with (https only; a host or any subdomain of it).
+WEB_PUSH_ALLOWED_HOSTS = env_list(
+    "WEB_PUSH_ALLOWED_HOSTS",
+    ["fcm.googleapis.com", "push.services.mozilla.com", "push.apple.com", "notify.windows.com"],
+)
+# Plain-http push hosts: only the tests' local push service double.
+WEB_PUSH_INSECURE_HOSTS: list[str] = ["127.0.0.1"] if TESTING else []
+WEB_PUSH_TIMEOUT_SECONDS = 10
+WEB_PUSH_TTL_SECONDS = 12 * 3600

@@ -73,6 +73,16 @@ def healthz(request):
         "status": "ok" if healthy else "degraded",
         "checks": {name: ("ok" if ok else "failing") for name, ok in checks.items()},
     }
+    if checks["database"]:
+        # For monitoring only, never the status: the web must be healthy before the worker
+        # and scheduler start (docker-compose), so their lateness cannot hold the web back.
+        from jobs.scheduler import health
+
+        try:
+            body["background_jobs"] = health()
+        except Exception:  # noqa: BLE001 - e.g. before migrations: say so, stay up
+            logger.exception("health check: background jobs unknown")
+            body["background_jobs"] = "unknown"
     return JsonResponse(body, status=200 if healthy else 503)
 
 

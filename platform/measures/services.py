@@ -11,15 +11,11 @@ from uuid import UUID
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from accounts.languages import language_of
 from accounts.models import User
 from alerts.services import alert_raise
 from care import policies
@@ -441,12 +437,11 @@ class ReminderRun:
     sent: int = 0
 
 
-def reminders_send(*, today: date, base_url: str) -> ReminderRun:
-    """Plan a reminder for every schedule occurrence that is due and not done, and send each
-    planned reminder once. Safe to run as often as wanted: a reminder is sent at most once per
-    occurrence (a unique row per schedule and date, and a row lock while sending).
-
-    The e-mail carries no instrument name or score: only that something is waiting."""
+def reminders_plan(*, today: date) -> ReminderRun:
+    """Plan one reminder occurrence for every schedule occurrence that is due and not done.
+    Safe to run as often as wanted (a unique row per schedule and date). Telling the patient is
+    the reminders app's work (measures/reminder_kinds.py): at their chosen time and channel,
+    content-free, and this occurrence is marked sent when it goes."""
     run = ReminderRun()
     schedules = Schedule.objects.filter(active=True).select_related("workspace__patient")
     known = set(instruments())
@@ -472,42 +467,7 @@ def reminders_send(*, today: date, base_url: str) -> ReminderRun:
         except IntegrityError:  # a concurrent run planned it first
             created = False
         run.scheduled += int(created)
-    pending = Reminder.objects.filter(status=Reminder.Status.SCHEDULED).values_list("pk", flat=True)
-    for reminder_id in list(pending):
-        run.sent += int(_send_one(reminder_id, base_url))
     return run
-
-
-def _send_one(reminder_id, base_url: str) -> bool:
-    with transaction.atomic():
-        reminder = (
-            Reminder.objects.select_for_update()
-            .select_related("workspace__patient")
-            .filter(pk=reminder_id, status=Reminder.Status.SCHEDULED)
-            .first()
-        )
-        if reminder is None:
-            return False
-        patient = reminder.workspace.patient
-        if not patient.is_active or not patient.email:
-            return False
-        link = base_url.rstrip("/") + reverse(
-            "patient:measures_reminder_open", args=[reminder_token(reminder)]
-        )
-        with translation.override(language_of(patient)):
-            subject = _("Something is waiting for you in your programme")
-            message = render_to_string("measures/reminder_email.txt", {"link": link})
-        send_mail(subject=subject, message=message, from_email=None, recipient_list=[patient.email])
-        reminder.status = Reminder.Status.SENT
-        reminder.sent_at = timezone.now()
-        reminder.save(update_fields=["status", "sent_at", "updated_at"])
-        audit(
-            action="measures.reminder.sent",
-            actor=None,
-            workspace=reminder.workspace,
-            reminder=str(reminder.pk),
-        )
-    return True
 
 
 # --- the personal measure --------------------------------------------------------------------

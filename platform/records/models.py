@@ -67,3 +67,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return self.action
+
+
+class IdempotencyKey(models.Model):
+    """A form a person sent with a key made in their browser (``records.idempotency``): the same
+    key sent again is answered as the first time and stores nothing. Kept a few days."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField()
+    path = models.CharField(max_length=255)  # where the form was sent
+    status = models.PositiveSmallIntegerField(default=0)  # the first answer: a redirect
+    location = models.CharField(max_length=2000, blank=True)  # ... and where it led
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="records_idempotency_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} at {self.created_at:%Y-%m-%d %H:%M}"

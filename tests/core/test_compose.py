@@ -54,27 +54,30 @@ def test_env_example_documents_every_variable_the_settings_read():
     assert variables_read - documented - test_only == set()
 
 
-def test_a_scheduler_runs_the_alert_rules_in_a_loop_against_the_same_database():
-    scheduler = compose["services"]["scheduler"]
+def test_workers_and_a_scheduler_run_the_background_jobs_against_the_same_database():
     web = compose["services"]["web"]
-    assert scheduler["build"] == web["build"] == "."
-    command = " ".join(scheduler["command"])
-    assert "manage.py run_alert_rules" in command and "while true" in command and "sleep" in command
-    assert scheduler["depends_on"]["web"]["condition"] == "service_healthy", "after migrations"
-    assert scheduler["depends_on"]["db"]["condition"] == "service_healthy"
-    env = scheduler["environment"]
-    assert set(env) <= variables_read, set(env) - variables_read
-    for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "EMAIL_HOST", "DEFAULT_FROM_EMAIL"):
-        assert env[name] == web["environment"][name], name
-    assert scheduler["healthcheck"]["disable"] is True
-    assert "ports" not in scheduler
+    for name in ("worker", "scheduler"):
+        service = compose["services"][name]
+        assert service["build"] == web["build"] == "."
+        assert service["depends_on"]["web"]["condition"] == "service_healthy", "after migrations"
+        assert service["depends_on"]["db"]["condition"] == "service_healthy"
+        env = service["environment"]
+        assert set(env) <= variables_read, set(env) - variables_read
+        for var in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "EMAIL_HOST", "DEFAULT_FROM_EMAIL"):
+            assert env[var] == web["environment"][var], var
+        for var in ("SITE_URL", "MESSAGE_NOTIFY_DELAY_SECONDS", "WEB_PUSH_VAPID_PRIVATE_KEY"):
+            assert var in env and var in variables_read, var
+        assert env["WEB_PUSH_VAPID_PRIVATE_KEY"] == web["environment"]["WEB_PUSH_VAPID_PRIVATE_KEY"]
+        assert service["healthcheck"]["disable"] is True
+        assert "ports" not in service
+        assert service["restart"] == "unless-stopped"
 
 
-def test_the_scheduler_also_sends_the_message_notifications_with_the_site_address():
-    scheduler = compose["services"]["scheduler"]
-    command = " ".join(scheduler["command"])
-    assert "manage.py send_message_notifications" in command
-    assert command.index("send_message_notifications") < command.index("sleep")
-    env = scheduler["environment"]
-    for name in ("SITE_URL", "MESSAGE_NOTIFY_DELAY_SECONDS", "MESSAGE_NOTIFY_MAX_WAIT_SECONDS"):
-        assert name in env and name in variables_read, name
+def test_the_jobs_run_on_the_task_engine_not_a_shell_loop():
+    worker = compose["services"]["worker"]["command"]
+    scheduler = compose["services"]["scheduler"]["command"]
+    assert worker[:3] == ["python", "manage.py", "db_worker"] and "--no-reload" in worker
+    assert worker[worker.index("--queue-name") + 1] == "*"
+    assert scheduler == ["python", "manage.py", "scheduler"]
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert "while true" not in text and "sleep" not in text

@@ -122,3 +122,40 @@ def test_when_daphne_fails_its_exit_code_is_passed_on_without_a_ready_line(tmp_p
     assert process.returncode not in (0, None)
     assert "Daphne stopped before it answered on http://192.0.2.1:8000/" in output
     assert "Ready" not in output
+
+
+def test_the_background_jobs_start_with_the_server_and_stop_with_it(tmp_path, stop):
+    """``make run`` needs no other service: a worker and the scheduler run the periodic jobs
+    on the embedded database, and Ctrl-C stops them with Daphne."""
+    import sqlite3
+
+    from tests.servers import manage
+
+    manage("migrate", "--noinput", env={"VAR_DIR": str(tmp_path)}, timeout=300)
+    port = free_port()
+    process = _serve(port, tmp_path)
+    stop(process)
+    lines = _lines(process)
+    ready, seen = _wait_for(lines, r"^Ready: ", START_SECONDS)
+    assert ready, "no Ready line:\n" + "".join(seen[-30:])
+    assert any("Background jobs: 1 worker and 1 scheduler started." in line for line in seen)
+    done: set = set()
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and "alerts.tasks.safety_rules" not in done:
+        time.sleep(0.5)
+        with sqlite3.connect(tmp_path / "db.sqlite3", timeout=20) as db:
+            done = {
+                row[0]
+                for row in db.execute(
+                    "SELECT task_path FROM django_tasks_database_dbtaskresult "
+                    "WHERE status = 'SUCCESSFUL'"
+                )
+            }
+    assert "alerts.tasks.safety_rules" in done, f"the safety rules did not run: {done}"
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=45) == 0
+    with sqlite3.connect(tmp_path / "db.sqlite3", timeout=20) as db:
+        running = db.execute(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING'"
+        ).fetchone()[0]
+    assert running == 0

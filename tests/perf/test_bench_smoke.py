@@ -27,7 +27,14 @@ def test_quick_bench_run_writes_a_complete_report(tmp_path):
     assert len(reports) == 1 and reports[0].with_suffix(".md").exists()
     report = json.loads(reports[0].read_text())
     scenarios = report["scenarios"]
-    assert set(scenarios) == {"messaging_memory", "pages", "history", "idle", "service_report"}
+    assert set(scenarios) == {
+        "messaging_memory",
+        "pages",
+        "history",
+        "idle",
+        "service_report",
+        "reminders",
+    }
     for name, result in scenarios.items():
         assert "error" not in result, (name, result.get("error"), result.get("log"))
 
@@ -54,6 +61,11 @@ def test_quick_bench_run_writes_a_complete_report(tmp_path):
     assert [e["courses"] for e in service] == [20, 60]
     assert len({e["page"]["queries"] for e in service}) == 1
     assert all(e["page"]["status"] == 200 and e["bare_json"]["status"] == 200 for e in service)
+
+    reminders = scenarios["reminders"]
+    assert reminders["planned"] == reminders["people"] == 300
+    assert 0 < reminders["spread"]["peak_per_minute"] <= reminders["people"]
+    assert reminders["spread"]["window_minutes"] <= 30
 
     (level,) = scenarios["idle"]["levels"]
     assert level["held"] and level["process_rss_mib"] > 0

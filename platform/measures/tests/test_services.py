@@ -10,6 +10,8 @@ from django.utils import timezone
 from measures import selectors, services
 from measures.models import Reminder, Response, SafetyEvent
 from records.models import AuditEvent
+from reminders import services as reminder_services
+from reminders.models import Delivery, Kind
 from tests.factories import GPFactory
 
 pytestmark = pytest.mark.django_db
@@ -254,19 +256,32 @@ def test_schedule_bad_input_is_refused(workspace, patient, outsider_clinician):
 def test_reminders_are_sent_once_content_free_and_logged(workspace, patient):
     today = timezone.localdate()
     services.schedule_set(workspace=workspace, instrument="phq9", starts_on=today, by=patient)
-    call_command("send_measure_reminders", "--base-url", "https://care.example")
-    call_command("send_measure_reminders", "--base-url", "https://care.example")
+    call_command("send_measure_reminders")
+    call_command("send_measure_reminders")
+    reminder = Reminder.objects.get()
+    assert reminder.status == Reminder.Status.SCHEDULED and mail.outbox == []
+    # The reminders app tells the patient at their time of day (09:00 by default, spread over
+    # half an hour), however often its jobs run.
+    now = timezone.now()
+    reminder_services.plan(now=now)
+    reminder_services.plan(now=now)
+    delivery = Delivery.objects.get(user=patient, kind=Kind.QUESTIONNAIRE)
+    assert delivery.key == str(reminder.pk) and delivery.scheduled_for > now
+    later = delivery.scheduled_for + timedelta(minutes=1)
+    reminder_services.send_due(now=later)
+    reminder_services.send_due(now=later)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [patient.email]
     text = (message.subject + message.body).lower()
     for word in ("phq", "gad", "who-5", "depress", "anxiety", "score", "questionnaire"):
         assert word not in text
-    reminder = Reminder.objects.get()
+    reminder.refresh_from_db()
     assert reminder.status == Reminder.Status.SENT and reminder.sent_at is not None
-    token = message.body.split("/r/")[1].split("/")[0]
-    assert services.reminder_opened(token=token).status == Reminder.Status.OPENED
-    assert services.reminder_opened(token="garbage") is None
+    assert AuditEvent.objects.filter(action="measures.reminder.sent").count() == 1
+    token = message.body.split("/reminders/open/")[1].split("/")[0]
+    assert reminder_services.opened(token, patient).status == Delivery.Status.OPENED
+    assert reminder_services.opened("garbage", patient) is None
     _phq9(workspace, patient, dict.fromkeys(range(1, 10), 0))
     reminder.refresh_from_db()
     assert reminder.status == Reminder.Status.COMPLETED and reminder.completed_at is not None
@@ -280,8 +295,22 @@ def test_no_reminder_when_already_done(workspace, patient):
         response=response, answers=dict.fromkeys(range(1, 8), 0), by=patient
     )
     services.response_complete(response=response, by=patient)
-    run = services.reminders_send(today=today, base_url="https://care.example")
-    assert (run.scheduled, run.sent) == (0, 0)
+    run = services.reminders_plan(today=today)
+    assert run.scheduled == 0
+    reminder_services.plan()
+    assert not Delivery.objects.exists()
+
+
+def test_a_questionnaire_done_before_the_reminder_time_is_not_reminded(workspace, patient):
+    today = timezone.localdate()
+    services.schedule_set(workspace=workspace, instrument="phq9", starts_on=today, by=patient)
+    services.reminders_plan(today=today)
+    reminder_services.plan()
+    delivery = Delivery.objects.get(user=patient)
+    _phq9(workspace, patient, dict.fromkeys(range(1, 10), 0))
+    reminder_services.send_due(now=delivery.scheduled_for + timedelta(minutes=1))
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.reason) == (Delivery.Status.SKIPPED, Delivery.Reason.DONE)
     assert mail.outbox == []
 
 

@@ -2,7 +2,8 @@
 
 What ``make run`` uses. Daphne runs as a child process; this command polls ``/healthz`` on the
 chosen address and prints one "Ready: open http://HOST:PORT/" line only after the server has
-answered. Ctrl-C (SIGINT) and SIGTERM are passed to Daphne, which shuts down cleanly; the
+answered. Once it has, the background jobs start too (docs/background-jobs.md): one
+``db_worker`` and one ``scheduler`` child (``--no-jobs`` leaves them out), stopped with Daphne. Ctrl-C (SIGINT) and SIGTERM are passed to Daphne, which shuts down cleanly; the
 command exits with Daphne's exit code (128 + the signal number if a signal ended it).
 """
 
@@ -54,8 +55,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--timeout", type=float, default=60.0, help="Seconds to wait for the first answer."
         )
+        parser.add_argument(
+            "--no-jobs",
+            action="store_true",
+            help="Do not start a job worker and scheduler beside the server.",
+        )
 
-    def handle(self, *args, host: str, port: int, timeout: float, **options):
+    def handle(self, *args, host: str, port: int, timeout: float, no_jobs: bool, **options):
         address = f"http://{_url_host(host or '127.0.0.1')}:{port}/"
         poll = f"http://{_url_host('127.0.0.1' if host in ANY_ADDRESS else host)}:{port}/healthz"
         if _port_in_use(host, port):
@@ -73,6 +79,7 @@ class Command(BaseCommand):
         previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
         daphne = subprocess.Popen([*command, "config.asgi:application"], env=env)  # noqa: S603
         previous_term = signal.signal(signal.SIGTERM, lambda *_: daphne.terminate())
+        jobs: list[subprocess.Popen] = []
         try:
             status = self._wait_until_ready(daphne, poll, timeout)
             if status is None and daphne.poll() is None:
@@ -83,6 +90,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"Daphne stopped before it answered on {address}.")
             else:
                 note = "" if status == "ok" else f" (health check: {status}, see {poll})"
+                if not no_jobs:
+                    jobs = self._start_jobs(env)
+                    self.stdout.write("Background jobs: 1 worker and 1 scheduler started.")
                 self.stdout.write(
                     self.style.SUCCESS(f"Ready: open {address} (demo logins above){note}")
                 )
@@ -92,9 +102,35 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             code = self._wait(daphne, interrupted=True)
         finally:
+            self._stop_jobs(jobs)
             signal.signal(signal.SIGTERM, previous_term)
             signal.signal(signal.SIGINT, previous_int)
         sys.exit(128 - code if code < 0 else code)
+
+    @staticmethod
+    def _start_jobs(env: dict) -> list[subprocess.Popen]:
+        """A job worker (every queue) and the scheduler, as on a production machine."""
+        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        commands = [
+            [*manage, "db_worker", "--queue-name", "*", "--no-reload", "--interval", "1"],
+            [*manage, "scheduler"],
+        ]
+        return [
+            subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)  # noqa: S603
+            for command in commands
+        ]
+
+    @staticmethod
+    def _stop_jobs(jobs: list[subprocess.Popen]) -> None:
+        for job in jobs:
+            if job.poll() is None:
+                job.terminate()
+        for job in jobs:
+            try:
+                job.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                job.kill()
+                job.wait(timeout=5)
 
     @staticmethod
     def _wait_until_ready(daphne: subprocess.Popen, url: str, timeout: float) -> str | None:
