@@ -59,6 +59,10 @@ ROUTES = {
     ),
     "patient:access_log": Rule(Audience.PATIENT),
     "patient:my_data": Rule(Audience.PATIENT),
+    "patient:my_data_prepare": Rule(Audience.PATIENT, methods=("POST",), ok={"POST": 400}),
+    "patient:my_data_download": Rule(
+        Audience.PATIENT_OWNER, params={"export_id": "data_export"}, note="a prepared download"
+    ),
     "patient:erase": Rule(
         Audience.PATIENT,
         methods=("GET", "POST"),

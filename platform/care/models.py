@@ -386,3 +386,42 @@ class RelativeAccess(models.Model):
     @property
     def section_set(self) -> frozenset[Section]:
         return frozenset(Section(s) for s in self.sections if s in Section.values)
+
+
+class DataExport(models.Model):
+    """A download of everything about the patient, prepared by a background job and kept for
+    a week (docs/my-data.md). Only the patient can fetch it."""
+
+    class Format(models.TextChoices):
+        JSON = "json", _("All my data as JSON, for other programs")
+        PDF = "pdf", _("My data as a PDF, to read or print")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Could not be prepared")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="exports")
+    format = models.CharField(max_length=8, choices=Format.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    content = models.BinaryField(editable=False, default=b"")
+    created_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+
+    KEEP = timedelta(days=7)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(format__in=["json", "pdf"]), name="care_export_format_known"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.status})"
+
+    @property
+    def expires_at(self):
+        return (self.ready_at or self.created_at) + self.KEEP

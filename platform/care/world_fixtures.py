@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from care import courses, relatives, services
-from care.models import RelativeAccess
+from care.models import DataExport, RelativeAccess
 
 
 def extend_world(world) -> None:
@@ -13,6 +13,14 @@ def extend_world(world) -> None:
     first = timezone.localdate() + timedelta(days=1)
     world.objects["cover"] = services.cover_create(
         absent=gp, colleague=therapist, starts_on=first, ends_on=first + timedelta(days=2)
+    )
+    # A download prepared for the owner.
+    world.objects["data_export"] = DataExport.objects.create(
+        workspace=world.workspace,
+        format="json",
+        status=DataExport.Status.READY,
+        content=b'{"exported_at": "now"}',
+        ready_at=timezone.now(),
     )
     # The owner's open course of care (accepting the GP started it).
     world.objects["course"] = courses.open_course(world.workspace)
