@@ -3,14 +3,12 @@ job, run twice, does its work once."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from jobs import scheduler
@@ -18,6 +16,7 @@ from jobs.models import ScheduleFiring
 from jobs.schedules import schedules
 from messaging import services as messaging_services
 from messaging.models import PendingNotice
+from tests.concurrency import in_memory_sqlite, run_at_once
 
 NOON = datetime(2027, 3, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -76,33 +75,12 @@ def test_the_next_slot_fires_again():
     assert "alerts.tasks.safety_rules" not in fired  # every 300 s
 
 
-def _in_memory_sqlite() -> bool:
-    return connection.vendor == "sqlite" and connection.is_in_memory_db()
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_schedulers_at_once_fire_each_schedule_once():
-    if _in_memory_sqlite():
+    if in_memory_sqlite():
         pytest.skip("in-memory SQLite cannot wait for locks; run with DATABASE_URL=postgres://")
-    barrier = threading.Barrier(4)
-    errors: list[BaseException] = []
-
-    def run():
-        try:
-            barrier.wait()
-            scheduler.tick(NOON)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    run_at_once([lambda: scheduler.tick(NOON) for _ in range(4)], timeout=60)
     assert ScheduleFiring.objects.count() == len(schedules())
     assert DBTaskResult.objects.count() == _expected_tasks()
 

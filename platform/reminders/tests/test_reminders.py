@@ -4,19 +4,18 @@ logged for them; web push through a local push service double; quiet hours honou
 from __future__ import annotations
 
 import json
-import threading
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from goals import services as goal_services
 from reminders import services
 from reminders.models import Delivery, Kind, PushSubscription, QuietHours, Setting
+from tests.concurrency import in_memory_sqlite, run_at_once
 from tests.factories import PatientFactory
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -372,42 +371,23 @@ def test_a_device_that_changes_hands_leaves_the_old_account(client, patient, oth
 # --- two workers -------------------------------------------------------------------------------
 
 
-def _in_memory_sqlite() -> bool:
-    return connection.vendor == "sqlite" and connection.is_in_memory_db()
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_share_the_due_reminders_and_send_each_once(mailoutbox):
-    if _in_memory_sqlite():
+    if in_memory_sqlite():
         pytest.skip("in-memory SQLite cannot wait for locks; run with DATABASE_URL=postgres://")
     people = [PatientFactory() for _ in range(60)]
     Delivery.objects.bulk_create(
         [Delivery(user=p, kind=Kind.SUGGESTION, key="k", scheduled_for=MORNING) for p in people]
     )
-    from goals.reminder_kinds import KINDS  # noqa: F401 - the kinds are loaded
-
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
 
     def worker():
-        try:
-            barrier.wait()
-            # No suggestion is open, so "still due" would skip them: send without the check.
+        # No suggestion is open, so "still due" would skip them: send without the check.
+        rows = services._claim(MORNING, 7)
+        while rows:
+            services._send_rows(rows, MORNING, services.SendRun(), checked=True)
             rows = services._claim(MORNING, 7)
-            while rows:
-                services._send_rows(rows, MORNING, services.SendRun(), checked=True)
-                rows = services._claim(MORNING, 7)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
+    run_at_once([worker, worker])
     assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people)
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
