@@ -259,8 +259,18 @@ def _send_rows(rows: list[Delivery], now: datetime, run: SendRun, *, checked=Fal
     rendered: dict = {}
     outcomes: dict[tuple, list] = defaultdict(list)
     done: dict[str, list] = defaultdict(list)
+    told: dict[tuple, tuple] = {}  # (person, kind) -> the outcome of the one sent
     for row in rows:
-        outcome = _send_one(row, choices_rows, subscriptions, wanted, (connection, rendered), run)
+        subject = (row.user_id, row.kind)
+        if subject in told:
+            # Two due at once (a PHQ-9 and a GAD-7): one reminder tells of both.
+            outcome = told[subject]
+        else:
+            outcome = _send_one(
+                row, choices_rows, subscriptions, wanted, (connection, rendered), run
+            )
+            if outcome[0] == Delivery.Status.SENT:
+                told[subject] = outcome
         row.status, row.reason, row.channel, row.fallback = outcome
         outcomes[outcome].append(row.pk)
         if row.status == Delivery.Status.SENT:

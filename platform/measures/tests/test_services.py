@@ -350,3 +350,19 @@ def test_demo_seed_is_idempotent_and_shows_a_trend():
     trends = selectors.trends_for_workspace(workspace_for(patient))
     assert [len(t.points) for t in trends] == [4, 4, 4]
     assert trends[0].reliable_change == "improved"
+
+
+def test_two_questionnaires_due_together_make_one_reminder(workspace, patient):
+    today = timezone.localdate()
+    for instrument in ("phq9", "gad7"):
+        services.schedule_set(
+            workspace=workspace, instrument=instrument, starts_on=today, by=patient
+        )
+    services.reminders_plan(today=today)
+    reminder_services.plan()
+    deliveries = list(Delivery.objects.filter(user=patient))
+    assert len(deliveries) == 2
+    reminder_services.send_due(now=max(d.scheduled_for for d in deliveries) + timedelta(minutes=1))
+    assert len(mail.outbox) == 1
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
