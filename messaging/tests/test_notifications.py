@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -11,13 +10,13 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
 
 from accounts.services import user_deactivate
 from care.privacy import patient_erase, workspace_export
 from messaging import services
 from messaging.models import PendingNotice
 from messaging.notifications import notifications_send_due
+from tests.concurrency import in_memory_sqlite, run_at_once
 
 # A Monday morning, so nothing here depends on the day the suite runs.
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -297,41 +296,16 @@ def test_the_job_costs_a_constant_number_of_queries_per_person(
 # --- PostgreSQL: two schedulers at once, senders racing -------------------------------------
 
 
-def _in_memory_sqlite() -> bool:
-    return connection.vendor == "sqlite" and connection.is_in_memory_db()
-
-
-def _parallel(jobs):
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def worker(job):
-        try:
-            barrier.wait()
-            job()
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert errors == []
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_schedulers_at_once_send_each_email_once(
     team_thread, send, patient, gp, therapist, workspace, mailoutbox
 ):
-    if _in_memory_sqlite():
+    if in_memory_sqlite():
         pytest.skip("in-memory SQLite cannot wait for locks; run with DATABASE_URL=postgres://")
     _burst(send, team_thread, patient, n=3)
     later = START.replace(year=2100)
-    _parallel([lambda: notifications_send_due(now=later) for _ in range(4)])
+    run_at_once([lambda: notifications_send_due(now=later) for _ in range(4)])
     assert sorted(m.to[0] for m in mailoutbox) == sorted([gp.email, therapist.email])
     assert PendingNotice.objects.count() == 0
 
@@ -341,7 +315,7 @@ def test_two_schedulers_at_once_send_each_email_once(
 def test_racing_senders_keep_one_notice_per_person(
     team_thread, patient, gp, therapist, workspace, therapist_membership
 ):
-    if _in_memory_sqlite():
+    if in_memory_sqlite():
         pytest.skip("in-memory SQLite cannot wait for locks; run with DATABASE_URL=postgres://")
     private = services.private_thread_open(
         workspace=workspace, membership_id=therapist_membership.pk, by=patient
@@ -353,6 +327,6 @@ def test_racing_senders_keep_one_notice_per_person(
         )
 
     jobs = [sender(team_thread, patient), sender(private, patient), sender(team_thread, gp)] * 3
-    _parallel(jobs)
+    run_at_once(jobs)
     recipients = sorted(str(r) for r in PendingNotice.objects.values_list("recipient", flat=True))
     assert recipients == sorted(str(u.pk) for u in (patient, gp, therapist))
