@@ -132,11 +132,9 @@ def test_the_goal_ladder_is_a_ladder_easiest_first_with_the_next_step_marked(sig
 def test_dont_break_the_chain_is_a_chain_of_the_last_seven_days(signed_in, patient):
     from datetime import timedelta
 
-    from django.utils import timezone
-
     workspace = workspace_for(patient)
     habit = goals.habit_create(workspace=workspace, by=patient, name="A short walk")
-    today = timezone.localdate()
+    today = goals.local_today(patient)  # the patient's own day, whatever the server's clock
     goals.habit_check_set(habit=habit, by=patient, day=today)
     html = signed_in.get(reverse("patient:dashboard")).content.decode()
     card = html[html.index('id="dashboard-chain"') : html.index('id="dashboard-ladder"')]

@@ -217,11 +217,11 @@ def test_the_discharge_page_asks_first_then_ends_the_course_and_asks_for_final_m
     assert "your course of care, to discharge you" in seen
     login(client, gp)
     # The patient finds both questionnaires due today.
-    from django.utils import timezone
-
     from measures.selectors import due_for_workspace
+    from toolbox.services import local_today
 
-    due = due_for_workspace(workspace, today=timezone.localdate())
+    # "Today" is the patient's own day (the request ran in their time zone), not the server's.
+    due = due_for_workspace(workspace, today=local_today(workspace.patient))
     assert {d.instrument.code for d in due} == {"phq9", "gad7"}
 
 
