@@ -21,10 +21,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 import time
 import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,6 +41,7 @@ from care import policies
 from care.sections import Section
 from config.input_hygiene import InputRefused, loads_checked
 from messaging import selectors, services
+from messaging.live_db import live_db
 from messaging.models import Message
 from messaging.payloads import PROTOCOL_VERSION, message_payload
 from records.events import user_group
@@ -76,7 +79,6 @@ INBOUND_FIELDS = {
 }
 
 
-@database_sync_to_async
 def _second_factor_ok(user, session) -> bool:
     """The HTTP pages hold a clinician at the second-factor gate until a TOTP code is confirmed;
     the socket applies the same rule to the session it was opened with."""
@@ -117,8 +119,7 @@ class ProtocolError(Exception):
 # --- database work (run in the sync thread) --------------------------------------------------
 
 
-@database_sync_to_async
-def _app_groups(user) -> list[str]:
+def app_groups(user) -> list[str]:
     """The audiences apps keep for this person (``<app>/live_groups.py``: ``groups_for(user)``),
     e.g. the forum's members and moderators. Read at connect and on access.changed."""
     from config.discovery import app_modules
@@ -129,19 +130,61 @@ def _app_groups(user) -> list[str]:
     return groups
 
 
-@database_sync_to_async
+_app_groups = live_db(app_groups)
+
+
+@dataclass
+class Opening:
+    """What a socket needs to open, read in one trip to the database thread."""
+
+    refused: int | None = None  # a close code
+    idle_until: float | None = None
+    slot: object = None
+    language: str = ""
+    app_groups: list = field(default_factory=list)
+    workspace_ids: set = field(default_factory=set)
+    positions: dict = field(default_factory=dict)
+
+
+@live_db
+def _opening(user, session, *, session_fingerprint, idle_applies: bool, opened_at: float):
+    """The checks and reads of a new socket, in order: the second factor, a clinician's idle
+    session, a slot of the session (and the person's presence), then the language, the app
+    audiences, the workspaces followed and the threads readable. Nothing is counted when a
+    check refuses the socket."""
+    if not _second_factor_ok(user, session):
+        return Opening(refused=CLOSE_SIGNED_OUT)
+    idle_until = None
+    if idle_applies:
+        idle_until = sessions.idle_deadline(getattr(session, "session_key", None), since=opened_at)
+        if idle_until is None or idle_until <= time.time():
+            return Opening(refused=CLOSE_SIGNED_OUT)
+    slot = services.live_socket_connect(user=user, session=session_fingerprint or "")
+    if slot is None:
+        return Opening(refused=CLOSE_TOO_MANY_SOCKETS)
+    return Opening(
+        idle_until=idle_until,
+        slot=slot,
+        language=language_of(user),
+        app_groups=app_groups(user),
+        workspace_ids=visible_workspace_ids(user),
+        positions=thread_positions(user),
+    )
+
+
+@live_db
 def _reload_user(user_id) -> User | None:
     return User.objects.filter(pk=user_id, is_active=True).first()
 
 
-@database_sync_to_async
-def _language_of(user) -> str:
-    return language_of(user)
+_language_of = live_db(language_of)
 
 
-@database_sync_to_async
-def _visible_workspace_ids(user) -> set[str]:
+def visible_workspace_ids(user) -> set[str]:
     return {str(pk) for pk in policies.workspaces_for_user(user).values_list("pk", flat=True)}
+
+
+_visible_workspace_ids = live_db(visible_workspace_ids)
 
 
 def thread_positions(user) -> dict[str, int]:
@@ -152,35 +195,67 @@ def thread_positions(user) -> dict[str, int]:
     }
 
 
-_thread_positions = database_sync_to_async(thread_positions)
+_thread_positions = live_db(thread_positions)
 
 
 def messages_after(user, thread_id, after: int) -> list[dict]:
     """Payloads after ``after`` in order (one query, participation checked inside it: a user who
-    may no longer read the thread gets an empty list)."""
-    return [
-        message_payload(m)
-        for m in selectors.readable_messages(user, thread_id)
+    may no longer read the thread gets an empty list; a second one only when some of the
+    messages carry files)."""
+    return selectors.readable_payloads(
+        selectors.readable_messages(user, thread_id)
         .filter(sequence__gt=after)
         .order_by("sequence")[:CATCH_UP_BATCH]
-    ]
+    )
 
 
-_messages_after = database_sync_to_async(messages_after)
+_messages_after = live_db(messages_after)
 
 
-@database_sync_to_async
+@live_db
 def _message_at(user, thread_id, sequence: int) -> dict | None:
-    message = selectors.readable_messages(user, thread_id).filter(sequence=sequence).first()
-    return message_payload(message) if message else None
+    found = selectors.readable_payloads(
+        selectors.readable_messages(user, thread_id).filter(sequence=sequence)[:1]
+    )
+    return found[0] if found else None
 
 
-@database_sync_to_async
+class RecentPayloads:
+    """The messages this process's sockets stored in the last moments, by (thread, sequence).
+
+    A message sent over a socket is published to its participants' groups as an id and a
+    sequence (the layer never carries its text). The other sockets of the same process that the
+    event reaches send the payload kept here instead of each reading it back from the database:
+    the event's audience is the thread's participants, decided under the thread's row lock when
+    the message was stored, and a socket uses the kept payload only for a thread in its own
+    authorized set (re-computed on ``access.changed``) and only when it is the very next
+    message that socket owes. Anything else (another process's message, a gap, an edit) is read
+    from the database as before. Bounded: the oldest entries go first."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self.items: OrderedDict[tuple[str, int], dict] = OrderedDict()
+        self.lock = threading.Lock()  # filled from the database threads
+
+    def put(self, payload: dict) -> None:
+        with self.lock:
+            self.items[(payload["thread"], payload["sequence"])] = payload
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def get(self, thread_id: str, sequence: int) -> dict | None:
+        return self.items.get((thread_id, sequence))
+
+
+RECENT = RecentPayloads()
+
+
+@live_db
 def _may_read(user, thread_id) -> bool:
     return selectors.threads_for_user(user).filter(pk=thread_id).exists()
 
 
-@database_sync_to_async
+@live_db
 def _may_see_event(user, workspace_id, section) -> bool:
     try:
         workspace = policies.workspace_for_user(user, workspace_id)
@@ -194,24 +269,31 @@ def _may_see_event(user, workspace_id, section) -> bool:
         return False
 
 
+def _keep(message: Message) -> None:
+    # The socket carries no files, so a message it just stored has no attachments.
+    RECENT.put(message_payload(message, attachments=[]))
+
+
 def send(user, thread_id, client_id, body) -> tuple[Message, bool]:
-    """Store a message (authorized under the thread's row lock by ``message_send``)."""
-    return services.message_send(thread=thread_id, sender=user, body=body, client_id=client_id)
+    """Store a message (authorized under the thread's row lock by ``message_send``); its payload
+    is kept for this process's other sockets before the participants hear of it."""
+    return services.message_send(
+        thread=thread_id, sender=user, body=body, client_id=client_id, stored=_keep
+    )
 
 
-_send = database_sync_to_async(send)
+_send = live_db(send)
 
 
-@database_sync_to_async
+@live_db
 def _mark_read(user, thread_id, sequence) -> int:
     return services.thread_mark_read(thread=thread_id, user=user, sequence=sequence)
 
 
-_presence_connect = database_sync_to_async(services.presence_connect)
-_presence_disconnect = database_sync_to_async(services.presence_disconnect)
+_presence_disconnect = live_db(services.presence_disconnect)
 
 
-@database_sync_to_async
+@live_db
 def _heartbeat(user, socket_id) -> dict[str, int]:
     """A ping: refresh a clinician's "last seen", the socket's slot, and the thread positions
     (three queries). It is not activity of the session: the idle timeout ignores heartbeats."""
@@ -220,10 +302,9 @@ def _heartbeat(user, socket_id) -> dict[str, int]:
     return thread_positions(user)
 
 
-_live_socket_open = database_sync_to_async(services.live_socket_open)
-_live_socket_close = database_sync_to_async(services.live_socket_close)
-_idle_deadline = database_sync_to_async(sessions.idle_deadline)
-_session_touch = database_sync_to_async(sessions.session_touch)
+_live_socket_close = live_db(services.live_socket_close)
+_idle_deadline = live_db(sessions.idle_deadline)
+_session_touch = live_db(sessions.session_touch)
 
 
 def _thread_id(value) -> str:
@@ -241,43 +322,49 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=CLOSE_SIGNED_OUT)
             return
-        if not await _second_factor_ok(user, self.scope.get("session")):
-            await self.close(code=CLOSE_SIGNED_OUT)
-            return
         self.user = user
-        # The socket's texts (error details from the services) in the person's language; the
-        # activation holds for this consumer's task, so for every frame it handles.
-        translation.activate(await _language_of(user))
         self.joined: set[str] = set()
         self.workspace_ids: set[str] = set()
         self.bucket = TokenBucket(RATE_CAPACITY, RATE_PER_SECOND)
-        self.session_key = getattr(self.scope.get("session"), "session_key", None)
+        session = self.scope.get("session")
+        self.session_key = getattr(session, "session_key", None)
         self.session_fingerprint = session_fingerprint(self.session_key)
         # Clinicians are signed out after CLINICIAN_IDLE_TIMEOUT_MINUTES without a request; the
         # socket follows the session's idle time and closes with it (heartbeats do not count).
         self.idle_applies = user.is_care_staff
         self.opened_at = time.time()
-        self.idle_until = None
-        if self.idle_applies:
-            self.idle_until = await _idle_deadline(self.session_key, since=self.opened_at)
-            if self.idle_until is None or self.idle_until <= time.time():
-                await self.close(code=CLOSE_SIGNED_OUT)
-                return
-        slot = await _live_socket_open(user=user, session=self.session_fingerprint or "")
-        if slot is None:
+        # Joined before the positions are read, so a message stored after that read is
+        # announced to this socket (its event waits in ``held`` for the client's first frame).
+        await self._join(user_group(user.pk))
+        # One trip to the database thread for every check and read of the opening.
+        opening = await _opening(
+            user,
+            session,
+            session_fingerprint=self.session_fingerprint,
+            idle_applies=self.idle_applies,
+            opened_at=self.opened_at,
+        )
+        if opening.refused == CLOSE_TOO_MANY_SOCKETS:
             # Accepted, then closed at once: a browser sees the close code only after accept.
             await self.accept()
             await self.close(code=CLOSE_TOO_MANY_SOCKETS)
             return
-        self.socket_id = slot.pk
+        if opening.refused is not None:
+            await self.close(code=opening.refused)
+            return
+        # The socket's texts (error details from the services) in the person's language; the
+        # activation holds for this consumer's task, so for every frame it handles.
+        translation.activate(opening.language)
+        self.idle_until = opening.idle_until
+        self.socket_id = opening.slot.pk
+        self.presence_counted = True  # counted with the slot, in the same transaction
         self.last_frame = time.monotonic()
-        await self._join(user_group(user.pk))
-        await self._sync_app_groups()
-        await self._sync_workspaces()
+        await self._sync_app_groups(opening.app_groups)
+        self.workspace_ids = opening.workspace_ids
         # Baseline: threads the client does not resume start from "now". The same query gives
         # the threads this user may read, kept for the socket's life and re-computed on
         # access.changed (receipts are filtered with it; message reads check in their query).
-        self.delivered: dict[str, int] = await _thread_positions(user)
+        self.delivered: dict[str, int] = opening.positions
         self.readable: set[str] = set(self.delivered)
         self.read_sent: dict[str, int] = {}
         self.user_checked = time.monotonic()
@@ -286,8 +373,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # "the highest sequence seen" would resume past messages it never got.
         self.held: set[str] | None = set()
         await self.accept()
-        self.presence_counted = True
-        await _presence_connect(user=user)
         await self._out({"type": "hello", "user": str(user.pk), "max_frame_bytes": MAX_FRAME_BYTES})
         self.watch = asyncio.ensure_future(self._watch())
 
@@ -481,8 +566,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # socket owes, send it now instead of reading it back on the layer event (which then
         # finds nothing new).
         if created and self.delivered.get(thread_id) == message.sequence - 1:
-            # The socket carries no files, so a message it just stored has no attachments.
-            payload = message_payload(message, attachments=[])
+            payload = RECENT.get(thread_id, message.sequence) or message_payload(
+                message, attachments=[]
+            )
             await self._out({"type": "message", "message": payload})
             self.delivered[thread_id] = message.sequence
         elif created and self.delivered.get(thread_id, 0) < message.sequence - 1:
@@ -519,6 +605,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
             if self.held is not None:  # the client has not said where it is yet
                 self.held.add(thread_id)
                 return
+            if sequence == self.delivered.get(thread_id, 0) + 1 and thread_id in self.readable:
+                kept = RECENT.get(thread_id, sequence)
+                if kept is not None:
+                    await self._out({"type": "message", "message": kept})
+                    self.delivered[thread_id] = sequence
+                    return
             await self._deliver_after(thread_id)
 
     async def receipt_event(self, event):
@@ -560,8 +652,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.user_checked = time.monotonic()
         return True
 
-    async def _sync_app_groups(self) -> None:
-        wanted = set(await _app_groups(self.user))
+    async def _sync_app_groups(self, known: list | None = None) -> None:
+        wanted = set(known if known is not None else await _app_groups(self.user))
         kept = getattr(self, "app_groups", set())
         for group in kept - wanted:
             await self.channel_layer.group_discard(group, self.channel_name)

@@ -18,7 +18,17 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -71,6 +81,31 @@ def thread_for_user(user, thread_id: UUID | str, *, for_update: bool = False) ->
         raise Http404 from None
 
 
+def thread_locked_for_sender(user, thread_id: UUID | str) -> tuple[Thread, dict]:
+    """The send path's fetch-authorize-and-lock: the thread, locked until the transaction ends,
+    and its current participants (``participants``), or 404 for anyone who is not one of them.
+
+    Two simple queries instead of ``thread_for_user(for_update=True)``'s one complex query plus
+    the participants query the send needs anyway: the thread row is locked by its id, then the
+    participants are read under the lock and the user must be among them. The rule is the
+    same (the patient who owns the workspace; a clinician with a current membership of it, or
+    of the private thread), read from ``care.policies.membership_current``."""
+    if not _usable(user):
+        raise Http404
+    try:
+        thread = (
+            Thread.objects.select_for_update(of=("self",))
+            .select_related("workspace", "membership")
+            .get(pk=thread_id)
+        )
+    except (Thread.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+    found = participants(thread)
+    if user.pk not in found:
+        raise Http404
+    return thread, found
+
+
 def attachment_for_user(user, thread_id, attachment_id) -> tuple[Thread, Attachment]:
     """Fetch-and-authorize one attachment of one thread: 404 for anyone who is not a current
     participant. An attachment of a removed message is hidden from the thread; only the patient
@@ -97,6 +132,24 @@ def readable_messages(user, thread_id) -> QuerySet[Message]:
     return Message.objects.filter(
         thread_id=thread_id, thread__in=threads_for_user(user).values("pk")
     ).select_related("sender")
+
+
+def readable_payloads(messages: QuerySet[Message]) -> list[dict]:
+    """The payloads of ``messages`` (a sliced query from ``readable_messages``), in its order:
+    one query, and one more for the files only when some of them carry files."""
+    from messaging.payloads import message_payload
+
+    rows = list(
+        messages.annotate(has_files=Exists(Attachment.objects.filter(message=OuterRef("pk"))))
+    )
+    files: dict = {}
+    with_files = [m.pk for m in rows if m.has_files and not m.is_removed]
+    if with_files:
+        for attachment in Attachment.objects.filter(message__in=with_files).order_by(
+            "message", "position"
+        ):
+            files.setdefault(attachment.message_id, []).append(attachment)
+    return [message_payload(m, attachments=files.get(m.pk, [])) for m in rows]
 
 
 def may_post(user, thread: Thread) -> bool:

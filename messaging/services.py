@@ -9,6 +9,7 @@ up from the database by sequence number.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from uuid import UUID
 
@@ -125,11 +126,12 @@ def message_send(
     client_id,
     files=(),
     time_spent: timedelta | None = None,
+    stored: Callable[[Message], None] | None = None,
 ) -> tuple[Message, bool]:
     """Store a message once per client id and give it the thread's next sequence number.
 
-    ``thread`` is a Thread or its id: participation is decided here, under the row lock, in the
-    same query that takes the lock (404 for a non-participant). ``files`` are uploaded files (at
+    ``thread`` is a Thread or its id: participation is decided here, from the participants read
+    under the thread's row lock (404 for a non-participant). ``files`` are uploaded files (at
     most ``ATTACHMENTS_PER_MESSAGE``), checked by content before the thread is locked; with at
     least one, the text may be empty. Returns (message, created). A retry with the same client
     id returns the stored message unchanged (its files are not stored again); the same id used
@@ -140,10 +142,13 @@ def message_send(
     ends, and a clinician's message counts as guidance time (``time_spent``: how long the form
     was open).
 
-    Queries (PostgreSQL, text only): BEGIN, lock-and-authorize, client-id look-up, INSERT,
-    thread UPDATE, the sender's read mark (1, or 3 the first time), participants, the pending
-    e-mail notices, COMMIT; a clinician's message adds its guidance-time entry and the
+    Queries (PostgreSQL, text only): BEGIN, the thread's lock, participants (the authorization),
+    client-id look-up, INSERT, thread UPDATE, the sender's read mark (1, or 3 the first time),
+    the pending e-mail notices, COMMIT; a clinician's message adds its guidance-time entry and the
     reply-overdue check.
+
+    ``stored`` (the live socket's) is called with a new message when the transaction commits,
+    before the participants are told of it.
     """
     checked = attachments.check_uploads(files)
     body = _clean_body(body, may_be_empty=bool(checked))
@@ -158,6 +163,7 @@ def message_send(
             checked=checked,
             written=written,
             time_spent=time_spent,
+            stored=stored,
         )
     except BaseException:
         # The transaction rolled back: the files written for it must go too.
@@ -175,12 +181,15 @@ def _message_store(
     checked: list[attachments.CheckedFile],
     written: list[str],
     time_spent: timedelta | None,
+    stored: Callable[[Message], None] | None = None,
 ) -> tuple[Message, bool]:
     # The row lock serialises senders of one thread (PostgreSQL: SELECT ... FOR UPDATE OF the
     # thread row; SQLite: the IMMEDIATE transaction already holds the database's write lock).
-    locked = selectors.thread_for_user(sender, getattr(thread, "pk", thread), for_update=True)
+    locked, participants = selectors.thread_locked_for_sender(sender, getattr(thread, "pk", thread))
     if not selectors.may_post(sender, locked):
         raise ValidationError(_("This person is no longer in your care team."))
+    # Looked up after the lock is held (not in the locking query, whose snapshot is taken
+    # before it waits): a retry racing the first send then finds the message it stored.
     existing = Message.objects.filter(thread=locked, client_id=client_id).first()
     if existing is not None:
         if existing.sender_id != sender.pk:
@@ -194,6 +203,9 @@ def _message_store(
         thread=locked, sequence=sequence, client_id=client_id, sender=sender, body=body
     )
     _attachments_store(message=message, checked=checked, written=written)
+    if stored is not None:
+        # Registered before the publish below, so it runs first when the transaction commits.
+        transaction.on_commit(lambda: stored(message))
     locked.last_sequence = sequence
     locked.last_message_at = now
     update = ["last_sequence", "last_message_at", "updated_at"]
@@ -210,7 +222,6 @@ def _message_store(
     if answered:
         _reply_overdue_alerts_resolve(workspace_id=locked.workspace_id, by=sender, now=now)
     _mark_read(thread=locked, user=sender, sequence=sequence)
-    participants = selectors.participants(locked)
     if not sender.is_patient and participants.get(sender.pk) is not None:
         # The sender's current membership came with the participants (one query for both).
         guidance_record(
@@ -433,6 +444,24 @@ def presence_connect(*, user: User) -> None:
 
 
 @transaction.atomic
+def live_socket_connect(*, user: User, session: str) -> LiveSocket | None:
+    """A socket opens: ``live_socket_open`` and ``presence_connect`` in one transaction, under
+    one lock of the person's presence row. None (and nothing counted) when the session has no
+    slot left."""
+    presence, _created = Presence.objects.select_for_update().get_or_create(user=user)
+    slot = _live_socket_take(user=user, session=session)
+    if slot is None:
+        return None
+    was_online = presence.open_sockets > 0
+    presence.open_sockets += 1
+    presence.last_seen_at = slot.seen_at
+    presence.save(update_fields=["open_sockets", "last_seen_at", "updated_at"])
+    if not was_online:
+        _presence_changed(user, True)
+    return slot
+
+
+@transaction.atomic
 def presence_disconnect(*, user: User) -> None:
     presence, _created = Presence.objects.select_for_update().get_or_create(user=user)
     presence.open_sockets = max(0, presence.open_sockets - 1)
@@ -457,6 +486,11 @@ def live_socket_open(*, user: User, session: str) -> LiveSocket | None:
     The person's presence row is locked first, so two connects at once (in any processes) are
     counted one after the other and cannot both take the last slot."""
     Presence.objects.select_for_update().get_or_create(user=user)
+    return _live_socket_take(user=user, session=session)
+
+
+def _live_socket_take(*, user: User, session: str) -> LiveSocket | None:
+    """The slot itself; the caller holds the lock of the person's presence row."""
     now = timezone.now()
     alive_since = now - timedelta(seconds=settings.LIVE_SOCKET_SILENT_SECONDS)
     stale = LiveSocket.objects.filter(user=user, seen_at__lt=alive_since)

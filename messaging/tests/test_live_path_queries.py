@@ -31,8 +31,31 @@ def test_one_live_message_costs_a_fixed_small_number_of_queries(team_thread, pat
     # participants, the pending e-mail notices (one upsert for every recipient), (release): no
     # separate authorization, no savepoint around the INSERT.
     assert len(sent) <= 9, [q["sql"] for q in sent.captured_queries]
-    # The messages after the socket's position, filtered by participation in the same query, and
-    # one prefetch of their attachments for the whole batch.
+    # The messages after the socket's position, filtered by participation in the same query,
+    # which also says whether any carries files (none here: no second query).
+    assert len(delivered) == 1, [q["sql"] for q in delivered.captured_queries]
+
+
+@pytest.mark.django_db
+def test_files_cost_one_more_query_for_the_whole_batch(team_thread, patient, gp, send):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from messaging import services
+    from messaging.tests.test_attachments import picture
+
+    send(team_thread, patient, "first")
+    for n in range(3):
+        services.message_send(
+            thread=team_thread,
+            sender=patient,
+            body=f"picture {n}",
+            client_id=uuid.uuid4(),
+            files=[SimpleUploadedFile(f"p{n}.png", picture(), content_type="image/png")],
+        )
+    with CaptureQueriesContext(connection) as delivered:
+        payloads = consumers.messages_after(gp, str(team_thread.pk), 1)
+    assert [len(p["attachments"]) for p in payloads] == [1, 1, 1]
+    assert payloads[0]["attachments"][0]["name"].endswith(".png")
     assert len(delivered) == 2, [q["sql"] for q in delivered.captured_queries]
 
 

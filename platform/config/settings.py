@@ -207,6 +207,9 @@ LIVE_SOCKETS_PER_SESSION = env_int("LIVE_SOCKETS_PER_SESSION", 10, minimum=1)
 # A live socket that sends nothing (not even its 20-second heartbeat) for this long is closed,
 # and no longer counts against its session (a process that died leaves rows behind).
 LIVE_SOCKET_SILENT_SECONDS = env_int("LIVE_SOCKET_SILENT_SECONDS", 180, minimum=30)
+# Threads (each with its own database connection) that run the live sockets' database work in
+# one process; PostgreSQL only (on SQLite, one writer at a time, Channels' one thread is used).
+LIVE_DB_THREADS = env_int("LIVE_DB_THREADS", 4, minimum=1)
 # API tokens (django-rest-knox): issued on the account page from a signed-in (for clinicians:
 # second-factor-confirmed) session, shown once, stored only as a SHA-512 digest, expiring.
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30, minimum=1)
