@@ -44,3 +44,23 @@ class BarePersistedRelayConsumer(BareRelayConsumer):
             self.scope["url_route"]["kwargs"]["room"], frame["n"], frame["c"], frame["body"]
         )
         await super().receive(text_data=text_data)
+
+
+class BareAuthenticatedConsumer(AsyncWebsocketConsumer):
+    """The floor of an authenticated socket: behind the same Origin check and session
+    authentication as the live socket (the session and the user are read from the database),
+    it accepts a signed-in user, says hello, and answers ``resume`` with ``resumed``. Nothing
+    else: no slot, no presence, no groups, no threads."""
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        await self.accept()
+        await self.send(text_data=json.dumps({"v": 1, "type": "hello", "user": str(user.pk)}))
+
+    async def receive(self, text_data=None, bytes_data=None):
+        frame = json.loads(text_data)
+        kind = "resumed" if frame.get("type") == "resume" else "pong"
+        await self.send(text_data=json.dumps({"v": 1, "type": kind, "not_found": []}))

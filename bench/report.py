@@ -184,6 +184,52 @@ def targets(report: dict) -> list[dict]:
             )
     elif idle:
         lines.append(_line("idle ran", False, idle["error"]))
+    lat = scenarios.get("latency")
+    if lat and "error" not in lat:
+        live, floor = lat["platform"], lat["channels_relay_persisted"]
+        lines.append(
+            _line(
+                f"open loop ({lat['rate_per_s']} messages/s over {2 * lat['pairs']} sockets, two "
+                "processes, Redis): p50 and p99 within 1.5x the persisted floor's, nothing lost",
+                lat["ratio_p50"] is not None
+                and lat["ratio_p99"] is not None
+                and lat["ratio_p50"] <= 1.5
+                and lat["ratio_p99"] <= 1.5
+                and live["lost"] == live["duplicated"] == 0,
+                f"p50 {lat['ratio_p50']}x ({live['latency_ms']['p50']} vs "
+                f"{floor['latency_ms']['p50']} ms), p99 {lat['ratio_p99']}x "
+                f"({live['latency_ms']['p99']} vs {floor['latency_ms']['p99']} ms); "
+                f"lost/duplicated {live['lost']}/{live['duplicated']} "
+                f"(floor {floor['lost']}/{floor['duplicated']})",
+            )
+        )
+    elif lat:
+        lines.append(_line("latency ran", False, lat["error"]))
+    storm = scenarios.get("reconnect")
+    if storm and "error" not in storm:
+        bare, live = storm["bare"], storm["platform"]
+        lines.append(
+            _line(
+                f"reconnect storm ({storm['sockets']} sockets resume on one process): CPU per "
+                "authenticated connect <= 2x the bare authenticated socket's",
+                storm["ratio_cpu_per_connect"] is not None and storm["ratio_cpu_per_connect"] <= 2,
+                f"{storm['ratio_cpu_per_connect']}x ({live['cpu_ms_per_connect']} ms vs "
+                f"{bare['cpu_ms_per_connect']} ms)",
+            )
+        )
+        lines.append(
+            _line(
+                "reconnect storm: all resumed within 1.5x the bare socket's time",
+                live["failed"] == 0
+                and storm["ratio_seconds"] is not None
+                and storm["ratio_seconds"] <= 1.5,
+                f"{storm['ratio_seconds']}x ({live['seconds']} s vs {bare['seconds']} s); "
+                f"resumed {live['resumed']}/{storm['sockets']} (bare {bare['resumed']}), "
+                f"retried {live['retried']} (bare {bare['retried']})",
+            )
+        )
+    elif storm:
+        lines.append(_line("reconnect ran", False, storm["error"]))
     return lines
 
 

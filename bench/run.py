@@ -44,6 +44,10 @@ FULL = {
     "idle_seconds": 10,
     "report_sizes": [100, 1000, 10_000],
     "reminder_people": 150_000,
+    "reconnect_sockets": 5000,
+    "latency_pairs": 250,
+    "latency_rate": 20.0,
+    "latency_seconds": 30,
 }
 QUICK = {
     "pairs": 2,
@@ -57,6 +61,10 @@ QUICK = {
     "idle_seconds": 1,
     "report_sizes": [20, 60],
     "reminder_people": 300,
+    "reconnect_sockets": 20,
+    "latency_pairs": 4,
+    "latency_rate": 10.0,
+    "latency_seconds": 2,
 }
 SCENARIOS = [
     "messaging_memory",
@@ -66,8 +74,18 @@ SCENARIOS = [
     "idle",
     "service_report",
     "reminders",
+    "reconnect",
+    "latency",
 ]
-QUICK_SCENARIOS = ["messaging_memory", "pages", "history", "idle", "service_report", "reminders"]
+QUICK_SCENARIOS = [
+    "messaging_memory",
+    "pages",
+    "history",
+    "idle",
+    "service_report",
+    "reminders",
+    "reconnect",
+]
 # The live socket's burst allowance per socket (messaging.consumers.RATE_CAPACITY = 30, then 3
 # frames/s) less the warm-up message: a run stays inside the burst, so the rate limit never
 # throttles it. The default (20) is kept from the first baseline so runs compare.
@@ -282,6 +300,26 @@ def main(argv=None) -> int:
                 {"scenario": "reminders", "people": params["reminder_people"]},
                 {"EMAIL_HOST": "", "REMINDER_SPREAD_SECONDS": "1800"},
             ),
+            "latency": (
+                {
+                    "scenario": "latency",
+                    "pairs": params["latency_pairs"],
+                    "rate": params["latency_rate"],
+                    "seconds": params["latency_seconds"],
+                },
+                {
+                    "REDIS_URL": f"redis://{args.redis_host}:{args.redis_port}/{args.redis_db}",
+                    "REDIS_PREFIX": prefix + "lat",
+                },
+            ),
+            "reconnect": (
+                {
+                    "scenario": "reconnect",
+                    "reconnect_sockets": params["reconnect_sockets"],
+                    "connect_timeout": 900 if not args.quick else 60,
+                },
+                {},
+            ),
             "idle": (
                 {
                     "scenario": "idle",
@@ -293,7 +331,7 @@ def main(argv=None) -> int:
             ),
         }
         for name in chosen:
-            if name == "messaging_redis" and not redis_ok:
+            if name in ("messaging_redis", "latency") and not redis_ok:
                 the_report["skipped"][name] = f"no Redis at {args.redis_host}:{args.redis_port}"
                 continue
             cfg, extra = plans[name]

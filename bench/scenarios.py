@@ -188,6 +188,34 @@ def messaging(cfg: dict) -> dict:
     }
 
 
+def latency(cfg: dict) -> dict:
+    """Open loop at a realistic load: ``rate`` messages a second for ``seconds`` seconds, spread
+    over ``latency_pairs`` patient/clinician pairs whose two sides are on two Daphne processes
+    (the Redis layer carries every delivery across), on the live socket and on the persisted
+    floor (the bare Channels relay with one INSERT per message). Latency at the same load."""
+    pairs = data.messaging_pairs(cfg["pairs"], tag="lat")
+    for pair, extra in zip(pairs, data.messaging_pairs(cfg["pairs"], tag="latdb"), strict=True):
+        pair["relay_thread"] = extra["thread"]
+    env = dict(os.environ)
+    total = int(cfg["rate"] * cfg["seconds"])
+    out: dict = {"pairs": cfg["pairs"], "rate_per_s": cfg["rate"], "messages": total}
+    with contextlib.ExitStack() as stack:
+        a, _proc_a = stack.enter_context(servers.daphne(env))
+        b, _proc_b = stack.enter_context(servers.daphne(env))
+        for target in ("platform", "channels_relay_persisted"):
+            socks = _sockets(target, pairs, {"a": a, "b": b, "bare": None}, 0)
+            result = asyncio.run(
+                run_pairs(socks, messages=total, rate=cfg["rate"], timeout=cfg["seconds"] + 60)
+            )
+            result.pop("delivered_client_ids")
+            result.pop("sent_client_ids")
+            out[target] = result
+    live, floor = out["platform"]["latency_ms"], out["channels_relay_persisted"]["latency_ms"]
+    out["ratio_p50"] = _ratio(live["p50"], floor["p50"])
+    out["ratio_p99"] = _ratio(live["p99"], floor["p99"])
+    return out
+
+
 def _live_path_profile(cfg: dict, pair: dict) -> dict:
     """The database work of one live message, as the consumers' sync threads do it: the sender's
     ``send`` (authorized under the thread's row lock; the sender's own socket then sends the
@@ -363,6 +391,71 @@ async def _hold(pid: int, socks: list, levels: list, cfg: dict) -> dict:
     finally:
         await asyncio.gather(*(ws.close() for ws in conns), return_exceptions=True)
     return out
+
+
+def reconnect(cfg: dict) -> dict:
+    """A reconnect storm: ``reconnect_sockets`` signed-in patients reconnect to one Daphne at
+    once (as after a deploy), each resuming its team thread where it was, first to the bare
+    authenticated socket (the same Origin check and session authentication; hello and resumed,
+    nothing else), then to the live socket. Wall time until every socket has resumed, and the
+    process's CPU per connect, side by side."""
+    from messaging.models import Thread
+
+    n = cfg["reconnect_sockets"]
+    patients = data.users(n, tag="storm", role="patient")
+    workspaces = data.workspaces_for(patients)
+    threads = Thread.objects.bulk_create(
+        [Thread(workspace=w, kind=Thread.Kind.TEAM) for w in workspaces], batch_size=500
+    )
+    keys = data.sessions(patients)
+    env = dict(os.environ)  # the database and layer run.py chose
+    out: dict = {"sockets": n}
+    with servers.daphne(env) as (base, proc):
+        for target, path in (("bare", "/bench/auth/"), ("platform", "/ws/live/")):
+            socks = [
+                Socket(
+                    _ws(base) + path, "live", keys[p.pk], base, resume={str(t.pk): t.last_sequence}
+                )
+                for p, t in zip(patients, threads, strict=True)
+            ]
+            out[target] = asyncio.run(_storm(proc.pid, socks, cfg))
+    bare, live = out["bare"], out["platform"]
+    out["ratio_cpu_per_connect"] = _ratio(live["cpu_ms_per_connect"], bare["cpu_ms_per_connect"])
+    out["ratio_seconds"] = _ratio(live["seconds"], bare["seconds"])
+    return out
+
+
+def _ratio(a, b):
+    return round(a / b, 2) if a is not None and b else None
+
+
+async def _storm(pid: int, socks: list, cfg: dict) -> dict:
+    await asyncio.sleep(1)  # let the process settle (the previous target's closes)
+    cpu = servers.cpu_seconds(pid)
+    started = time.perf_counter()
+    retried: list = []
+    conns = await asyncio.wait_for(
+        open_all(
+            socks,
+            concurrency=cfg.get("storm_concurrency", 100),
+            tolerate=True,
+            retries=2,
+            retried=retried,
+        ),
+        cfg.get("connect_timeout", 600),
+    )
+    seconds = time.perf_counter() - started
+    used = servers.cpu_seconds(pid) - cpu
+    ok = [c for c in conns if not isinstance(c, Exception)]
+    await asyncio.gather(*(ws.close() for ws in ok), return_exceptions=True)
+    return {
+        "resumed": len(ok),
+        "failed": len(conns) - len(ok),
+        "retried": len(retried),
+        "seconds": round(seconds, 2),
+        "connects_per_s": round(len(ok) / seconds, 1) if seconds else None,
+        "cpu_ms_per_connect": round(1000 * used / max(1, len(ok)), 2),
+    }
 
 
 # --- pages and API ---------------------------------------------------------------------------
@@ -599,6 +692,8 @@ SCENARIOS = {
     "service_report": service_report,
     "messaging": messaging,
     "idle": idle,
+    "latency": latency,
+    "reconnect": reconnect,
     "pages": pages,
     "history": history,
 }

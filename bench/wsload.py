@@ -35,6 +35,7 @@ class Socket:
     origin: str | None = None
     thread: str | None = None
     seq_base: int | None = None  # "relay" frames carry n = seq_base + k (the persisted relay)
+    resume: dict | None = None  # the threads a "live" socket resumes (thread id -> sequence)
 
 
 @dataclass
@@ -77,7 +78,8 @@ async def _open(sock: Socket, open_timeout: float):
             raise RuntimeError(f"expected hello, got {hello.get('type')}")
         # As every real client does (live.js): say where it is, so that the socket starts
         # pushing new messages (it holds them until the client's first frame).
-        await ws.send(json.dumps({"v": hello.get("v", 1), "type": "resume", "threads": {}}))
+        threads = sock.resume or {}
+        await ws.send(json.dumps({"v": hello.get("v", 1), "type": "resume", "threads": threads}))
         resumed = json.loads(await asyncio.wait_for(ws.recv(), open_timeout))
         if resumed.get("type") != "resumed":
             raise RuntimeError(f"expected resumed, got {resumed.get('type')}")
@@ -121,8 +123,14 @@ async def run_pairs(
     window: int = 4,
     timeout: float = 60.0,
     settle: float = 1.0,
+    rate: float | None = None,
 ) -> dict:
-    """Run the load; returns figures and the client ids delivered (for the database check)."""
+    """Run the load; returns figures and the client ids delivered (for the database check).
+
+    Closed loop by default: every socket sends ``messages``, at most ``window`` unanswered at a
+    time. With ``rate`` (messages a second), open loop: ``messages`` in all, one every
+    ``1/rate`` seconds whatever the answers, from the sockets in turn (a realistic load, for
+    latency rather than throughput)."""
     socks = [s for pair in pairs for s in pair]
     t_connect = time.perf_counter()
     # A busy machine makes Daphne drop a handshake now and then (it waits at most 5 s for the
@@ -130,7 +138,8 @@ async def run_pairs(
     retried: list = []
     conns = await open_all(socks, retries=3, retried=retried)
     connect_seconds = time.perf_counter() - t_connect
-    state = _State(messages=messages, window=window, expected=len(socks) * messages)
+    expected = messages if rate else len(socks) * messages
+    state = _State(messages=messages, window=window, expected=expected)
     gates = [asyncio.Semaphore(window) for _ in socks]
     peer = {}
     for i in range(0, len(socks), 2):
@@ -169,29 +178,47 @@ async def run_pairs(
         except ConnectionClosed:
             pass
 
+    async def send_one(me: int, ws, sock: Socket, k: int):
+        cid = str(uuid.uuid4())
+        state.sent[cid] = (time.perf_counter(), me)
+        if sock.kind == "live":
+            frame = {"v": 1, "type": "send", "thread": sock.thread, "client_id": cid}
+            frame["body"] = BODY
+        else:
+            frame = {"c": cid, "from": me, "body": BODY}
+            if sock.seq_base is not None:
+                frame["n"] = sock.seq_base + k
+        await ws.send(json.dumps(frame))
+
     async def writer(me: int, ws, sock: Socket):
         for k in range(messages):
             await gates[me].acquire()
-            cid = str(uuid.uuid4())
-            state.sent[cid] = (time.perf_counter(), me)
-            if sock.kind == "live":
-                frame = {"v": 1, "type": "send", "thread": sock.thread, "client_id": cid}
-                frame["body"] = BODY
-            else:
-                frame = {"c": cid, "from": me, "body": BODY}
-                if sock.seq_base is not None:
-                    frame["n"] = sock.seq_base + k
-            await ws.send(json.dumps(frame))
+            await send_one(me, ws, sock, k)
+
+    async def pacer():
+        counts = [0] * len(socks)
+        start = time.perf_counter()
+        for n in range(messages):
+            delay = start + n / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            # Every socket in turn, patients and clinicians alike (a stride prime to the count).
+            me = (n * 7919) % len(socks)
+            await send_one(me, conns[me], socks[me], counts[me])
+            counts[me] += 1
 
     readers = [
         asyncio.create_task(reader(i, ws, s.kind))
         for i, (ws, s) in enumerate(zip(conns, socks, strict=True))
     ]
     t0 = time.perf_counter()
-    writers = [
-        asyncio.create_task(writer(i, ws, s))
-        for i, (ws, s) in enumerate(zip(conns, socks, strict=True))
-    ]
+    if rate:
+        writers = [asyncio.create_task(pacer())]
+    else:
+        writers = [
+            asyncio.create_task(writer(i, ws, s))
+            for i, (ws, s) in enumerate(zip(conns, socks, strict=True))
+        ]
     timed_out = False
     try:
         await asyncio.wait_for(state.done.wait(), timeout)
@@ -209,7 +236,8 @@ async def run_pairs(
     return {
         "pairs": len(pairs),
         "sockets": len(socks),
-        "messages_per_socket": messages,
+        "messages_per_socket": None if rate else messages,
+        "rate_per_s": rate,
         "window": window,
         "expected": state.expected,
         "sent": sent,

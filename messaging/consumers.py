@@ -537,8 +537,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
             if not await self._readable(thread_id):
                 missing.append(thread_id)
                 continue
+            known = self.delivered.get(thread_id)
             self.delivered[thread_id] = sequence
-            await self._deliver_after(thread_id)
+            # Nothing to read when the client is already at the thread's last message as this
+            # socket read it (anything stored since was announced, and waits in ``held``).
+            if known is None or sequence < known:
+                await self._deliver_after(thread_id)
         await self._out({"type": "resumed", "not_found": missing})
 
     async def _on_send(self, frame):

@@ -128,3 +128,25 @@ def test_the_kept_payloads_are_bounded():
         kept.put({"thread": "t", "sequence": sequence})
     assert kept.get("t", 1) is None and kept.get("t", 2) is None
     assert [kept.get("t", s)["sequence"] for s in (3, 4, 5)] == [3, 4, 5]
+
+
+async def test_a_resume_at_the_last_message_reads_nothing_and_one_behind_catches_up(
+    thread, patient, gp, reads
+):
+    from messaging.tests.test_live_socket import _send
+
+    for n in range(2):
+        await _send(thread, patient, f"Earlier {n}")
+    gp_socket, ok, _ = await connect(gp)
+    assert ok
+    await send_frame(gp_socket, type="resume", threads={str(thread.pk): 2})
+    assert (await next_frame(gp_socket))["type"] == "resumed"
+    assert reads == []  # a reconnect at the last message costs no read
+    await gp_socket.disconnect()
+    behind, ok, _ = await connect(gp)
+    await send_frame(behind, type="resume", threads={str(thread.pk): 1})
+    frame = await next_frame(behind)
+    assert frame["type"] == "message" and frame["message"]["body"] == "Earlier 1"
+    assert (await next_frame(behind))["type"] == "resumed"
+    assert len(reads) == 1
+    await behind.disconnect()

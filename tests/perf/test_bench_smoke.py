@@ -20,7 +20,7 @@ def test_quick_bench_run_writes_a_complete_report(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=150,
+        timeout=240,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     reports = sorted(tmp_path.glob("*.json"))
@@ -34,6 +34,7 @@ def test_quick_bench_run_writes_a_complete_report(tmp_path):
         "idle",
         "service_report",
         "reminders",
+        "reconnect",
     }
     for name, result in scenarios.items():
         assert "error" not in result, (name, result.get("error"), result.get("log"))
@@ -70,7 +71,14 @@ def test_quick_bench_run_writes_a_complete_report(tmp_path):
     (level,) = scenarios["idle"]["levels"]
     assert level["held"] and level["process_rss_mib"] > 0
 
+    storm = scenarios["reconnect"]
+    for target in ("bare", "platform"):
+        assert storm[target]["resumed"] == storm["sockets"] == 20, storm
+        assert storm[target]["cpu_ms_per_connect"] > 0
+    assert storm["ratio_cpu_per_connect"] > 0
+
     names = [t["name"] for t in report["targets"]]
+    assert any("reconnect storm" in n for n in names)
     assert any("0 lost, 0 duplicated" in n for n in names)
     assert any("within 3x the bare view" in n for n in names)
     assert any("first page" in n for n in names)
