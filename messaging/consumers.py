@@ -220,6 +220,16 @@ def _message_at(user, thread_id, sequence: int) -> dict | None:
     return found[0] if found else None
 
 
+@live_db
+def _announced(thread_id: str, sequence: int) -> dict | None:
+    """The one message an event announced to this user (see ``message_event``): read by its
+    thread and sequence alone, one short query."""
+    found = selectors.readable_payloads(
+        Message.objects.filter(thread_id=thread_id, sequence=sequence).select_related("sender")[:1]
+    )
+    return found[0] if found else None
+
+
 class RecentPayloads:
     """The messages this process's sockets stored in the last moments, by (thread, sequence).
 
@@ -610,7 +620,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 self.held.add(thread_id)
                 return
             if sequence == self.delivered.get(thread_id, 0) + 1 and thread_id in self.readable:
-                kept = RECENT.get(thread_id, sequence)
+                # The very next message, announced to this user's group: its audience was the
+                # thread's participants, read under the thread's lock when it was stored. It is
+                # sent as this process kept it, or read by its thread and sequence alone; a gap
+                # (or a thread this socket is not authorized for) reads everything after the
+                # socket's position with the participation check in the query.
+                kept = RECENT.get(thread_id, sequence) or await _announced(thread_id, sequence)
                 if kept is not None:
                     await self._out({"type": "message", "message": kept})
                     self.delivered[thread_id] = sequence
