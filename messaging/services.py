@@ -493,11 +493,20 @@ def _live_socket_take(*, user: User, session: str) -> LiveSocket | None:
     """The slot itself; the caller holds the lock of the person's presence row."""
     now = timezone.now()
     alive_since = now - timedelta(seconds=settings.LIVE_SOCKET_SILENT_SECONDS)
-    stale = LiveSocket.objects.filter(user=user, seen_at__lt=alive_since)
-    stale.delete()
-    if LiveSocket.objects.filter(session=session).count() >= settings.LIVE_SOCKETS_PER_SESSION:
+    # Only sockets still alive count; the rows a dead process left behind are deleted by
+    # ``live_sockets_prune`` (a periodic job), not on every connect.
+    alive = LiveSocket.objects.filter(session=session, seen_at__gte=alive_since)
+    if alive.count() >= settings.LIVE_SOCKETS_PER_SESSION:
         return None
     return LiveSocket.objects.create(user=user, session=session, seen_at=now)
+
+
+def live_sockets_prune(*, now=None) -> int:
+    """Delete the slots of sockets silent for longer than ``LIVE_SOCKET_SILENT_SECONDS`` (left
+    by a process that died without closing them). They no longer count in any case."""
+    alive_since = (now or timezone.now()) - timedelta(seconds=settings.LIVE_SOCKET_SILENT_SECONDS)
+    deleted, _ = LiveSocket.objects.filter(seen_at__lt=alive_since).delete()
+    return deleted
 
 
 def live_socket_close(*, socket_id) -> None:

@@ -15,3 +15,12 @@ def message_notifications() -> dict:
     never tell the same person twice)."""
     run = notifications_send_due()
     return {"claimed": run.claimed, "sent": run.sent, "failed": run.failed}
+
+
+@every(seconds=600)
+@task()
+def live_sockets_prune() -> dict:
+    """Forget the slots of live sockets that fell silent (a process died without closing them)."""
+    from messaging.services import live_sockets_prune as prune
+
+    return {"pruned": prune()}

@@ -798,3 +798,26 @@ async def test_the_sockets_texts_are_in_the_accounts_language(thread, patient, l
     with translation.override(language):
         expected = translation.gettext(english)
     assert translated == expected and translated != english
+
+
+async def test_the_slots_a_dead_process_left_are_pruned_and_the_live_ones_kept(patient):
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from messaging.models import LiveSocket
+    from messaging.tasks import live_sockets_prune
+
+    def rows():
+        now = timezone.now()
+        silent = now - timedelta(seconds=settings.LIVE_SOCKET_SILENT_SECONDS + 1)
+        LiveSocket.objects.bulk_create(
+            [LiveSocket(user=patient, session="dead", seen_at=silent) for _ in range(3)]
+            + [LiveSocket(user=patient, session="alive", seen_at=now)]
+        )
+        result = live_sockets_prune.call()
+        return result, sorted(LiveSocket.objects.values_list("session", flat=True))
+
+    result, left = await sync_to_async(rows)()
+    assert result == {"pruned": 3} and left == ["alive"]

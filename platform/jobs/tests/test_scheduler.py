@@ -47,6 +47,7 @@ def test_every_periodic_job_is_declared():
         "reminders.tasks.send_due",
         "jobs.tasks.prune",
         "jobs.tasks.prune_idempotency_keys",
+        "messaging.tasks.live_sockets_prune",
     } <= names
 
 
