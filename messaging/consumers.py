@@ -306,8 +306,9 @@ _presence_disconnect = live_db(services.presence_disconnect)
 @live_db
 def _heartbeat(user, socket_id) -> dict[str, int]:
     """A ping: refresh a clinician's "last seen", the socket's slot, and the thread positions
-    (three queries). It is not activity of the session: the idle timeout ignores heartbeats."""
-    services.presence_seen(user=user)
+    (three queries; two for a patient). It is not activity of the session: the idle timeout ignores heartbeats."""
+    if user.is_clinician:  # only clinicians' presence is shown
+        services.presence_seen(user=user)
     services.live_socket_seen(socket_id=socket_id)
     return thread_positions(user)
 
@@ -367,7 +368,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         translation.activate(opening.language)
         self.idle_until = opening.idle_until
         self.socket_id = opening.slot.pk
-        self.presence_counted = True  # counted with the slot, in the same transaction
+        # A clinician's presence was counted with the slot, in the same transaction.
+        self.presence_counted = user.is_clinician
         self.last_frame = time.monotonic()
         await self._sync_app_groups(opening.app_groups)
         self.workspace_ids = opening.workspace_ids

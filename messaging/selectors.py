@@ -206,7 +206,13 @@ def messages_for_thread(
 
 
 def _unread_subquery(user):
-    read = ReadMark.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_sequence")
+    # One read mark per (thread, user): no order needed (the model's default order would join
+    # the thread and the user to every thread's look-up).
+    read = (
+        ReadMark.objects.filter(thread=OuterRef("pk"), user=user)
+        .order_by()
+        .values("last_read_sequence")
+    )
     return Coalesce(Subquery(read[:1], output_field=IntegerField()), Value(0))
 
 

@@ -445,13 +445,14 @@ def presence_connect(*, user: User) -> None:
 
 @transaction.atomic
 def live_socket_connect(*, user: User, session: str) -> LiveSocket | None:
-    """A socket opens: ``live_socket_open`` and ``presence_connect`` in one transaction, under
-    one lock of the person's presence row. None (and nothing counted) when the session has no
-    slot left."""
+    """A socket opens: ``live_socket_open`` and, for a clinician, ``presence_connect`` in one
+    transaction, under one lock of the person's presence row. None (and nothing counted) when
+    the session has no slot left. Only clinicians' presence is shown ("online", "last seen"),
+    so a patient's socket takes the lock (for its slot) and counts nothing more."""
     presence, _created = Presence.objects.select_for_update().get_or_create(user=user)
     slot = _live_socket_take(user=user, session=session)
-    if slot is None:
-        return None
+    if slot is None or not user.is_clinician:
+        return slot
     was_online = presence.open_sockets > 0
     presence.open_sockets += 1
     presence.last_seen_at = slot.seen_at

@@ -821,3 +821,22 @@ async def test_the_slots_a_dead_process_left_are_pruned_and_the_live_ones_kept(p
 
     result, left = await sync_to_async(rows)()
     assert result == {"pruned": 3} and left == ["alive"]
+
+
+async def test_only_a_clinicians_socket_counts_towards_presence(patient, gp):
+    from messaging.models import LiveSocket, Presence
+
+    def state(user):
+        row = Presence.objects.filter(user=user).first()
+        return (row.open_sockets if row else 0, LiveSocket.objects.filter(user=user).count())
+
+    patient_socket, ok, _ = await connect(patient)
+    gp_socket, ok2, _ = await connect(gp)
+    assert ok and ok2
+    # Both hold a slot of their session; only the clinician is shown as online.
+    assert await sync_to_async(state)(patient) == (0, 1)
+    assert await sync_to_async(state)(gp) == (1, 1)
+    for socket in (patient_socket, gp_socket):
+        await socket.disconnect()
+    assert await sync_to_async(state)(patient) == (0, 0)
+    assert await sync_to_async(state)(gp) == (0, 0)
