@@ -205,6 +205,22 @@ def targets(report: dict) -> list[dict]:
         )
     elif lat:
         lines.append(_line("latency ran", False, lat["error"]))
+    cl = scenarios.get("cluster")
+    if cl and "error" not in cl:
+        live, floor = cl["platform"], cl["channels_relay_persisted"]
+        lines.append(
+            _line(
+                "cluster (3 Daphne behind HAProxy, Redis): 0 lost, 0 duplicated, database check",
+                live["lost"] == live["duplicated"] == live["unsent"] == 0 and cl["db_check"]["ok"],
+                f"{live['delivered']} delivered of {live['sent']}; throughput {cl['ratio_throughput']}x "
+                f"the persisted floor through the proxy ({live['throughput_per_s']}/s vs "
+                f"{floor['throughput_per_s']}/s), p99 {live['latency_ms']['p99']} vs "
+                f"{floor['latency_ms']['p99']} ms, CPU {live['server_cpu_ms_per_message']} vs "
+                f"{floor['server_cpu_ms_per_message']} ms per message",
+            )
+        )
+    elif cl:
+        lines.append(_line("cluster ran", False, cl["error"]))
     storm = scenarios.get("reconnect")
     if storm and "error" not in storm:
         bare, live = storm["bare"], storm["platform"]

@@ -76,6 +76,7 @@ SCENARIOS = [
     "reminders",
     "reconnect",
     "latency",
+    "cluster",
 ]
 QUICK_SCENARIOS = [
     "messaging_memory",
@@ -312,6 +313,19 @@ def main(argv=None) -> int:
                     "REDIS_PREFIX": prefix + "lat",
                 },
             ),
+            "cluster": (
+                {
+                    "scenario": "cluster",
+                    "pairs": params["pairs"],
+                    "messages": params["messages"],
+                    "window": params["window"],
+                    "timeout": messaging_cfg["timeout"],
+                },
+                {
+                    "REDIS_URL": f"redis://{args.redis_host}:{args.redis_port}/{args.redis_db}",
+                    "REDIS_PREFIX": prefix + "cl",
+                },
+            ),
             "reconnect": (
                 {
                     "scenario": "reconnect",
@@ -331,7 +345,7 @@ def main(argv=None) -> int:
             ),
         }
         for name in chosen:
-            if name in ("messaging_redis", "latency") and not redis_ok:
+            if name in ("messaging_redis", "latency", "cluster") and not redis_ok:
                 the_report["skipped"][name] = f"no Redis at {args.redis_host}:{args.redis_port}"
                 continue
             cfg, extra = plans[name]

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import os
+import shutil
 import statistics
 import sys
 import time
@@ -213,6 +214,56 @@ def latency(cfg: dict) -> dict:
     live, floor = out["platform"]["latency_ms"], out["channels_relay_persisted"]["latency_ms"]
     out["ratio_p50"] = _ratio(live["p50"], floor["p50"])
     out["ratio_p99"] = _ratio(live["p99"], floor["p99"])
+    return out
+
+
+def cluster(cfg: dict) -> dict:
+    """The messaging load through a real proxy: three Daphne processes behind HAProxy (Debian's
+    package, round robin, websockets tunnelled; ``tests/cluster.py``) on the Redis layer, the
+    platform against the persisted floor, each socket placed by the proxy. Needs ``haproxy``."""
+    from tests.cluster import haproxy
+
+    binary = shutil.which("haproxy") or (
+        "/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None
+    )
+    if binary is None:
+        return {"error": "the haproxy binary is not installed (apt-get install haproxy)"}
+    pairs = data.messaging_pairs(cfg["pairs"], tag="cluster")
+    for pair, extra in zip(pairs, data.messaging_pairs(cfg["pairs"], tag="clusterdb"), strict=True):
+        pair["relay_thread"] = extra["thread"]
+    env = dict(os.environ)
+    out: dict = {"processes": 3, "pairs": cfg["pairs"]}
+    sent_ids: set = set()
+    delivered_ids: set = set()
+    with contextlib.ExitStack() as stack:
+        backends = [stack.enter_context(servers.daphne(env)) for _ in range(3)]
+        proxy = stack.enter_context(haproxy(binary, [base for base, _proc in backends]))
+        pids = {proc.pid for _base, proc in backends}
+        for target in ("platform", "channels_relay_persisted"):
+            socks = _sockets(target, pairs, {"a": proxy, "b": proxy, "bare": None}, 0)
+            cpu = sum(servers.cpu_seconds(pid) for pid in pids)
+            result = asyncio.run(
+                run_pairs(
+                    socks,
+                    messages=cfg["messages"],
+                    window=cfg.get("window", 4),
+                    timeout=cfg.get("timeout", 120),
+                )
+            )
+            used = sum(servers.cpu_seconds(pid) for pid in pids) - cpu
+            result["server_cpu_ms_per_message"] = round(
+                1000 * used / max(1, result["delivered"]), 3
+            )
+            delivered = result.pop("delivered_client_ids")
+            sent = result.pop("sent_client_ids")
+            if target == "platform":
+                sent_ids.update(sent)
+                delivered_ids.update(delivered)
+            out[target] = result
+    out["db_check"] = _db_check(pairs, sent_ids, delivered_ids)
+    out["ratio_throughput"] = _ratio(
+        out["platform"]["throughput_per_s"], out["channels_relay_persisted"]["throughput_per_s"]
+    )
     return out
 
 
@@ -491,6 +542,17 @@ def _login(user) -> Client:
     return client
 
 
+def _settle() -> None:
+    """Bring PostgreSQL to the state of a database in use after the bulk inserts: planner
+    statistics and vacuumed tables, as autovacuum makes them within a minute or so. Without
+    statistics it plans every table as a few rows (nested loops over 1,000 workspaces that no
+    running service would see), and an autovacuum started by the inserts would run during the
+    first measurements."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
 def pages(cfg: dict) -> dict:
     """Caseload page and API vs bare views at each size; patient dashboard vs bare view."""
     from accounts.models import User
@@ -503,6 +565,7 @@ def pages(cfg: dict) -> dict:
         t = time.perf_counter()
         data.caseload(gp, size, tag=f"cl{size}")
         build = time.perf_counter() - t
+        _settle()
         client = _login(gp)
         entry = {"patients": size, "build_seconds": round(build, 2)}
         for key, url in (
@@ -693,6 +756,7 @@ SCENARIOS = {
     "messaging": messaging,
     "idle": idle,
     "latency": latency,
+    "cluster": cluster,
     "reconnect": reconnect,
     "pages": pages,
     "history": history,
