@@ -2,16 +2,18 @@
 
 Assembled here (the face) from care (memberships, consent), alerts (counts, cadence) and the
 columns other capabilities register. Every patient is filtered, counted and ordered
-as a light ``Entry`` (plain values); only the rows of the page shown are read in full (model
+as a light ``Entry`` (plain values); only the rows of the page shown are made in full (model
 instances, recency in words, contributed columns). The number of queries does not depend on the
 number of patients: 2 (memberships, consent) + 1 (alert counts) + 1 (cadences) for every
-patient, then 1 (the page's memberships, workspaces and patients) + 1 per column.
+patient, then 1 per column for the page's rows (their memberships, workspaces and patients are
+made from the values already read). The page's table rows are written as HTML by
+``caseload_table``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -84,21 +86,12 @@ class Row:
     cells: list = field(default_factory=list)
 
 
-def quiet_days(last: datetime | None, since: datetime, now: datetime) -> int:
-    """Whole days since the last activity, or since the care started when there was none."""
-    return (now - (last or since)).days
-
-
-def is_inactive(last: datetime | None, since: datetime, threshold: int, now: datetime) -> bool:
-    """Quiet for more days than the cadence allows (or invited that long ago, never started)."""
-    return quiet_days(last, since, now) > threshold
-
-
-def recency_of(last: datetime | None, since: datetime, threshold: int, now: datetime) -> Recency:
-    """Colour class AND words: the colour is never the only signal."""
-    days = quiet_days(last, since, now)
-    if last is None:
-        if is_inactive(last, since, threshold, now):
+def recency_of(days: int, active: bool, threshold: int) -> Recency:
+    """Colour class AND words: the colour is never the only signal. ``days``: whole days quiet,
+    since the last activity (since the care started when there was none: ``active`` False);
+    ``threshold``: the days of quiet the cadence allows."""
+    if not active:
+        if days > threshold:
             return Recency(
                 "recency-inactive",
                 ngettext(
@@ -109,7 +102,7 @@ def recency_of(last: datetime | None, since: datetime, threshold: int, now: date
                 % {"n": days},
             )
         return Recency("recency-none", str(_("Not started yet")))
-    if is_inactive(last, since, threshold, now):
+    if days > threshold:
         text = ngettext("Quiet for %(n)d day", "Quiet for %(n)d days", days) % {"n": days}
         return Recency("recency-inactive", text)
     if days == 0:
@@ -135,10 +128,6 @@ class Entry:
     urgent_alerts: int
     attention: int
 
-    @property
-    def last_activity_at(self) -> datetime | None:
-        return self.base.last_activity_at if self.progress else None
-
 
 def _attention(urgent: int, review_overdue: bool, inactive: bool, open_alerts: int) -> int:
     if urgent:
@@ -161,14 +150,24 @@ MATCHES = {
 }
 
 
+_NO_TIME = timedelta(0)
+
+
+def _least_recently_active(e: Entry) -> tuple:
+    """Those never active first, then the longest quiet; unshared activity last (the clinician
+    may not know it). The same order as by the time of the last activity: every patient's
+    quiet time is counted from the same moment."""
+    if e.progress and e.base.active:
+        return (False, True, -e.base.quiet, e.name)
+    return (not e.progress, False, _NO_TIME, e.name)
+
+
 def _sort_key(sort: str):
     far = date.max
-    oldest = datetime.min.replace(tzinfo=timezone.get_current_timezone())
     return {
         "attention": lambda e: (e.attention, e.name),
         "name": lambda e: e.name,
-        # Unshared activity sorts last: the clinician may not know it.
-        "activity": lambda e: (not e.progress, e.last_activity_at or oldest, e.name),
+        "activity": _least_recently_active,
         "review": lambda e: (e.next_review_on or far, e.name),
     }[sort]
 
@@ -189,24 +188,24 @@ def _cells(rows: list[Row], clinician, cols: list[Column]) -> None:
 
 def _entries(*, clinician, now: datetime) -> list[Entry]:
     """One entry per active patient of ``clinician``, in name order. Queries: 4 (memberships,
-    consent rows, alert counts, cadences), whatever the number of patients."""
+    consent, alert counts, cadences), whatever the number of patients."""
     today = timezone.localdate(now)
-    base = selectors.caseload_entries_for_clinician(clinician=clinician)
+    base = selectors.caseload_entries_for_clinician(clinician=clinician, now=now)
     counts = alert_selectors.alert_counts_for_clinician(clinician=clinician)
     cadences = alert_selectors.cadences_for_clinician(clinician=clinician)
+    no_cadence = alert_selectors.Cadence()
+    no_alerts = alert_selectors.AlertCounts()
+    progress_section = Section.PROGRESS
     entries = []
+    append = entries.append
     for b in base:
-        cadence = cadences[b.membership_id]
-        counts_here = counts.get(b.workspace_id)
-        progress = Section.PROGRESS in b.shared
-        inactive = progress and is_inactive(
-            b.last_activity_at, b.since, cadence.inactivity_days, now
-        )
+        cadence = cadences.get(b.membership_id, no_cadence)
+        alerts = counts.get(b.workspace_id, no_alerts)
+        progress = progress_section in b.shared
+        inactive = progress and b.quiet.days > cadence.inactivity_days
         review_on = cadence.next_review_on
         review_overdue = bool(review_on and review_on < today)
-        open_alerts = counts_here.open if counts_here else 0
-        urgent_alerts = counts_here.urgent if counts_here else 0
-        entries.append(
+        append(
             Entry(
                 base=b,
                 name=b.patient_name.lower(),
@@ -216,9 +215,9 @@ def _entries(*, clinician, now: datetime) -> list[Entry]:
                 next_review_on=review_on,
                 review_due=bool(review_on and review_on <= today),
                 review_overdue=review_overdue,
-                open_alerts=open_alerts,
-                urgent_alerts=urgent_alerts,
-                attention=_attention(urgent_alerts, review_overdue, inactive, open_alerts),
+                open_alerts=alerts.open,
+                urgent_alerts=alerts.urgent,
+                attention=_attention(alerts.urgent, review_overdue, inactive, alerts.open),
             )
         )
     return entries
@@ -244,26 +243,21 @@ class _Words:
         return self._shared[sections]
 
 
-def _rows(entries: list[Entry], *, clinician, now: datetime) -> list[Row]:
-    """Full rows (model instances, recency in words) for ``entries``, in their order.
-    Queries: 1, whatever the number of entries. A membership that stopped being current
-    since the entries were read is left out."""
-    memberships = selectors.caseload_memberships(
-        clinician=clinician, membership_ids=[e.base.membership_id for e in entries]
-    )
+def _rows(entries: list[Entry], *, now: datetime) -> list[Row]:
+    """Full rows (model instances, recency in words) for ``entries``, in their order, made
+    from the values the entries were read with (no query)."""
     words = _Words()
     rows = []
     for e in entries:
-        membership = memberships.get(e.base.membership_id)
-        if membership is None:
-            continue
+        membership = selectors.caseload_membership(e.base)
         rows.append(
             Row(
                 workspace=membership.workspace,
                 membership=membership,
                 shared=e.base.shared,
-                last_activity_at=e.last_activity_at,
-                recency=recency_of(e.base.last_activity_at, e.base.since, e.inactivity_days, now)
+                # Exact: ``quiet`` is ``now`` less the time of the last activity.
+                last_activity_at=now - e.base.quiet if e.progress and e.base.active else None,
+                recency=recency_of(e.base.quiet.days, e.base.active, e.inactivity_days)
                 if e.progress
                 else None,
                 inactive=e.inactive,
@@ -294,9 +288,9 @@ def caseload_entries(
 
 
 def caseload_rows(entries: list[Entry], *, clinician, now: datetime) -> tuple[list[Row], list]:
-    """The full rows of ``entries`` (a page), in their order, with the contributed columns.
-    Queries: 1 + 1 per column, whatever the number of entries."""
-    rows = _rows(entries, clinician=clinician, now=now)
+    """The full rows of ``entries`` (a page, read at ``now``), in their order, with the
+    contributed columns. Queries: 1 per column, whatever the number of entries."""
+    rows = _rows(entries, now=now)
     return rows, fill_cells(rows, clinician)
 
 
@@ -345,7 +339,7 @@ def caseload_page(
     that is not a whole number reads as 1; one past the end as the last page."""
     now = now or timezone.now()
     everyone = _entries(clinician=clinician, now=now)
-    filter_counts = {key: sum(1 for e in everyone if MATCHES[key](e)) for key in FILTERS}
+    filter_counts = {key: sum(map(MATCHES[key], everyone)) for key in FILTERS}
     matches = MATCHES[show]
     entries = [e for e in everyone if matches(e)]
     entries.sort(key=_sort_key(sort))

@@ -12,7 +12,8 @@ from alerts import selectors as alert_selectors
 from alerts.models import Alert
 from care import policies, selectors, services
 from care.sections import Section
-from clinician_app.caseload import FILTERS, NOT_SHARED, SORTS, caseload_page
+from clinician_app import caseload_table
+from clinician_app.caseload import FILTERS, SORTS, caseload_page
 from clinician_app.decorators import clinician_required
 from clinician_app.forms import InvitePatientForm
 from clinician_app.panels import panel_for
@@ -51,9 +52,9 @@ def caseload(request):
         "clinician_app/caseload.html",
         {
             "rows": page.rows,
+            "rows_html": caseload_table.rows_html(page.rows),
             "page": page,
             "columns": page.columns,
-            "not_shared": NOT_SHARED,
             "pending": pending,
             "show": show,
             "sort": sort,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from care.models import Workspace
 from content.models import (
@@ -87,6 +87,14 @@ def enrolments_for_workspace(workspace: Workspace) -> list[Enrolment]:
     )
 
 
+def enrolments_latest_first(workspace: Workspace) -> list[Enrolment]:
+    """The workspace's enrolments with their programmes, the one visited last first (one never
+    visited counts from when it started; the earlier started first among equals). 1 query."""
+    rows = Enrolment.objects.filter(workspace=workspace).select_related("programme").order_by()
+    by_start = sorted(rows, key=lambda e: e.created_at)  # sorted here: cheaper than ORDER BY
+    return sorted(by_start, key=lambda e: e.last_visited_at or e.created_at, reverse=True)
+
+
 def prescriber_notes(enrolment: Enrolment) -> list[Prescription]:
     """Each prescriber's latest non-empty note, oldest prescriber first. 1 query."""
     latest: dict = {}
@@ -124,6 +132,18 @@ class ModuleState:
     completed: int
     recommended: bool = False
     pages: list = field(default_factory=list)  # (page, PageProgress | None)
+
+    @classmethod
+    def of(cls, module: Module, pages: list, *, recommended: bool) -> ModuleState:
+        """The state of ``module`` from its current pages, each as (page, PageProgress | None)."""
+        return cls(
+            module=module,
+            total=len(pages),
+            visited=sum(1 for _p, pr in pages if pr),
+            completed=sum(1 for _p, pr in pages if pr and pr.completed_at),
+            recommended=recommended,
+            pages=pages,
+        )
 
     @property
     def percent(self) -> int:
@@ -178,20 +198,63 @@ def programme_progress(programme: Programme, enrolment: Enrolment | None) -> Pro
     if enrolment is not None:
         progress = {p.page_id: p for p in PageProgress.objects.filter(enrolment=enrolment)}
         recommended = set(enrolment.recommended_modules.values_list("pk", flat=True))
-    states = []
-    for module in modules:
-        pages = [(page, progress.get(page.pk)) for page in module.pages.all()]
-        states.append(
-            ModuleState(
-                module=module,
-                total=len(pages),
-                visited=sum(1 for _p, pr in pages if pr),
-                completed=sum(1 for _p, pr in pages if pr and pr.completed_at),
-                recommended=module.pk in recommended,
-                pages=pages,
-            )
+    states = [
+        ModuleState.of(
+            module,
+            [(page, progress.get(page.pk)) for page in module.pages.all()],
+            recommended=module.pk in recommended,
         )
+        for module in modules
+    ]
     return ProgrammeProgress(programme=programme, enrolment=enrolment, modules=states)
+
+
+# What ``enrolment_progress`` reads of each page's progress, page and module (a summary: the
+# rest stays deferred, and a row shows its own language's text all the same).
+_PROGRESS_FIELDS = ("id", "visited_at", "completed_at")
+_SUMMARY_PAGE_FIELDS = ("id", "module_id", "slug", "position", "title", "translations")
+_SUMMARY_MODULE_FIELDS = ("id", "programme_id", "slug", "position", "title", "translations")
+
+
+def enrolment_progress(enrolment: Enrolment) -> ProgrammeProgress:
+    """``programme_progress`` of an enrolment (its programme already read with it) in one
+    query: the programme's current pages with their modules, each page with the enrolment's
+    progress on it and whether its module is recommended.
+
+    A module without a current page is not listed, where ``programme_progress`` lists it with
+    nothing to do: the loader cannot make one (every module of a pack lists a page, and a page
+    is retired only when its module keeps others or is retired too)."""
+    progress = PageProgress.objects.filter(enrolment=enrolment, page=OuterRef("pk")).order_by()
+    recommended = Enrolment.recommended_modules.through.objects.filter(
+        enrolment_id=enrolment.pk, module_id=OuterRef("module_id")
+    )
+    pages = (
+        Page.objects.filter(
+            module__programme_id=enrolment.programme_id, retired=False, module__retired=False
+        )
+        .select_related("module")
+        .only(*_SUMMARY_PAGE_FIELDS, *(f"module__{name}" for name in _SUMMARY_MODULE_FIELDS))
+        .annotate(
+            module_recommended=Exists(recommended),
+            **{f"progress_{name}": Subquery(progress.values(name)) for name in _PROGRESS_FIELDS},
+        )
+        .order_by()  # sorted here: cheaper than compiling an ORDER BY over every column
+    )
+    by_module: dict = {}
+    for page in sorted(pages, key=lambda p: (p.module.position, p.position)):
+        found = None
+        if page.progress_id is not None:
+            # The row as a query for those fields would make it (the rest deferred).
+            values = {"enrolment_id": enrolment.pk, "page_id": page.pk}
+            values |= {name: getattr(page, f"progress_{name}") for name in _PROGRESS_FIELDS}
+            names = [f.attname for f in PageProgress._meta.concrete_fields if f.attname in values]
+            found = PageProgress.from_db(pages.db, names, [values[name] for name in names])
+        by_module.setdefault(page.module, []).append((page, found))
+    states = [
+        ModuleState.of(module, rows, recommended=rows[0][0].module_recommended)
+        for module, rows in by_module.items()
+    ]
+    return ProgrammeProgress(programme=enrolment.programme, enrolment=enrolment, modules=states)
 
 
 def answers_for_workspace(workspace: Workspace, *, submitted_only: bool = False) -> QuerySet:
@@ -231,6 +294,16 @@ def display_value(spec: dict, value) -> str:
     if isinstance(value, list):
         return ", ".join(labels.get(v, v) for v in value)
     return str(labels.get(value, value))
+
+
+def feedback_unseen_exists() -> Exists:
+    """For the owner's workspace query (``.annotate(has_feedback=feedback_unseen_exists())``):
+    whether ``feedback_unseen`` would find any, in the workspace's own query."""
+    return Exists(
+        AnswerFeedback.objects.filter(
+            answer__enrolment__workspace=OuterRef("pk"), seen_at__isnull=True
+        )
+    )
 
 
 def feedback_unseen(workspace: Workspace) -> list[AnswerFeedback]:

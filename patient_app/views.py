@@ -20,7 +20,7 @@ from care.models import CareTeamMembership
 from care.sections import SECTION_DESCRIPTIONS, Section
 from config.confirmation import confirmation_page
 from patient_app import access_log as access_words
-from patient_app.dashboard import dashboard_regions
+from patient_app.dashboard import dashboard_regions, today_workspace
 from patient_app.decorators import patient_required
 from patient_app.forms import InvitationSignupForm, SectionsForm
 
@@ -33,8 +33,8 @@ def _workspace(request):
 
 @patient_required
 def dashboard(request):
-    workspace = _workspace(request)
-    members = selectors.memberships_for_workspace(workspace=workspace)
+    workspace = today_workspace(request.user)
+    members = selectors.care_team_of_patient(request.user)
     return render(
         request,
         "patient_app/dashboard.html",

@@ -58,9 +58,8 @@ def test_queries_are_the_same_for_10_100_and_1000_patients(client, bulk, habit_c
         assert body.count("data-workspace=") == min(size, PAGE_SIZE)
         assert f"{size} patients" in body
         counts.append(len(ctx.captured_queries))
-    # session, user, memberships (plain values), consent rows, alert counts, cadences, the
-    # page's memberships+workspaces+patients, the contributed column, ONE access-log insert for
-    # the rows shown (+ savepoint), pending invites.
+    # session, user, memberships (plain values), consent, alert counts, cadences, the
+    # contributed column, ONE access-log insert for the rows shown, pending invites.
     assert counts[0] == counts[1] == counts[2], counts
     assert AccessLogEntry.objects.filter(section="caseload").count() == 10 + 100 + PAGE_SIZE
     assert [len(ids) for ids in habit_column] == [5, 50, PAGE_SIZE // 2], (
@@ -228,3 +227,18 @@ def test_a_row_links_to_the_patient_and_their_alerts_and_names_what_is_shared(cl
     assert '<span class="muted">No</span>' in row and '<span class="muted">not set</span>' in row
     assert '<span class="not-shared">nothing shared yet</span>' in row
     assert '<span class="muted">none</span>' in row
+
+
+def test_a_page_of_the_caseload_costs_nine_queries_whatever_its_size(bulk):
+    """The page's own reads, without the request's (session, account, access log, invites)."""
+    from clinician_app.caseload import caseload_page
+
+    gp = GPFactory()
+    bulk(gp, PAGE_SIZE + 20)
+    with CaptureQueriesContext(connection) as ctx:
+        page = caseload_page(clinician=gp)
+    assert len(page.rows) == PAGE_SIZE
+    # Every patient: memberships (with names and covers), consent, alert counts, cadences. The
+    # rows shown: programme, unread messages, habits (habits, check days), scores (check-ins
+    # are shared by none here).
+    assert len(ctx.captured_queries) == 9, [q["sql"][:60] for q in ctx.captured_queries]

@@ -70,6 +70,34 @@ def test_progress_and_resume(enrolment, patient, programme, workspace):
     assert workspace.last_activity_at is not None
 
 
+def test_the_dashboards_progress_reads_as_programme_progress_in_one_query(
+    enrolment, patient, programme, django_assert_num_queries
+):
+    pages = list(
+        Page.objects.filter(module__programme=programme).order_by("module__position", "position")
+    )
+    for page in pages[:4]:
+        services.page_visit(enrolment=enrolment, page=page, by=patient)
+    services.page_complete(enrolment=enrolment, page=pages[0], by=patient)
+    services.page_complete(enrolment=enrolment, page=pages[3], by=patient)
+    enrolment.recommended_modules.add(pages[3].module)
+    (enrolment,) = selectors.enrolments_latest_first(enrolment.workspace)
+    full = selectors.programme_progress(programme, enrolment)
+    with django_assert_num_queries(1):
+        summary = selectors.enrolment_progress(enrolment)
+
+    def shape(progress):
+        return [
+            (m.module.pk, m.total, m.visited, m.completed, m.recommended, m.state, m.percent,
+             [(p.pk, pr and (pr.pk, pr.visited_at, pr.completed_at)) for p, pr in m.pages])
+            for m in progress.modules
+        ]  # fmt: skip
+
+    assert shape(summary) == shape(full)
+    # The last page opened is done: the first one not done is next.
+    assert summary.resume_page() == full.resume_page() == pages[1] and summary.percent > 0
+
+
 def test_a_draft_can_be_partial_but_a_submitted_answer_needs_required_fields(
     enrolment, patient, cycle
 ):

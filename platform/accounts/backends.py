@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string, salted_hmac
 
 from accounts.models import User
+from accounts.session_store import account_read_with_session
 
 _DUMMY_HASHES: dict[str, str] = {}
 
@@ -103,6 +104,15 @@ def account_is_locked(email: str) -> bool:
 
 
 class EmailBackend(ModelBackend):
+    def get_user(self, user_id):
+        """The account the session names: the one read with the session row when it was
+        (``accounts.session_store``), else read by id as Django does; None for an account that
+        may not sign in."""
+        user = account_read_with_session(user_id)
+        if user is None:
+            return super().get_user(user_id)
+        return user if self.user_can_authenticate(user) else None
+
     def authenticate(self, request, username=None, password=None, email=None, **kwargs):
         email = (email or username or "").strip()
         if not email or password is None:

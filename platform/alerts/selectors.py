@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -230,6 +230,12 @@ def duty_queue(*, user: User) -> QuerySet[Alert]:
         .select_related("workspace__patient")
         .order_by("opened_at")
     )
+
+
+def shared_reviews_exist() -> Exists:
+    """For the owner's workspace query (``.annotate(has_shared_reviews=shared_reviews_exist())``):
+    whether ``shared_reviews_for_workspace`` would find any, in the workspace's own query."""
+    return Exists(Review.objects.filter(workspace=OuterRef("pk"), shared_with_patient=True))
 
 
 def shared_reviews_for_workspace(*, workspace, limit: int = 3) -> list:

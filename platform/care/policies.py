@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, Q, QuerySet, Value
+from django.db.models import Case, Exists, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
@@ -232,6 +232,45 @@ def shared_sections_by_workspace(user, workspace_ids: Iterable) -> dict[UUID, fr
         if codename.startswith("share_"):
             result[workspace_id].add(Section.from_codename(codename))
     return {key: frozenset(value) for key, value in result.items()}
+
+
+# Each section's bit in a consent mask: ``shared_sections_of_member`` adds up the bits of a
+# workspace's consent rows in the database (one row per workspace instead of one per section).
+_SECTION_BITS = {section.codename: 1 << i for i, section in enumerate(Section)}
+_SECTIONS_OF_MASK: dict[int, frozenset[Section]] = {}
+
+
+def _sections_of(mask: int) -> frozenset[Section]:
+    found = _SECTIONS_OF_MASK.get(mask)
+    if found is None:
+        found = frozenset(s for i, s in enumerate(Section) if mask >> i & 1)
+        _SECTIONS_OF_MASK[mask] = found
+    return found
+
+
+def shared_sections_of_member(user) -> dict[UUID, frozenset[Section]]:
+    """One query: for every workspace that shares anything with this clinician, the sections
+    shared (a whole caseload at once, a row per workspace). Read it only for workspaces where
+    ``user`` is a current member (``membership_current``): the consent rows of a cover that has
+    just run out stay until the job ends its membership. Not narrowed to those workspaces in
+    the query itself: the user's own rows are found by index whatever the planner knows, where
+    a join to the memberships was planned badly on tables without statistics."""
+    # (user, permission, workspace) is unique, so the sum of the bits is their union.
+    mask = Sum(
+        Case(
+            *(When(permission__codename=c, then=Value(bit)) for c, bit in _SECTION_BITS.items()),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+    rows = (
+        WorkspaceUserObjectPermission.objects.filter(user=user)
+        .order_by()
+        .values("content_object_id")
+        .annotate(mask=mask)
+        .values_list("content_object_id", "mask")
+    )
+    return {workspace_id: _sections_of(bits) for workspace_id, bits in rows if bits}
 
 
 def member_of(user, workspace_ref) -> Exists:

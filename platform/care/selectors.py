@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import NamedTuple
 from uuid import UUID
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db import router
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -49,6 +63,59 @@ def memberships_for_workspace(
             frozenset(by_user.get(member.clinician_id, ())) if member.is_active else frozenset()
         )
     return members
+
+
+def own_workspace(user, **annotations) -> Workspace | None:
+    """The patient's own workspace, read through ``policies.workspaces_for_user`` with
+    ``annotations`` in the same query (a face's per-page facts, such as the ``Exists`` of each
+    domain's selectors), and ``user`` set as its patient so that nothing reads the account again.
+    None before the workspace exists, and for anyone who owns none. Queries: 1."""
+    # Unordered (one row at most): Django's compiler pays for an ORDER BY per selected column.
+    found = list(
+        policies.workspaces_for_user(user)
+        .filter(patient=user)
+        .annotate(**annotations)
+        .order_by()[:1]
+    )
+    if not found:
+        return None
+    found[0].patient = user
+    return found[0]
+
+
+def care_team_of_patient(patient: User) -> list[CareTeamMembership]:
+    """The patient's care team in the order of ``memberships_for_workspace`` (every membership
+    not ended or declined, with its clinician and their organisation), each with
+    ``shared_count``: how many sections the patient shares with that member (0 unless active).
+
+    Read once per user object, so once per request for ``request.user``: the language
+    middleware and the footer ask for the organisation whose defaults apply to the patient
+    (``care_team_organisation``), and the dashboard lists the team. Queries: 1, then 0.
+    """
+    team = getattr(patient, "_care_team", None)  # getattr/setattr: request.user is a lazy proxy
+    if team is None:
+        shared = (
+            WorkspaceUserObjectPermission.objects.filter(
+                content_object_id=OuterRef("workspace_id"), user_id=OuterRef("clinician_id")
+            )
+            .order_by()
+            .values("user_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        rows = (
+            CareTeamMembership.objects.filter(workspace__patient=patient)
+            .exclude(status__in=CareTeamMembership.CLOSED)
+            .select_related("clinician__organisation")
+            .annotate(shared_count=Coalesce(Subquery(shared), 0))
+            .order_by()  # a handful of rows, sorted here: cheaper than compiling an ORDER BY
+        )
+        team = sorted(rows, key=lambda m: (m.status, m.created_at))
+        for member in team:
+            if not member.is_active:
+                member.shared_count = 0
+        patient._care_team = team
+    return team
 
 
 def membership_for_owner(*, user: User, workspace_id, membership_id) -> CareTeamMembership:
@@ -186,68 +253,108 @@ def _person_q(key: str) -> Q:
 
 class CaseloadEntry(NamedTuple):
     """One patient of a clinician's caseload, as plain values (no model instances): enough to
-    filter, count and order every patient cheaply. The rows shown are then read in full with
-    ``caseload_memberships``."""
+    filter, count and order every patient cheaply, and to show the rows of one page
+    (``caseload_membership`` makes their model instances without reading them again)."""
 
     membership_id: UUID
     workspace_id: UUID
     patient_name: str
-    last_activity_at: datetime | None
-    # When the relationship started (else when it was created): given only while there is no
-    # activity yet (None otherwise: nothing needs it then).
-    since: datetime | None
+    # How long the patient has been quiet at ``now``: since their last activity, or since the
+    # relationship started (else was created) when there was none yet (``active`` is False).
+    # A duration, not the time itself: the database subtracts (a time costs more to read).
+    quiet: timedelta
+    active: bool
     shared: frozenset
+    role: str
+    patient_id: UUID
+    cover: tuple | None  # (cover id, its last day, the absent clinician's id and name)
 
 
-def caseload_entries_for_clinician(*, clinician: User) -> list[CaseloadEntry]:
+def caseload_entries_for_clinician(
+    *, clinician: User, now: datetime | None = None
+) -> list[CaseloadEntry]:
     """Every workspace where the clinician is an active member, with what is shared, in
     patient-name order.
 
-    Queries: 1 (memberships with the patient's name) + 1 (consent rows), whatever the size.
+    Queries: 1 (memberships with the patient's name and the cover) + 1 (consent, a row per
+    workspace), whatever the size.
     """
+    if not clinician.is_active:
+        return []
+    now = now or timezone.now()
+    current = CareTeamMembership.objects.filter(policies.membership_current(), clinician=clinician)
     rows = (
-        list(
-            CareTeamMembership.objects.filter(policies.membership_current(), clinician=clinician)
-            .order_by("workspace__patient__full_name", "pk")
-            # One timestamp per row (each costs to read): the last activity, else the start.
-            .annotate(
-                seen_at=Coalesce("workspace__last_activity_at", "started_at", "created_at"),
-                never_active=Q(workspace__last_activity_at__isnull=True),
-            )
-            .values_list(
-                "pk", "workspace_id", "workspace__patient__full_name", "seen_at", "never_active"
-            )
+        current.order_by("workspace__patient__full_name", "pk")
+        .annotate(
+            quiet=ExpressionWrapper(
+                Value(now, output_field=DateTimeField())
+                - Coalesce("workspace__last_activity_at", "started_at", "created_at"),
+                output_field=DurationField(),
+            ),
+            active=Q(workspace__last_activity_at__isnull=False),
         )
-        if clinician.is_active
-        else []
+        .values_list(
+            "pk",
+            "workspace_id",
+            "workspace__patient__full_name",
+            "quiet",
+            "active",
+            "role",
+            "workspace__patient_id",
+            "cover_id",
+            "cover__ends_on",
+            "cover__absent_id",
+            "cover__absent__full_name",
+        )
     )
-    shared = policies.shared_sections_by_workspace(clinician, [r[1] for r in rows])
+    rows = list(rows)
+    shared = policies.shared_sections_of_member(clinician)
     nothing = frozenset()
     return [
         CaseloadEntry(
             pk,
             workspace_id,
             name,
-            None if never_active else seen_at,
-            seen_at if never_active else None,
+            quiet,
+            active,
             shared.get(workspace_id, nothing),
+            role,
+            patient_id,
+            (cover_id, *cover) if cover_id else None,
         )
-        for pk, workspace_id, name, seen_at, never_active in rows
+        for pk, workspace_id, name, quiet, active, role, patient_id, cover_id, *cover in rows
     ]
 
 
-def caseload_memberships(*, clinician: User, membership_ids: Iterable) -> dict:
-    """membership id -> the clinician's current membership, with its workspace, patient and
-    cover (for the rows of a caseload page). Memberships that are no longer current, or not
-    the clinician's, are left out. Queries: 1, whatever the number of ids."""
-    if not clinician.is_active:
-        return {}
-    return {
-        m.pk: m
-        for m in CareTeamMembership.objects.filter(
-            policies.membership_current(), clinician=clinician, pk__in=list(membership_ids)
-        ).select_related("workspace", "workspace__patient", "cover__absent")
-    }
+def _made(model, db: str, **values):
+    """A model instance as a query reading only ``values`` would make it (the rest deferred)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])
+
+
+def caseload_membership(entry: CaseloadEntry) -> CareTeamMembership:
+    """The membership of a caseload entry, with its workspace, patient and cover, made from the
+    values the entry was read with (for the rows of a caseload page): what ``.only()`` of the
+    role, the patient's name and the cover's absent clinician and last day would read, the
+    rest deferred. No query."""
+    db = router.db_for_read(CareTeamMembership)
+    workspace = _made(Workspace, db, id=entry.workspace_id, patient_id=entry.patient_id)
+    workspace.patient = _made(User, db, id=entry.patient_id, full_name=entry.patient_name)
+    membership = _made(
+        CareTeamMembership,
+        db,
+        id=entry.membership_id,
+        workspace_id=entry.workspace_id,
+        role=entry.role,
+        cover_id=entry.cover[0] if entry.cover else None,
+    )
+    membership.workspace = workspace
+    if entry.cover:
+        cover_id, ends_on, absent_id, absent_name = entry.cover
+        cover = _made(Cover, db, id=cover_id, absent_id=absent_id, ends_on=ends_on)
+        cover.absent = _made(User, db, id=absent_id, full_name=absent_name)
+        membership.cover = cover
+    return membership
 
 
 def pending_memberships_for_clinician(*, clinician: User) -> QuerySet[CareTeamMembership]:
@@ -323,15 +430,33 @@ def cover_for_clinician(*, clinician: User, cover_id) -> Cover | None:
     )
 
 
+def _covers_concerning(workspace, *, now) -> QuerySet[Cover]:
+    """THE rule for the covers that concern a patient: covers not cancelled and not over of a
+    clinician active in their care team (not as a cover member). ``workspace`` is a workspace,
+    or an ``OuterRef`` to the workspace of an enclosing query."""
+    members = CareTeamMembership.objects.filter(
+        policies.membership_current(),
+        # One level deeper than the covers: an OuterRef has to reach out of both.
+        workspace=OuterRef(workspace) if isinstance(workspace, OuterRef) else workspace,
+        cover__isnull=True,
+    )
+    return Cover.objects.filter(
+        absent_id__in=members.values("clinician_id"), cancelled_at__isnull=True, ends_at__gt=now
+    )
+
+
+def covers_exist() -> Exists:
+    """For a workspace query (``.annotate(has_covers=covers_exist())``): whether
+    ``covers_for_workspace`` would find any, in the workspace's own query."""
+    return Exists(_covers_concerning(OuterRef("pk"), now=timezone.now()))
+
+
 def covers_for_workspace(*, workspace: Workspace) -> list[Cover]:
     """Covers that concern this patient now or ahead: those of a clinician active in their care
     team, not cancelled and not over. Each has ``under_way``, ``covering_here`` (the
     colleague is in this care team as the cover member now) and ``kept_out`` (the patient
     removed or declined the colleague, so the cover skips them). Queries: 1."""
     now = timezone.now()
-    absent_ids = CareTeamMembership.objects.filter(
-        policies.membership_current(), workspace=workspace, cover__isnull=True
-    ).values("clinician_id")
     here = CareTeamMembership.objects.filter(
         policies.membership_current(), workspace=workspace, cover=OuterRef("pk")
     )
@@ -344,7 +469,7 @@ def covers_for_workspace(*, workspace: Workspace) -> list[Cover]:
         workspace=workspace, clinician=OuterRef("colleague_id")
     ).exclude(status__in=CareTeamMembership.CLOSED)
     covers = list(
-        Cover.objects.filter(absent_id__in=absent_ids, cancelled_at__isnull=True, ends_at__gt=now)
+        _covers_concerning(workspace, now=now)
         .annotate(covering_here=Exists(here), kept_out=Exists(kept_out) & ~Exists(open_here))
         .select_related("absent", "colleague")
         .order_by("starts_at")
@@ -356,18 +481,17 @@ def covers_for_workspace(*, workspace: Workspace) -> list[Cover]:
 
 def care_team_organisation(user):
     """The organisation of the first clinician who joined ``user``'s care team and is still on
-    it: whose defaults (language, emergency numbers) apply to a patient. None when there is none."""
-    membership = (
-        CareTeamMembership.objects.filter(
-            workspace__patient=user,
-            status=CareTeamMembership.Status.ACTIVE,
-            clinician__organisation__isnull=False,
-        )
-        .select_related("clinician__organisation")
-        .order_by("created_at")
-        .first()
+    it: whose defaults (language, emergency numbers) apply to a patient. None when there is none.
+    Read from ``care_team_of_patient`` (no query when the request has read the team already)."""
+    found = sorted(
+        (
+            m
+            for m in care_team_of_patient(user)
+            if m.status == CareTeamMembership.Status.ACTIVE and m.clinician.organisation_id
+        ),
+        key=lambda m: m.created_at,
     )
-    return membership.clinician.organisation if membership else None
+    return found[0].clinician.organisation if found else None
 
 
 def care_team_organisations(user_ids) -> dict:

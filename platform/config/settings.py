@@ -84,7 +84,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the account read together with the session row (accounts/session_store.py).
+    "accounts.middleware.AuthenticationMiddleware",
     # The person's language (accounts/languages.py), in place of Django's LocaleMiddleware.
     "accounts.middleware.LanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Max, Prefetch, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -61,6 +62,31 @@ def ladders_for_workspace(*, workspace: Workspace, include_archived: bool = Fals
             ),
         )
     )
+
+
+def ladders_with_waiting(*, workspace: Workspace) -> list[Ladder]:
+    """The current ladders (oldest first), each with ``step_list``, its steps easiest first
+    (``STEP_ORDER``), and ``waiting``, how many proposals on it are open. 1 query, each ladder
+    joined to its steps."""
+    open_proposals = (
+        Proposal.objects.filter(ladder=OuterRef("pk"), status=Proposal.Status.OPEN)
+        .order_by()
+        .values("ladder")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = Ladder.objects.filter(workspace=workspace, archived_at__isnull=True).annotate(
+        waiting=Coalesce(Subquery(open_proposals), 0)
+    )
+    step_names = [f.attname for f in Step._meta.concrete_fields]
+    step_pk = step_names.index(Step._meta.pk.attname)
+    ladders, steps = _joined(qs, *(f"steps__{name}" for name in step_names))
+    for ladder in ladders:
+        ladder.step_list = sorted(
+            (Step.from_db(qs.db, step_names, row) for row in steps[ladder.pk] if row[step_pk]),
+            key=_rank,
+        )
+    return sorted(ladders, key=lambda ladder: (ladder.created_at, ladder.pk))
 
 
 def _get(qs: QuerySet, pk):
@@ -154,16 +180,40 @@ class HabitView:
 def habit_views(
     *, workspace: Workspace, include_archived: bool = False, now=None
 ) -> list[HabitView]:
-    """Every habit with its chain evaluated in the patient's calendar: 2 queries."""
+    """Every habit (oldest first) with its chain evaluated in the patient's calendar: 1 query,
+    each habit joined to the days it was marked (a habit never marked is one row without a day).
+    """
     today = local_day(now or timezone.now(), workspace.patient.timezone)
     qs = Habit.objects.filter(workspace=workspace)
     if not include_archived:
         qs = qs.filter(archived_at__isnull=True)
-    habits = list(qs)
-    days: dict = defaultdict(set)
-    for habit_id, day in HabitCheck.objects.filter(habit__in=habits).values_list("habit_id", "day"):
-        days[habit_id].add(day)
-    return [_view(habit, days[habit.pk], today) for habit in habits]
+    habits, days = _joined(qs, "checks__day")
+    return [
+        _view(habit, {day for day in days[habit.pk] if day is not None}, today)
+        for habit in sorted(habits, key=lambda h: (h.created_at, h.pk))
+    ]
+
+
+def _joined(qs: QuerySet, *related: str) -> tuple[list, dict]:
+    """``qs``'s objects (with its annotations), each read once, and for each (by primary key)
+    the values of the ``related`` lookups across a to-many relation: a tuple per related row
+    (the value alone for one lookup), all None for an object without related rows. One query,
+    a LEFT JOIN, where ``prefetch_related`` takes two. Unordered: the caller sorts (Django
+    compiles an ORDER BY at a cost per selected column, more than sorting a few rows here)."""
+    names = [f.attname for f in qs.model._meta.concrete_fields]
+    annotations = list(qs.query.annotations)
+    pk_at = names.index(qs.model._meta.pk.attname)
+    own, extra = len(names), len(names) + len(annotations)
+    objects: dict = {}
+    values: dict = defaultdict(list)
+    for row in qs.order_by().values_list(*names, *annotations, *related):
+        pk = row[pk_at]
+        if pk not in objects:
+            obj = objects[pk] = qs.model.from_db(qs.db, names, row[:own])
+            for name, value in zip(annotations, row[own:extra], strict=True):
+                setattr(obj, name, value)
+        values[pk].append(row[extra] if len(related) == 1 else row[extra:])
+    return list(objects.values()), values
 
 
 def habit_view(*, habit: Habit, now=None) -> HabitView:
@@ -194,17 +244,21 @@ class HabitSummary:
 def habit_summary_for_workspaces(
     workspace_ids: Iterable[UUID], *, now=None
 ) -> dict[UUID, HabitSummary]:
-    """For the caseload: per workspace, the best current streak and the last day marked.
+    """For the caseload: per workspace, the best current streak and the last day marked
+    (every id given; one without habits has none).
 
-    Three queries whatever the number of workspaces or habits: workspaces with their patients'
-    time zones, active habits, and their check days (the streak rules need the days). Callers
-    pass only workspaces whose "habits" section the reader may see."""
-    ids = list(workspace_ids)
+    Two queries whatever the number of workspaces or habits: active habits with their patient's
+    time zone, and their check days (the streak rules need the days). Callers pass only
+    workspaces whose "habits" section the reader may see."""
+    ids = list(dict.fromkeys(workspace_ids))
     if not ids:
         return {}
     moment = now or timezone.now()
-    zones = dict(Workspace.objects.filter(pk__in=ids).values_list("pk", "patient__timezone"))
-    habits = list(Habit.objects.filter(workspace_id__in=ids, archived_at__isnull=True))
+    habits = list(
+        Habit.objects.filter(workspace_id__in=ids, archived_at__isnull=True).annotate(
+            patient_timezone=F("workspace__patient__timezone")
+        )
+    )
     days: dict = defaultdict(set)
     for habit_id, day in HabitCheck.objects.filter(
         habit__workspace_id__in=ids, habit__archived_at__isnull=True
@@ -214,10 +268,11 @@ def habit_summary_for_workspaces(
     for habit in habits:
         by_workspace[habit.workspace_id].append(habit)
     result = {}
-    for workspace_id, tz_name in zones.items():
-        today = local_day(moment, tz_name)
-        best, last = 0, None
+    for workspace_id in ids:
         own = by_workspace.get(workspace_id, [])
+        best, last = 0, None
+        if own:
+            today = local_day(moment, own[0].patient_timezone)
         for habit in own:
             done = days[habit.pk]
             chain = evaluate_chain(

@@ -7,9 +7,11 @@ no view or API calls ``access_*`` itself.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from django.db import connections, router, transaction
+from django.utils import timezone
 
 from records.models import AccessLogEntry, AuditEvent
 
@@ -47,29 +49,69 @@ def access_record_sections(*, actor, workspace, sections: Iterable[str], via: st
 
 
 def access_record_many(*, actor, workspaces: Iterable, section: str, via: str) -> None:
-    """Log a list read (the caseload) in one INSERT."""
-    rows = [_entry(actor, w, section, via) for w in workspaces if w.patient_id != actor.pk]
-    _insert_many(AccessLogEntry, rows)
+    """Log a list read (the caseload) in one INSERT: a row per workspace shown, all at the same
+    moment (the owner's own reads are not logged)."""
+    now = timezone.now()
+    _insert_values(
+        AccessLogEntry,
+        ("id", "workspace", "actor", "actor_name", "actor_role", "section", "via", "created_at"),
+        [
+            (uuid.uuid4(), w.pk, actor.pk, actor.full_name, actor.role, section, via, now)
+            for w in workspaces
+            if w.patient_id != actor.pk
+        ],
+    )
 
 
 def _insert_many(model, objs: list) -> None:
-    """Insert rows with ONE statement run for all of them (``executemany``), so a list read of
-    1,000 patients costs what a read of 10 costs (``bulk_create`` splits into batches of a few
-    hundred on SQLite). Model defaults and ``auto_now_add`` apply; no signals, no returned pks."""
-    if not objs:
+    """Insert model instances as ``_insert_values`` does (model defaults and ``auto_now_add``
+    apply; no signals, no returned pks)."""
+    fields = model._meta.concrete_fields
+    _insert_values(
+        model,
+        [f.name for f in fields],
+        [[f.pre_save(obj, add=True) for f in fields] for obj in objs],
+    )
+
+
+def _insert_values(model, names, rows: list) -> None:
+    """Insert ``rows`` (each the values of the fields ``names``, in that order: name every
+    concrete field, model defaults do not apply) with ONE statement, so a list read of 1,000
+    patients costs what a read of 10 costs; one statement is atomic by itself, so a failure
+    leaves no row. On PostgreSQL the rows go as one array per column (as Django's
+    ``bulk_create`` sends them): a short statement, parsed and planned once whatever the number
+    of rows. Elsewhere they are listed; only where the database takes fewer parameters than
+    that (SQLite: 999) are there several statements, in one transaction."""
+    if not rows:
         return
     connection = connections[router.db_for_write(model)]
-    fields = model._meta.concrete_fields
+    fields = [model._meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names are model metadata
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
+    head = "INSERT INTO {} ({}) ".format(  # noqa: S608 - names are model metadata
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
-    params = [
-        [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields] for obj in objs
+    values = [
+        [f.get_db_prep_save(v, connection) for f, v in zip(fields, r, strict=True)] for r in rows
     ]
-    # One transaction (joined if one is open): in autocommit mode ``executemany`` commits every
-    # row on its own (SQLite syncs the disk per row) and a failure would leave half a log.
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{f.db_type(connection).split('(')[0]}[]" for f in fields)
+        sql = f"{head}SELECT * FROM UNNEST({arrays})"  # noqa: S608 - names are model metadata
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(column) for column in zip(*values, strict=True)])
+        return
+    row = "({})".format(", ".join(["%s"] * len(fields)))
+    size = connection.ops.bulk_batch_size(fields, values) or len(values)
+    batches = [values[i : i + size] for i in range(0, len(values), size)]
+
+    def insert(cursor, batch: list) -> None:
+        sql = head + "VALUES " + ", ".join([row] * len(batch))
+        cursor.execute(sql, [p for r in batch for p in r])
+
+    if len(batches) == 1:
+        with connection.cursor() as cursor:
+            insert(cursor, batches[0])
+        return
+    # One transaction (joined if one is open): a failure in a later batch undoes the earlier.
     with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        for batch in batches:
+            insert(cursor, batch)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from uuid import UUID
 
-from django.db.models import F, QuerySet, Window
+from django.db.models import Exists, F, OuterRef, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -45,6 +45,12 @@ def checkins_for_viewer(*, user: User, workspace: Workspace) -> QuerySet[CheckIn
     if not policies.is_owner(user, workspace):
         qs = qs.filter(private=False)
     return qs.order_by("-day")
+
+
+def checked_in_on(*, day: date) -> Exists:
+    """For the owner's workspace query (``.annotate(checked_in=checked_in_on(day=...))``):
+    whether the patient has checked in on ``day``, in the workspace's own query."""
+    return Exists(CheckIn.objects.filter(workspace=OuterRef("pk"), day=day))
 
 
 def latest_checkin_for_workspaces(

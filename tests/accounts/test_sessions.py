@@ -3,7 +3,9 @@ survives, renewed), a password reset and a deactivation (every session, and ever
 whether made on the person's own pages or in the admin."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from knox.models import AuthToken
 
@@ -177,3 +179,32 @@ def test_a_session_knows_whose_it_is_and_is_found_in_one_query(django_assert_num
     # Signing out removes the row; the person's other session stays.
     first.post(reverse("accounts:logout"))
     assert session_keys_of(patient) == [second.cookies["sessionid"].value]
+
+
+def _reads_of(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def test_a_signed_in_request_reads_the_account_with_the_session_row():
+    patient = PatientFactory(email="pat@example.test")
+    client = signed_in(patient)
+    reads = _reads_of(client, reverse("patient:help"))
+    sessions = [sql for sql in reads if 'FROM "accounts_usersession"' in sql]
+    assert len(sessions) == 1 and 'JOIN "accounts_user"' in sessions[0]
+    assert not [sql for sql in reads if 'FROM "accounts_user"' in sql]
+
+
+def test_the_account_read_with_the_session_is_checked_as_django_checks_it():
+    """Read with the session row or not, the account must still be allowed to sign in and
+    still hold the password the session was made with."""
+    patient = PatientFactory(email="pat@example.test")
+    client = signed_in(patient)
+    User.objects.filter(pk=patient.pk).update(is_active=False)  # behind the services' back
+    assert not is_signed_in(client)
+    User.objects.filter(pk=patient.pk).update(is_active=True)
+    client = signed_in(patient)
+    patient.set_password(NEW)
+    User.objects.filter(pk=patient.pk).update(password=patient.password)  # no session ended
+    assert not is_signed_in(client)

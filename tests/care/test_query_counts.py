@@ -44,10 +44,9 @@ def test_clinician_lists_are_flat(client, url):
         gp = caseload_of(size)
         client.force_login(gp, backend="accounts.backends.EmailBackend")
         counts.append(count_queries(client, url))
-    # Expected: session, user, the entries of every patient (memberships, consent rows, alert
-    # counts, cadences), the page's memberships+workspaces+patients, one query per contributed
-    # column, one access-log INSERT for the whole list (+ savepoints), pending invitations
-    # (page only).
+    # Expected: session, user, the entries of every patient (memberships, consent, alert
+    # counts, cadences), one query per contributed column, one access-log INSERT for the whole
+    # list, pending invitations (page only).
     assert counts[0] == counts[1], counts
 
 

@@ -133,7 +133,7 @@ def test_habit_summary_for_workspaces_is_constant_in_queries():
     with CaptureQueriesContext(connection) as fifty:
         summary = selectors.habit_summary_for_workspaces(large, now=NOON)
     assert len(summary) == 50
-    assert len(two) == len(fifty) == 3  # time zones, habits, check days
+    assert len(two) == len(fifty) == 2  # habits (with their time zones), check days
 
 
 def test_summary_of_a_workspace_without_habits(workspace):

@@ -49,6 +49,21 @@ def test_the_selector_orders_by_difficulty_then_creation_with_unrated_last(ladde
     assert [s.description for s in with_steps.steps.all()] == EXPECTED
 
 
+def test_the_dashboards_ladders_come_with_their_steps_in_order_and_open_suggestions(
+    ladder, patient, gp, django_assert_num_queries
+):
+    empty = services.ladder_create(workspace=ladder.workspace, by=patient, title="Empty")
+    services.proposal_create(
+        workspace=ladder.workspace, by=gp, kind="new_step", ladder=ladder,
+        payload={"description": "one more", "difficulty": 2},
+    )  # fmt: skip
+    with django_assert_num_queries(1):
+        ladders = selectors.ladders_with_waiting(workspace=ladder.workspace)
+    assert [(one.pk, one.waiting) for one in ladders] == [(ladder.pk, 1), (empty.pk, 0)]
+    assert [s.description for s in ladders[0].step_list] == EXPECTED
+    assert ladders[1].step_list == []
+
+
 def test_the_patients_goal_page_shows_the_ladder_easiest_first(client, patient, ladder):
     client.force_login(patient, backend=BACKEND)
     html = client.get(reverse("patient:goal_ladder", args=[ladder.pk])).content.decode()

@@ -226,6 +226,24 @@ def test_a_schedule_makes_a_questionnaire_due(workspace, patient, gp, gp_members
     assert selectors.due_for_workspace(workspace, today=today) == []
 
 
+def test_a_due_questionnaire_comes_with_its_unfinished_response(
+    workspace, patient, gp, gp_membership, django_assert_num_queries
+):
+    today = timezone.localdate()
+    for code in ("phq9", "gad7"):
+        services.schedule_set(
+            workspace=workspace, instrument=code, starts_on=today - timedelta(days=15),
+            every_weeks=2, by=gp,
+        )  # fmt: skip
+    with django_assert_num_queries(1):  # nothing in progress: the schedules alone
+        due = selectors.due_for_workspace(workspace, today=today)
+    assert [(d.instrument.code, d.in_progress) for d in due] == [("gad7", None), ("phq9", None)]
+    started, _ = _phq9(workspace, patient, {"1": 1}, finish=False)
+    with django_assert_num_queries(2):  # and the responses in progress
+        due = selectors.due_for_workspace(workspace, today=today)
+    assert [(d.instrument.code, d.in_progress) for d in due] == [("gad7", None), ("phq9", started)]
+
+
 def test_schedule_bad_input_is_refused(workspace, patient, outsider_clinician):
     today = date(2026, 1, 1)
     with pytest.raises(ValidationError):
