@@ -8,10 +8,13 @@ dropped or duplicated layer event costs latency, never a message, and never a du
 Authorization: the socket is accepted only for an active, signed-in user (the ASGI stack checks
 the Origin and loads the session). At connect one query gives the threads the user may read; the
 socket keeps that set and re-computes it on ``access.changed`` (membership, consent and account
-changes publish it). Messages are read with the participation check inside the same query, so a
-removed member gets nothing even before ``access.changed`` arrives; receipts are filtered with the
-kept set; a send is authorized under the thread's row lock; workspace events are checked against
-the database. ``access.changed`` also re-computes the workspaces followed and closes the socket
+changes publish it). A message is announced only to the participants read under the thread's row
+lock when it was stored; the very next one a socket owes, in a thread of its kept set, is sent
+from the payload this process kept (``RecentPayloads``) or read by its key; every other read
+(catch-up, a gap) checks participation inside the same query, so a removed member gets nothing
+more even before ``access.changed`` arrives; receipts are filtered with the kept set; a send is
+authorized from the participants read under the thread's row lock; workspace events are checked
+against the database. ``access.changed`` also re-computes the workspaces followed and closes the socket
 of a deactivated user; ``session.ended`` closes the sockets of a signed-out session and
 ``sessions.ended`` those of every session of a person whose password changed.
 """
