@@ -112,14 +112,20 @@ def _db_check(pairs: list[dict], sent_ids: set, delivered_ids: set) -> dict:
     }
 
 
+def _pairs_with_relay(n: int, *, tag: str, relay_tag: str) -> list[dict]:
+    """``n`` patient/clinician pairs, each also given a thread of its own for the persisted bare
+    relay (``relay_thread``: its sequences are the client's)."""
+    pairs = data.messaging_pairs(n, tag=tag)
+    for pair, extra in zip(pairs, data.messaging_pairs(n, tag=relay_tag), strict=True):
+        pair["relay_thread"] = extra["thread"]
+    return pairs
+
+
 def messaging(cfg: dict) -> dict:
     """The same load on the live socket, the bare Channels relay and the bare websockets relay.
     With ``two_processes``, the patient side connects to one Daphne and the clinician side to
     another (the Redis layer carries every delivery across)."""
-    pairs = data.messaging_pairs(cfg["pairs"], tag=cfg.get("tag", "msg"))
-    # Threads of their own for the persisted bare relay (its sequences are the client's).
-    for pair, extra in zip(pairs, data.messaging_pairs(cfg["pairs"], tag="relaydb"), strict=True):
-        pair["relay_thread"] = extra["thread"]
+    pairs = _pairs_with_relay(cfg["pairs"], tag=cfg.get("tag", "msg"), relay_tag="relaydb")
     env = dict(os.environ)  # the database and layer run.py chose
     runs: dict[str, list] = {t: [] for t in TARGETS}
     daphne_spy = None
@@ -194,9 +200,7 @@ def latency(cfg: dict) -> dict:
     over ``latency_pairs`` patient/clinician pairs whose two sides are on two Daphne processes
     (the Redis layer carries every delivery across), on the live socket and on the persisted
     floor (the bare Channels relay with one INSERT per message). Latency at the same load."""
-    pairs = data.messaging_pairs(cfg["pairs"], tag="lat")
-    for pair, extra in zip(pairs, data.messaging_pairs(cfg["pairs"], tag="latdb"), strict=True):
-        pair["relay_thread"] = extra["thread"]
+    pairs = _pairs_with_relay(cfg["pairs"], tag="lat", relay_tag="latdb")
     env = dict(os.environ)
     total = int(cfg["rate"] * cfg["seconds"])
     out: dict = {"pairs": cfg["pairs"], "rate_per_s": cfg["rate"], "messages": total}
@@ -228,9 +232,7 @@ def cluster(cfg: dict) -> dict:
     )
     if binary is None:
         return {"error": "the haproxy binary is not installed (apt-get install haproxy)"}
-    pairs = data.messaging_pairs(cfg["pairs"], tag="cluster")
-    for pair, extra in zip(pairs, data.messaging_pairs(cfg["pairs"], tag="clusterdb"), strict=True):
-        pair["relay_thread"] = extra["thread"]
+    pairs = _pairs_with_relay(cfg["pairs"], tag="cluster", relay_tag="clusterdb")
     env = dict(os.environ)
     out: dict = {"processes": 3, "pairs": cfg["pairs"]}
     sent_ids: set = set()
