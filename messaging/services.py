@@ -433,22 +433,15 @@ def _presence_changed(user: User, online: bool) -> None:
 
 
 @transaction.atomic
-def presence_connect(*, user: User) -> None:
-    presence, _created = Presence.objects.select_for_update().get_or_create(user=user)
-    was_online = presence.open_sockets > 0
-    presence.open_sockets += 1
-    presence.last_seen_at = timezone.now()
-    presence.save(update_fields=["open_sockets", "last_seen_at", "updated_at"])
-    if not was_online:
-        _presence_changed(user, True)
-
-
-@transaction.atomic
 def live_socket_connect(*, user: User, session: str) -> LiveSocket | None:
-    """A socket opens: ``live_socket_open`` and, for a clinician, ``presence_connect`` in one
-    transaction, under one lock of the person's presence row. None (and nothing counted) when
-    the session has no slot left. Only clinicians' presence is shown ("online", "last seen"),
-    so a patient's socket takes the lock (for its slot) and counts nothing more."""
+    """A socket opens: it takes a slot of its session (``session``: the key's fingerprint) and,
+    for a clinician, counts towards their presence, in one transaction. None (and nothing
+    counted) when the session already holds ``LIVE_SOCKETS_PER_SESSION`` sockets still alive.
+
+    The person's presence row is locked first, so two connects at once (in any processes) are
+    counted one after the other and cannot both take the last slot. Only clinicians' presence
+    is shown ("online", "last seen"), so a patient's socket takes the lock and counts nothing
+    more."""
     presence, _created = Presence.objects.select_for_update().get_or_create(user=user)
     slot = _live_socket_take(user=user, session=session)
     if slot is None or not user.is_clinician:
@@ -477,17 +470,6 @@ def presence_seen(*, user: User) -> None:
 
 
 # --- live sockets per session ----------------------------------------------------------------
-
-
-@transaction.atomic
-def live_socket_open(*, user: User, session: str) -> LiveSocket | None:
-    """Count a new socket against its session (``session``: the key's fingerprint); None when
-    the session already holds ``LIVE_SOCKETS_PER_SESSION`` sockets that are still alive.
-
-    The person's presence row is locked first, so two connects at once (in any processes) are
-    counted one after the other and cannot both take the last slot."""
-    Presence.objects.select_for_update().get_or_create(user=user)
-    return _live_socket_take(user=user, session=session)
 
 
 def _live_socket_take(*, user: User, session: str) -> LiveSocket | None:
